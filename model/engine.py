@@ -1,0 +1,288 @@
+"""The discrete-event engine: one SimPy process per household.
+
+On entering a state a household draws the time and destination of its next
+transition (competing risks); that is its one pending event. A placement
+interrupts a waiting household; places and queues live in
+:class:`~model.placement.Placement`. The engine records visits and knows
+nothing of money: the ledger prices visits afterwards.
+"""
+
+from __future__ import annotations
+
+import gc
+import math
+from dataclasses import dataclass
+
+import numpy as np
+import simpy
+from simpy.events import URGENT
+
+from model.hazards import EXTRA, INF, draw_exit
+from model.params import Params
+from model.placement import Placement
+from model.population import Population
+from model.random_streams import HouseholdStreams
+from model.states import N_STATES, State
+from model.visits import NO_NEXT, VisitLog, Visits
+
+BENEFIT, INTERNSHIP, AKASSA = int(State.BENEFIT), int(State.INTERNSHIP), int(State.AKASSA)
+EXIT_MOVED = int(State.EXIT_MOVED)
+EXIT_OF_ROUTE = (int(State.EXIT_WORK), int(State.EXIT_STUDIES), int(State.EXIT_MOVED), int(State.EXIT_OTHER))
+ROUTE_OF_EXIT = {s: i for i, s in enumerate(EXIT_OF_ROUTE)}
+NAN = math.nan
+
+
+class Household:
+    """Mutable state of one household during one arm."""
+
+    __slots__ = (
+        "after_internship",
+        "akassa_end",
+        "eligible",
+        "id",
+        "internships",
+        "job_start",
+        "jobs",
+        "member",
+        "n_children",
+        "origin",
+        "post_mult",
+        "post_until",
+        "proc",
+        "ps",
+        "rates",
+        "readiness",
+        "settled_at",
+        "state",
+        "t_enter",
+        "token",
+        "ts",
+        "waiting",
+        "workplace",
+    )  # fmt: skip
+
+
+@dataclass
+class ArmResult:
+    visits: Visits
+    sampled_stocks: np.ndarray  # (months, states) counters read at each month's end
+    events: int
+    tracked_months: float  # household-months before households settle for good
+    participants: np.ndarray  # ids of households ever placed
+
+
+def run_arm(
+    p: Params,
+    pop: Population,
+    ts: HouseholdStreams,
+    ps: HouseholdStreams,
+    ids: np.ndarray | None = None,
+) -> ArmResult:
+    """Simulate households ``ids`` (default: all) under ``p``; no places if ``p`` has none.
+
+    The cyclic garbage collector is paused while the arm runs: the arm allocates
+    many short-lived events, and full collections would walk every household's
+    random numbers again and again.
+    """
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        return _run_arm(p, pop, ts, ps, ids)
+    finally:
+        if enabled:
+            gc.enable()
+
+
+def _run_arm(
+    p: Params, pop: Population, ts: HouseholdStreams, ps: HouseholdStreams, ids: np.ndarray | None
+) -> ArmResult:
+    T = float(p.n_months)
+    env = simpy.Environment()
+    log = VisitLog()
+    counts = [0] * N_STATES
+    ev_count = [0]
+    timeout = env.timeout
+    bands = p.band_starts
+    rates_of = p.rates
+    lock_in, dropout, durations = p.lock_in, p.dropout, p.durations
+    post_multiplier, hire_p, window = p.post_multiplier, p.hire_probability, p.post_window
+    ret_p, ret_mean = p.return_probability, p.return_mean_months
+    last_month = p.n_months - 1
+    log_hh, log_state, log_t0, log_t1 = log.hh.append, log.state.append, log.t0.append, log.t1.append
+    log_nxt, log_wp, log_ref = log.nxt.append, log.workplace.append, log.ref.append
+    log1p = math.log1p
+
+    def move(hh: Household, new: int, now: float) -> None:
+        old = hh.state
+        log_hh(hh.id)
+        log_state(old)
+        log_t0(hh.t_enter)
+        log_t1(now)
+        log_nxt(new)
+        in_job = 1 < old < AKASSA
+        log_wp(hh.workplace if in_job else 0)
+        log_ref(hh.job_start if (in_job or old == AKASSA) else NAN)
+        counts[old] -= 1
+        counts[new] += 1
+        hh.state = new
+        hh.t_enter = now
+        ev_count[0] += 1
+
+    placement = Placement(p, env, move, ps) if p.programme_on else None
+
+    def life(hh: Household):
+        tsu = hh.ts.u
+        rates = hh.rates
+        while True:
+            st = hh.state
+            now = env.now
+            if st == BENEFIT:
+                if placement is not None and hh.eligible:
+                    placement.join(hh, now)
+                    if hh.state != BENEFIT:
+                        continue
+                t, route = draw_exit(now, hh.origin, bands, rates, -log1p(-tsu()), tsu(), hh.post_mult, hh.post_until)
+                hh.waiting = True
+                try:
+                    yield (timeout(t - now) if t < INF else env.event())
+                except simpy.Interrupt:
+                    continue  # placed: the placement has moved the household
+                hh.waiting = False
+                if placement is not None:
+                    placement.leave(hh)
+                move(hh, EXIT_OF_ROUTE[route], env.now)
+            elif st < AKASSA:  # a place: internship or a job
+                k = st - 1
+                job = st != INTERNSHIP
+                t, route = draw_exit(
+                    now, hh.origin, bands, rates, -log1p(-tsu()), tsu(), lock=lock_in[job], extra=dropout[job]
+                )
+                t_end = now + durations[k]
+                if t < t_end:
+                    yield timeout(t - now)
+                    now = env.now
+                    move(hh, BENEFIT if route == EXTRA else EXIT_OF_ROUTE[route], now)
+                else:
+                    yield timeout(durations[k])
+                    now = env.now
+                    if not job:
+                        hh.after_internship = True
+                        hh.post_mult, hh.post_until = post_multiplier[0], now + window
+                        move(hh, BENEFIT, now)
+                    else:
+                        wp = hh.workplace
+                        hh.post_mult, hh.post_until = post_multiplier[wp], now + window
+                        m = min(int(now), last_month)
+                        if hh.ps.u() < hire_p[wp - 1]:
+                            move(hh, EXIT_OF_ROUTE[0], now)
+                        elif (
+                            p.akassa_counts[k - 1, m]
+                            and durations[k] >= p.akassa_min_months[m] - 1e-9
+                            and p.hours_share * p.full_time_hours[m] >= p.akassa_min_hours[m]
+                        ):
+                            parent = _has_child_under(pop.child_birth[hh.id], now, 18.0)
+                            months = p.akassa_months_parent[m] if parent else p.akassa_months_standard[m]
+                            hh.akassa_end = now + months
+                            move(hh, AKASSA, now)
+                        else:
+                            move(hh, BENEFIT, now)
+                placement.release(k, now)
+            elif st == AKASSA:
+                t, route = draw_exit(now, hh.origin, bands, rates, -log1p(-tsu()), tsu(), hh.post_mult, hh.post_until)
+                if t < hh.akassa_end:
+                    yield timeout(t - now)
+                    move(hh, EXIT_OF_ROUTE[route], env.now)
+                else:
+                    yield timeout(hh.akassa_end - now)
+                    move(hh, BENEFIT, env.now)
+            else:  # left benefit
+                r = ROUTE_OF_EXIT[st]
+                if st != EXIT_MOVED and tsu() < ret_p[r]:
+                    yield timeout(-ret_mean[r] * log1p(-tsu()))
+                    hh.origin = env.now
+                    move(hh, BENEFIT, env.now)
+                else:
+                    hh.settled_at = now
+                    return
+
+    ids = np.arange(pop.n) if ids is None else ids
+    households: list[Household] = []
+    eligible_reason = p.eligible_reasons
+    for i in ids.tolist():
+        hh = Household()
+        hh.id = i
+        hh.state = BENEFIT
+        hh.t_enter = float(pop.arrival[i])
+        hh.origin = float(pop.origin[i])
+        reason = int(pop.reason[i])
+        hh.rates = rates_of[reason]
+        hh.n_children = int(pop.n_children[i])
+        hh.readiness = float(pop.readiness[i])
+        hh.member = bool(pop.member[i])
+        hh.eligible = eligible_reason[reason] and bool(pop.ready[i])
+        hh.after_internship = False
+        hh.jobs = hh.internships = hh.token = hh.workplace = 0
+        hh.job_start = hh.akassa_end = NAN
+        hh.post_mult, hh.post_until = 1.0, -INF
+        hh.waiting = False
+        hh.settled_at = T
+        hh.ts, hh.ps = ts.stream(i), None
+        households.append(hh)
+
+    def arrivals():
+        for hh in households:
+            if hh.t_enter > env.now:
+                yield timeout(hh.t_enter - env.now)
+            counts[BENEFIT] += 1
+            hh.proc = env.process(life(hh))
+
+    env.process(arrivals())
+
+    if placement is not None:
+        cap = p.capacity
+
+        def open_places(m: int) -> None:
+            for k in range(cap.shape[0]):
+                if m == 0 or cap[k, m] != cap[k, m - 1]:
+                    placement.set_capacity(k, int(cap[k, m]), env.now)
+
+        for m in range(p.n_months):
+            if m == 0 or (cap[:, m] != cap[:, m - 1]).any():
+                ev = timeout(m)  # NORMAL priority: at t = 0 after every household has joined
+                ev.callbacks.append(lambda _ev, m=m: open_places(m))
+
+    sampled = np.zeros((p.n_months, N_STATES), dtype=np.int64)
+
+    def sample(m: int) -> None:
+        sampled[m] = counts
+
+    for m in range(p.n_months):
+        ev = simpy.Event(env)
+        ev._ok, ev._value = True, None
+        ev.callbacks.append(lambda _ev, m=m: sample(m))
+        env.schedule(ev, URGENT, m + 1)  # before anything else that happens at m + 1
+    env.run(until=T)
+    if p.n_months and not sampled[-1].any():
+        sampled[-1] = counts
+
+    for hh in households:
+        if hh.t_enter <= T and hasattr(hh, "proc"):
+            log_hh(hh.id)
+            log_state(hh.state)
+            log_t0(hh.t_enter)
+            log_t1(T)
+            log_nxt(NO_NEXT)
+            in_job = 1 < hh.state < AKASSA
+            log_wp(hh.workplace if in_job else 0)
+            log_ref(hh.job_start if (in_job or hh.state == AKASSA) else NAN)
+    tracked = _tracked(households, pop, T)
+    participants = np.array([hh.id for hh in households if hh.jobs or hh.internships], dtype=np.int64)
+    return ArmResult(log.freeze(), sampled, ev_count[0], tracked, participants)
+
+
+def _tracked(households: list[Household], pop: Population, T: float) -> float:
+    return float(sum(min(hh.settled_at, T) - pop.arrival[hh.id] for hh in households))
+
+
+def _has_child_under(births: np.ndarray, t: float, years: float) -> bool:
+    return any(b == b and 0 <= (t - b) / 12 < years for b in births)

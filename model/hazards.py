@@ -1,0 +1,117 @@
+"""Competing-risks sampling under piecewise-constant hazards.
+
+A household draws, on entering a state, the time of its next transition and
+where it goes, from one exponential ``e`` and one uniform ``u`` — no monthly
+polling. Hazards change with time on benefit (duration bands), after a
+programme (a multiplier on the work route for a window), and by a lock-in
+factor during a programme.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+
+INF = math.inf
+WORK, STUDIES, MOVED, OTHER, EXTRA = 0, 1, 2, 3, 4
+
+
+def draw_exit(
+    now: float,
+    origin: float,
+    band_starts: Sequence[float],
+    band_rates: Sequence[tuple[float, float, float, float]],
+    e: float,
+    u: float,
+    work_mult: float = 1.0,
+    work_mult_until: float = -INF,
+    lock: float = 1.0,
+    extra: float = 0.0,
+) -> tuple[float, int]:
+    """Time and route of the next regular exit.
+
+    Args:
+        now: current time (months).
+        origin: start of the benefit spell; duration at ``t`` is ``t - origin``.
+        band_starts, band_rates: hazards (work, studies, moved, other) per duration band.
+        e: a standard exponential draw; u: a uniform draw for the route.
+        work_mult, work_mult_until: post-programme multiplier on the work route, until a time.
+        lock: lock-in factor on the work and studies routes (during a programme).
+        extra: a further constant hazard (dropout), returned as route ``EXTRA``.
+
+    Returns:
+        ``(time, route)``, or ``(inf, -1)`` if every hazard is zero from now on.
+    """
+    nb = len(band_starts)
+    b = nb - 1
+    d = now - origin
+    while b > 0 and band_starts[b] > d:
+        b -= 1
+    t = now
+    while True:
+        end = origin + band_starts[b + 1] if b + 1 < nb else INF
+        wm = 1.0
+        if work_mult_until > t:
+            wm = work_mult
+            if work_mult_until < end:
+                end = work_mult_until
+        w, s, m, o = band_rates[b]
+        w *= wm * lock
+        s *= lock
+        total = w + s + m + o + extra
+        if total > 0.0:
+            span = end - t
+            if span == INF or e < total * span:
+                x = u * total
+                if x < w:
+                    route = WORK
+                elif x < w + s:
+                    route = STUDIES
+                elif x < w + s + m:
+                    route = MOVED
+                elif x < w + s + m + o:
+                    route = OTHER
+                else:
+                    route = EXTRA
+                return t + e / total, route
+            e -= total * span
+        elif end == INF:
+            return INF, -1
+        t = end
+        if b + 1 < nb and t >= origin + band_starts[b + 1]:
+            b += 1
+
+
+def survival_integral(totals: Sequence[float], band_starts: Sequence[float]) -> list[tuple[float, float, float]]:
+    """Per band: (start, survival at start, integral of survival before the band)."""
+    out, s, acc = [], 1.0, 0.0
+    for i, h in enumerate(totals):
+        out.append((band_starts[i], s, acc))
+        if i + 1 < len(band_starts):
+            width = band_starts[i + 1] - band_starts[i]
+            acc += s * (1 - math.exp(-h * width)) / h if h > 0 else s * width
+            s *= math.exp(-h * width)
+    return out
+
+
+def stationary_duration(totals: Sequence[float], band_starts: Sequence[float], u: float) -> float:
+    """Months already on benefit of a household drawn from a stationary stock.
+
+    In a steady state the elapsed durations have density S(d) / mean spell, S the
+    survival function; this inverts that distribution at ``u``.
+    """
+    bands = survival_integral(totals, band_starts)
+    _last_start, last_s, last_acc = bands[-1]
+    h_last = totals[-1]
+    mean = last_acc + last_s / h_last
+    target = u * mean
+    for i in range(len(bands) - 1, -1, -1):
+        start, s, acc = bands[i]
+        if target >= acc:
+            h = totals[i]
+            x = target - acc
+            if h > 0:
+                arg = 1 - h * x / s
+                return start + (-math.log(arg) / h if arg > 0 else 0.0)
+            return start + x / s
+    return 0.0

@@ -1,0 +1,286 @@
+"""Resolve a scenario and the rules into the one parameter object the engine reads.
+
+Everything numeric the engine and the ledger use is here, as plain numbers or
+arrays indexed by month. A later issue can draw any scenario number per
+replication by resolving again; nothing below this module reads the scenario.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from model.calendar import Calendar
+from model.errors import InputError, Problem
+from model.rules import RuleSet, StaleUse, load_rules
+from model.rules import functions as rf
+from model.scenario import Scenario, Target
+from model.states import JOB_TYPES, PLACE_TYPES, REASONS
+
+#: Index of each place type in arrays ordered as ``PLACE_TYPES``.
+PLACE_INDEX = {name: i for i, name in enumerate(PLACE_TYPES)}
+INTERNSHIP = PLACE_INDEX["internship"]
+
+
+@dataclass(frozen=True)
+class MoneyTables:
+    """Rule values per month index, for the vectorised ledger."""
+
+    single: np.ndarray
+    couple: np.ndarray
+    child_bands: np.ndarray  # (8,) lower age of each band (constant over the horizon)
+    child_amounts: np.ndarray  # (T, 8)
+    common_by_size: np.ndarray  # (T, 7)
+    rent_adults: np.ndarray  # (T, 2)
+    rent_children: np.ndarray  # (T, 3)
+    allowance_per_child: np.ndarray
+    allowance_age_limit: float
+    tax_wage: np.ndarray
+    tax_akassa: np.ndarray
+    arbetsgivaravgift: np.ndarray
+    po_total: np.ndarray
+    wage_full_time: np.ndarray
+    subsidy: np.ndarray  # (3 job types, T): monthly subsidy of a job started in month m
+
+
+@dataclass(frozen=True)
+class Params:
+    """Resolved numbers of one scenario."""
+
+    scenario: str
+    calendar: Calendar
+    seed: int
+    replications: int
+    # population
+    initial_households: int
+    inflow: np.ndarray  # (T,) Poisson mean of arrivals in each month
+    stock_shares: tuple[float, ...]  # by reason, of the initial stock
+    inflow_shares: tuple[float, ...]  # by reason, of arrivals (keeps the stock composition)
+    couple_share: float
+    children_cdf: tuple[float, ...]  # P(n_children ≤ k), k = 0, 1, …
+    ready_share: float
+    member_share: float
+    # baseline hazards
+    band_starts: tuple[float, ...]
+    rates: tuple[tuple[tuple[float, float, float, float], ...], ...]  # [reason][band] = (work, studies, moved, other)
+    return_probability: tuple[float, float, float, float]  # by route; moved never returns
+    return_mean_months: tuple[float, float, float, float]
+    # programme
+    capacity: np.ndarray  # (4, T) places by type and month
+    capacity_full: np.ndarray  # (4, T) before ramp-up, for reports
+    durations: tuple[float, ...]  # by place type
+    hours_share: float
+    eligible_reasons: tuple[bool, ...]
+    max_jobs: int
+    max_internships: int
+    priority: tuple[str, ...]
+    placement_order: tuple[int, ...]
+    ordinary_share: float
+    min_months: np.ndarray  # (4, T) months on benefit needed, by type and month
+    lock_in: tuple[float, float]  # internship, job
+    dropout: tuple[float, float]
+    post_window: float
+    post_multiplier: tuple[float, float, float]  # internship, ordinary, created
+    hire_probability: tuple[float, float]  # ordinary, created
+    # a-kassa (old law) by month of decision
+    akassa_counts: np.ndarray  # (3 job types, T) bool
+    akassa_min_months: np.ndarray
+    akassa_min_hours: np.ndarray
+    akassa_months_standard: np.ndarray
+    akassa_months_parent: np.ndarray
+    full_time_hours: np.ndarray
+    # money
+    money: MoneyTables
+    supervision_cost: float
+    supervision_compensation: float
+    administration: float
+    frames: dict[int, float]
+    targets: tuple[Target, ...]
+    rules: RuleSet = field(repr=False)
+    stale_rules: tuple[StaleUse, ...] = ()
+
+    @property
+    def n_months(self) -> int:
+        return self.calendar.n_months
+
+    @property
+    def programme_on(self) -> bool:
+        return bool(self.capacity.any())
+
+    def without_programme(self) -> Params:
+        """The counterfactual: the same scenario with no places."""
+        import dataclasses
+
+        return dataclasses.replace(self, capacity=np.zeros_like(self.capacity))
+
+
+def mean_spell(rates_total: list[float], band_starts: tuple[float, ...]) -> float:
+    """Mean months on benefit under piecewise-constant total exit hazards."""
+    s, mean = 1.0, 0.0
+    for i, h in enumerate(rates_total):
+        width = band_starts[i + 1] - band_starts[i] if i + 1 < len(band_starts) else math.inf
+        if width == math.inf:
+            if h <= 0:
+                return math.inf
+            return mean + s / h
+        mean += s * (1 - math.exp(-h * width)) / h if h > 0 else s * width
+        s *= math.exp(-h * width)
+    return mean
+
+
+def _by_year(values: dict[int, float] | float, cal: Calendar, default_first: bool = True) -> np.ndarray:
+    """A per-month array from a number or a {year: value} map (later years carry the last)."""
+    if not isinstance(values, dict):
+        return np.full(cal.n_months, float(values))
+    years = sorted(values)
+    out = np.empty(cal.n_months)
+    for m, y in enumerate(cal.year_of_month()):
+        known = [k for k in years if k <= y]
+        out[m] = values[known[-1]] if known else (values[years[0]] if default_first else 0.0)
+    return out
+
+
+def _capacity(sc: Scenario, cal: Calendar) -> tuple[np.ndarray, np.ndarray]:
+    """Places by type and month: starts × duration / 12, ramped up over the first months."""
+    p = sc.programme
+    years = sorted(p.starts_per_year)
+    full = np.zeros((len(PLACE_TYPES), cal.n_months))
+    for m, y in enumerate(cal.year_of_month()):
+        starts = p.starts_per_year[[k for k in years if k <= y][-1]]
+        full[INTERNSHIP, m] = starts.internships * p.duration_months.internship / 12
+        for job in JOB_TYPES:
+            share = getattr(p.job_mix, job)
+            full[PLACE_INDEX[job], m] = starts.jobs * share * getattr(p.duration_months, job) / 12
+    full = np.rint(full)
+    ramp = np.minimum(1.0, (np.arange(cal.n_months) + 1) / (p.ramp_up_months + 1))
+    return np.rint(full * ramp).astype(np.int64), full.astype(np.int64)
+
+
+def resolve(sc: Scenario, rules: RuleSet | None = None, file: str = "<scenario>") -> Params:
+    """Turn a validated scenario and the rules into :class:`Params`."""
+    rules = (rules or load_rules()).tracked()
+    cal = sc.calendar
+    dates = [ym.first_day() for ym in cal.months()]
+
+    bl = sc.baseline
+    rates = []
+    for reason in REASONS:
+        r = getattr(bl.exit_per_month, reason)
+        rates.append(tuple((r.work * k, r.studies * k, r.moved * k, r.other * k) for k in bl.duration_multipliers))
+    band_starts = tuple(float(b) for b in bl.duration_bands)
+    means = [mean_spell([sum(b) for b in rr], band_starts) for rr in rates]
+    bad = [REASONS[i] for i, m in enumerate(means) if math.isinf(m)]
+    if bad:
+        raise InputError(
+            [
+                Problem(
+                    file,
+                    f"baseline.exit_per_month.{r}",
+                    "every route is 0 in the last duration band: households would never leave",
+                )
+                for r in bad
+            ]
+        )
+    stock = [getattr(sc.population.reasons, r) for r in REASONS]
+    raw = [s / m for s, m in zip(stock, means, strict=True)]
+    inflow_shares = tuple(x / sum(raw) for x in raw) if sum(raw) > 0 else tuple(stock)
+
+    kids = sc.population.children
+    n_max = max(kids)
+    cdf = tuple(float(np.cumsum([kids.get(k, 0.0) for k in range(n_max + 1)])[k]) for k in range(n_max + 1))
+
+    prog = sc.programme
+    capacity, capacity_full = _capacity(sc, cal)
+    min_months = np.array([[rf.min_months_on_benefit(rules, t, d) for d in dates] for t in PLACE_TYPES])
+    ret = bl.returns
+
+    counts = np.array(
+        [[t in rules.value("akassa.work_condition.counting_job_types", d) for d in dates] for t in JOB_TYPES]
+    )
+    per_month = np.array([rules.value("akassa.days.per_month", d) for d in dates])
+    money = _money(sc, rules, dates)
+    return Params(
+        scenario=sc.name,
+        calendar=cal,
+        seed=sc.seed,
+        replications=sc.replications,
+        initial_households=sc.population.initial_households,
+        inflow=_by_year(sc.population.inflow_per_month, cal),
+        stock_shares=tuple(stock),
+        inflow_shares=inflow_shares,
+        couple_share=sc.population.couple_share,
+        children_cdf=cdf,
+        ready_share=sc.population.ready_share,
+        member_share=sc.population.akassa_member_share,
+        band_starts=band_starts,
+        rates=tuple(rates),
+        return_probability=(ret.work.probability, ret.studies.probability, 0.0, ret.other.probability),
+        return_mean_months=(ret.work.mean_months, ret.studies.mean_months, 1.0, ret.other.mean_months),
+        capacity=capacity,
+        capacity_full=capacity_full,
+        durations=tuple(float(getattr(prog.duration_months, t)) for t in PLACE_TYPES),
+        hours_share=prog.hours_share,
+        eligible_reasons=tuple(r in prog.eligible_reasons for r in REASONS),
+        max_jobs=prog.max_jobs_per_household,
+        max_internships=prog.max_internships_per_household,
+        priority=tuple(prog.priority),
+        placement_order=tuple(PLACE_INDEX[t] for t in prog.placement_order),
+        ordinary_share=prog.ordinary_workplace_share,
+        min_months=min_months,
+        lock_in=(sc.effects.lock_in.internship, sc.effects.lock_in.job),
+        dropout=(sc.effects.dropout_per_month.internship, sc.effects.dropout_per_month.job),
+        post_window=float(sc.effects.post_programme_window_months),
+        post_multiplier=(
+            sc.effects.post_programme_multiplier.internship,
+            sc.effects.post_programme_multiplier.ordinary,
+            sc.effects.post_programme_multiplier.created,
+        ),
+        hire_probability=(sc.effects.hire_probability.ordinary, sc.effects.hire_probability.created),
+        akassa_counts=counts,
+        akassa_min_months=np.array([rules.value("akassa.work_condition.min_months", d) for d in dates]),
+        akassa_min_hours=np.array([rules.value("akassa.work_condition.min_hours_per_month", d) for d in dates]),
+        akassa_months_standard=np.array([rf.akassa_days(rules, d, False) for d in dates]) / per_month,
+        akassa_months_parent=np.array([rf.akassa_days(rules, d, True) for d in dates]) / per_month,
+        full_time_hours=np.array([rules.value("wage.full_time_hours", d) for d in dates]),
+        money=money,
+        supervision_cost=prog.supervision_cost_per_month,
+        supervision_compensation=prog.supervision_compensation_per_month,
+        administration=prog.administration_per_participant_month,
+        frames=dict(sc.budget_frames),
+        targets=tuple(sc.targets),
+        rules=rules,
+        stale_rules=tuple(rules.stale_uses()),
+    )
+
+
+def _money(sc: Scenario, rules: RuleSet, dates: list) -> MoneyTables:
+    tables = [rf.norm_tables(rules, d) for d in dates]
+    bands = {t.child_bands for t in tables}
+    if len(bands) != 1:
+        raise InputError(
+            [Problem("model/rules/benefit_norm.yaml", "child.age_bands", "age bands must not change within a run")]
+        )
+    hours = sc.programme.hours_share
+    wage = np.array([rf.labour_market_wage(rules, d) for d in dates])
+    subsidy = np.array(
+        [[rf.subsidy(rules, job, d, w * hours, hours) for d, w in zip(dates, wage, strict=True)] for job in JOB_TYPES]
+    )
+    return MoneyTables(
+        single=np.array([t.single for t in tables]),
+        couple=np.array([t.couple for t in tables]),
+        child_bands=np.array(tables[0].child_bands),
+        child_amounts=np.array([t.child_amounts for t in tables]),
+        common_by_size=np.array([t.common_by_size for t in tables]),
+        rent_adults=np.array([rules.value("housing.rent.adults_only", d) for d in dates]),
+        rent_children=np.array([rules.value("housing.rent.with_children", d) for d in dates]),
+        allowance_per_child=np.array([rules.value("child_allowance.per_child", d) for d in dates]),
+        allowance_age_limit=float(rules.value("child_allowance.age_limit", dates[0])),
+        tax_wage=np.array([rules.value("income_tax.effective_rate.wage", d) for d in dates]),
+        tax_akassa=np.array([rules.value("income_tax.effective_rate.akassa", d) for d in dates]),
+        arbetsgivaravgift=np.array([rules.value("payroll.arbetsgivaravgift", d) for d in dates]),
+        po_total=np.array([rules.value("payroll.po_total", d) for d in dates]),
+        wage_full_time=wage,
+        subsidy=subsidy,
+    )

@@ -1,0 +1,150 @@
+"""Capacity-bound placement into internships and jobs, in priority order.
+
+Each place type has a priority queue of households on benefit that may take
+it now, and a second heap of households that will become eligible later
+(time on benefit, e.g. 12 months for nystartsjobb). Entries are dropped lazily:
+a household's ``token`` changes whenever it leaves benefit or is placed, which
+voids all its queued entries at once. Every operation is O(log n), so the
+engine stays linear in the number of households.
+"""
+
+from __future__ import annotations
+
+import heapq
+from collections.abc import Callable
+from typing import Any
+
+from model.params import INTERNSHIP, Params
+from model.states import PLACE_STATES, State
+
+ORDINARY, CREATED = 1, 2
+
+
+class Placement:
+    """Places by type, their occupants, and the queues that fill them."""
+
+    def __init__(self, p: Params, env: Any, move: Callable[[Any, int, float], None], streams: Any):
+        self.p = p
+        self.streams = streams
+        # place types that never have a place are skipped altogether
+        self.order = [k for k in p.placement_order if p.capacity[k].any()]
+        self.env = env
+        self.move = move
+        n = len(PLACE_STATES)
+        self.capacity = [0] * n
+        self.occupied = [0] * n
+        self.ready: list[list[tuple]] = [[] for _ in range(n)]
+        self.maturing: list[list[tuple]] = [[] for _ in range(n)]
+        self.wake_at: list[float | None] = [None] * n
+        self.seq = 0
+        self.last_month = p.n_months - 1
+
+    # keys -----------------------------------------------------------------
+    def key(self, hh: Any) -> tuple:
+        """Smaller is served first: the scenario's priority keys, then first come."""
+        parts = []
+        for k in self.p.priority:
+            if k == "after_internship":
+                parts.append(0 if hh.after_internship else 1)
+            elif k == "children":
+                parts.append(0 if hh.n_children > 0 else 1)
+            elif k == "readiness":
+                parts.append(-hh.readiness)
+            else:  # longest_on_benefit
+                parts.append(hh.origin)
+        return tuple(parts)
+
+    def allowed(self, hh: Any, k: int) -> bool:
+        if k == INTERNSHIP:
+            return hh.internships < self.p.max_internships
+        return hh.jobs < self.p.max_jobs
+
+    # queue operations -----------------------------------------------------
+    def join(self, hh: Any, now: float) -> None:
+        """``hh`` is on benefit and may be placed: queue it, and place it if a place is free."""
+        key = self.key(hh)
+        m = min(int(now), self.last_month)
+        token = hh.token
+        queued = []
+        for k in self.order:
+            if not self.allowed(hh, k):
+                continue
+            self.seq += 1
+            t_ok = hh.origin + self.p.min_months[k, m]
+            if t_ok <= now:
+                heapq.heappush(self.ready[k], (key, self.seq, token, hh))
+                queued.append(k)
+            else:
+                heapq.heappush(self.maturing[k], (t_ok, self.seq, token, hh, key))
+                self._schedule_wake(k)
+        for k in queued:
+            if self.occupied[k] < self.capacity[k]:
+                self.fill(k, now)
+                if hh.token != token:
+                    return
+
+    def leave(self, hh: Any) -> None:
+        """``hh`` leaves benefit: void its queue entries."""
+        hh.token += 1
+
+    def release(self, k: int, now: float) -> None:
+        """A place of type ``k`` is vacated."""
+        self.occupied[k] -= 1
+        self.fill(k, now)
+
+    def set_capacity(self, k: int, places: int, now: float) -> None:
+        self.capacity[k] = places
+        self.fill(k, now)
+
+    def fill(self, k: int, now: float) -> None:
+        """Place waiting households while type ``k`` has free places."""
+        self._mature(k, now)
+        ready = self.ready[k]
+        while self.occupied[k] < self.capacity[k] and ready:
+            _key, _seq, token, hh = heapq.heappop(ready)
+            if token == hh.token and hh.state == State.BENEFIT:
+                self._place(hh, k, now)
+        if self.occupied[k] < self.capacity[k]:
+            self._schedule_wake(k)
+
+    # internals ------------------------------------------------------------
+    def _mature(self, k: int, now: float) -> None:
+        heap, ready = self.maturing[k], self.ready[k]
+        while heap and heap[0][0] <= now:
+            _t, seq, token, hh, key = heapq.heappop(heap)
+            if token == hh.token:
+                heapq.heappush(ready, (key, seq, token, hh))
+
+    def _schedule_wake(self, k: int) -> None:
+        heap = self.maturing[k]
+        while heap and heap[0][2] != heap[0][3].token:
+            heapq.heappop(heap)
+        if not heap or self.occupied[k] >= self.capacity[k]:
+            return
+        t = heap[0][0]
+        if self.wake_at[k] is not None and self.wake_at[k] <= t:
+            return
+        self.wake_at[k] = t
+        ev = self.env.timeout(t - self.env.now)
+        ev.callbacks.append(lambda _ev, k=k, t=t: self._wake(k, t))
+
+    def _wake(self, k: int, t: float) -> None:
+        if self.wake_at[k] == t:
+            self.wake_at[k] = None
+        self.fill(k, self.env.now)
+
+    def _place(self, hh: Any, k: int, now: float) -> None:
+        hh.token += 1
+        self.occupied[k] += 1
+        if k == INTERNSHIP:
+            hh.internships += 1
+        else:
+            hh.jobs += 1
+            hh.job_start = now
+            if hh.ps is None:
+                hh.ps = self.streams.stream(hh.id)
+            hh.workplace = ORDINARY if hh.ps.u() < self.p.ordinary_share else CREATED
+        self.move(hh, PLACE_STATES[k], now)
+        if hh.waiting:
+            hh.waiting = False
+            hh.proc.interrupt()

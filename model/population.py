@@ -1,0 +1,102 @@
+"""The households of one replication: who arrives when, and with what attributes.
+
+Arrivals and attributes are drawn before either arm runs, so the programme arm
+and the counterfactual share them exactly (common random numbers).
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+import numpy as np
+
+from model.hazards import stationary_duration
+from model.params import Params
+from model.random_streams import Purpose, generator
+
+MAX_CHILDREN = 6
+CHILD_MAX_AGE_AT_ARRIVAL = 18.0  # years; assumption: children 0–17 at arrival, uniformly
+# columns of the attribute uniforms
+_REASON, _COUPLE, _KIDS, _AGE0 = 0, 1, 2, 3
+_READY, _MEMBER, _DURATION = _AGE0 + MAX_CHILDREN, _AGE0 + MAX_CHILDREN + 1, _AGE0 + MAX_CHILDREN + 2
+N_ATTRIBUTES = _DURATION + 1
+
+
+@dataclass(frozen=True)
+class Population:
+    """Household attributes as arrays indexed by household id (arrival order)."""
+
+    arrival: np.ndarray  # time of arrival (0 for the initial stock)
+    initial: np.ndarray  # bool: in the stock at month 0
+    origin: np.ndarray  # start of the current benefit spell (≤ arrival)
+    reason: np.ndarray  # index into REASONS
+    adults: np.ndarray  # 1 or 2
+    n_children: np.ndarray
+    child_birth: np.ndarray  # (n, MAX_CHILDREN) month of birth, NaN where no child
+    readiness: np.ndarray  # in [0, 1); higher = closer to work
+    ready: np.ndarray  # bool: judged ready for a job or internship
+    member: np.ndarray  # bool: a-kassa member of 12 months or more
+
+    @property
+    def n(self) -> int:
+        return len(self.arrival)
+
+    def subset(self, ids: np.ndarray) -> dict[str, np.ndarray]:
+        return {k: getattr(self, k)[ids] for k in self.__dataclass_fields__}
+
+
+def arrivals(p: Params, rep: int) -> np.ndarray:
+    """Arrival times of the new households (Poisson counts per month, uniform within)."""
+    rng = generator(p.seed, rep, Purpose.ARRIVALS)
+    counts = rng.poisson(p.inflow)
+    months = np.repeat(np.arange(p.n_months, dtype=float), counts)
+    return months + rng.random(len(months))
+
+
+def generate(p: Params, rep: int) -> Population:
+    """All households of replication ``rep``: the initial stock, then arrivals in time order."""
+    new = arrivals(p, rep)
+    n0 = p.initial_households
+    n = n0 + len(new)
+    arrival = np.concatenate([np.zeros(n0), new])
+    initial = np.arange(n) < n0
+    u = generator(p.seed, rep, Purpose.ATTRIBUTES).random((n, N_ATTRIBUTES))
+
+    stock_cdf = np.cumsum(p.stock_shares)
+    inflow_cdf = np.cumsum(p.inflow_shares)
+    reason = np.where(
+        initial,
+        np.searchsorted(stock_cdf, u[:, _REASON] * stock_cdf[-1], side="right"),
+        np.searchsorted(inflow_cdf, u[:, _REASON] * inflow_cdf[-1], side="right"),
+    ).astype(np.int8)
+    adults = np.where(u[:, _COUPLE] < p.couple_share, 2, 1).astype(np.int8)
+    kids = np.searchsorted(np.asarray(p.children_cdf), u[:, _KIDS] * p.children_cdf[-1], side="right")
+    kids = np.minimum(kids, MAX_CHILDREN).astype(np.int8)
+    ages = u[:, _AGE0 : _AGE0 + MAX_CHILDREN] * CHILD_MAX_AGE_AT_ARRIVAL
+    birth = arrival[:, None] - ages * 12
+    birth[np.arange(MAX_CHILDREN)[None, :] >= kids[:, None]] = np.nan
+    readiness = u[:, _READY]
+    ready = readiness >= 1 - p.ready_share
+
+    origin = arrival.copy()
+    totals = [[sum(b) for b in rr] for rr in p.rates]
+    for i in range(n0):
+        origin[i] = -stationary_duration(totals[reason[i]], p.band_starts, u[i, _DURATION])
+    return Population(
+        arrival=arrival,
+        initial=initial,
+        origin=origin,
+        reason=reason,
+        adults=adults,
+        n_children=kids,
+        child_birth=birth,
+        readiness=readiness,
+        ready=ready,
+        member=u[:, _MEMBER] < p.member_share,
+    )
+
+
+def has_child_under(pop: Population, hh: int, t: float, years: float) -> bool:
+    """Does household ``hh`` have a child younger than ``years`` at time ``t``?"""
+    return any(not math.isnan(b) and 0 <= (t - b) / 12 < years for b in pop.child_birth[hh])

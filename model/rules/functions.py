@@ -1,0 +1,260 @@
+"""Pure functions over the rules: what a rule says for a date, a household or a job.
+
+Each function takes the :class:`RuleSet` first and a calendar date; none knows
+about the simulation. The ledger evaluates the same *tables* these functions
+use (``norm_tables`` …) once per month and applies them to arrays.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from model.errors import RuleError
+from model.rules.ruleset import RuleSet
+from model.states import JOB_TYPES, PLACE_TYPES
+
+
+@dataclass(frozen=True)
+class NormTables:
+    """The riksnorm amounts in force on one date."""
+
+    single: float
+    couple: float
+    child_bands: tuple[float, ...]
+    child_amounts: tuple[float, ...]
+    common_by_size: tuple[float, ...]
+
+    def common(self, size: int) -> float:
+        """Common household costs; beyond the table each person adds the last step."""
+        table = self.common_by_size
+        if size <= len(table):
+            return table[size - 1]
+        return table[-1] + (size - len(table)) * (table[-1] - table[-2])
+
+    def child(self, age: float) -> float:
+        """Personal costs of a child of ``age`` years (0 if 21 or older)."""
+        if age < 0 or age >= self.child_bands[-1] + 2:
+            return 0.0
+        band = 0
+        for i, lower in enumerate(self.child_bands):
+            if age >= lower:
+                band = i
+        return self.child_amounts[band]
+
+    @property
+    def max_child_age(self) -> float:
+        """Children at or above this age are no longer in the household's norm."""
+        return self.child_bands[-1] + 2
+
+
+def norm_tables(rules: RuleSet, on: dt.date) -> NormTables:
+    return NormTables(
+        single=rules.value("benefit_norm.adult.single", on),
+        couple=rules.value("benefit_norm.adult.couple", on),
+        child_bands=rules.value("benefit_norm.child.age_bands", on),
+        child_amounts=rules.value("benefit_norm.child.amounts", on),
+        common_by_size=rules.value("benefit_norm.common.by_size", on),
+    )
+
+
+def _check_household(adults: int, child_ages: Sequence[float]) -> None:
+    if adults not in (1, 2):
+        raise RuleError(f"adults must be 1 or 2, got {adults}")
+    if any(a < 0 for a in child_ages):
+        raise RuleError(f"child ages must be ≥ 0, got {list(child_ages)}")
+
+
+def benefit_norm(rules: RuleSet, on: dt.date, adults: int, child_ages: Sequence[float]) -> float:
+    """Riksnorm for a household, SEK per month.
+
+    >>> from model.rules import load_rules
+    >>> benefit_norm(load_rules(), dt.date(2021, 5, 1), 1, [])
+    4180.0
+    """
+    _check_household(adults, child_ages)
+    t = norm_tables(rules, on)
+    children = [a for a in child_ages if a < t.max_child_age]
+    personal = (t.single if adults == 1 else t.couple) + sum(t.child(a) for a in children)
+    return personal + t.common(adults + len(children))
+
+
+def housing_cost(rules: RuleSet, on: dt.date, adults: int, n_children: int) -> float:
+    """Assumed monthly housing cost of a household (local guideline table)."""
+    _check_household(adults, [])
+    if n_children <= 0:
+        return rules.value("housing.rent.adults_only", on)[adults - 1]
+    table = rules.value("housing.rent.with_children", on)
+    return table[min(n_children, len(table)) - 1]
+
+
+def child_allowance(rules: RuleSet, on: dt.date, child_ages: Sequence[float]) -> float:
+    """Barnbidrag for the household's children, SEK per month."""
+    limit = rules.value("child_allowance.age_limit", on)
+    per_child = rules.value("child_allowance.per_child", on)
+    return per_child * sum(1 for a in child_ages if 0 <= a < limit)
+
+
+def net_income(rules: RuleSet, on: dt.date, gross_wage: float = 0.0, gross_akassa: float = 0.0) -> float:
+    """Income after the (simplified) effective tax."""
+    return gross_wage * (1 - rules.value("income_tax.effective_rate.wage", on)) + gross_akassa * (
+        1 - rules.value("income_tax.effective_rate.akassa", on)
+    )
+
+
+def benefit_amount(
+    rules: RuleSet,
+    on: dt.date,
+    adults: int,
+    child_ages: Sequence[float],
+    gross_wage: float = 0.0,
+    gross_akassa: float = 0.0,
+) -> float:
+    """Försörjningsstöd for a month: norm + housing − child allowance − net income, not below 0."""
+    need = benefit_norm(rules, on, adults, child_ages) + housing_cost(
+        rules, on, adults, sum(1 for a in child_ages if a < norm_tables(rules, on).max_child_age)
+    )
+    income = child_allowance(rules, on, child_ages) + net_income(rules, on, gross_wage, gross_akassa)
+    return max(0.0, need - income)
+
+
+@dataclass(frozen=True)
+class WageCost:
+    """Monthly employer cost of a wage."""
+
+    wage: float
+    arbetsgivaravgift: float
+    pension_and_insurance: float
+
+    @property
+    def total(self) -> float:
+        return self.wage + self.arbetsgivaravgift + self.pension_and_insurance
+
+
+def wage_cost(rules: RuleSet, on: dt.date, wage: float) -> WageCost:
+    """Split a gross wage's cost into wage, arbetsgivaravgift and the rest of PO-pålägg."""
+    if wage < 0:
+        raise RuleError(f"wage must be ≥ 0, got {wage}")
+    avgift = rules.value("payroll.arbetsgivaravgift", on)
+    po = rules.value("payroll.po_total", on)
+    return WageCost(wage, wage * avgift, wage * max(po - avgift, 0.0))
+
+
+def labour_market_wage(rules: RuleSet, on: dt.date, hours_share: float = 1.0) -> float:
+    """Gross monthly wage of a labour-market job at ``hours_share`` of full time."""
+    return rules.value("wage.monthly_wage", on) * hours_share
+
+
+def _check_job_type(job_type: str) -> None:
+    if job_type not in JOB_TYPES:
+        raise RuleError(f"unknown job type {job_type!r}; allowed: {', '.join(JOB_TYPES)}")
+
+
+def subsidy(rules: RuleSet, job_type: str, on: dt.date, wage: float, hours_share: float = 1.0) -> float:
+    """State subsidy to the employer for one month of a job started on ``on``.
+
+    nystartsjobb: k × arbetsgivaravgift × min(wage, cap × hours share);
+    introduktionsjobb: share × (1 + arbetsgivaravgift) × min(wage, cap × hours share);
+    municipal_job: none.
+    """
+    _check_job_type(job_type)
+    if wage < 0:
+        raise RuleError(f"wage must be ≥ 0, got {wage}")
+    if not 0 < hours_share <= 1:
+        raise RuleError(f"hours share must be in (0, 1], got {hours_share}")
+    avgift = rules.value("payroll.arbetsgivaravgift", on)
+    if job_type == "nystartsjobb":
+        cap = rules.value("nystartsjobb.wage_cap", on) * hours_share
+        return rules.value("nystartsjobb.k", on) * avgift * min(wage, cap)
+    if job_type == "introduktionsjobb":
+        cap = rules.value("introduktionsjobb.wage_cap", on) * hours_share
+        return rules.value("introduktionsjobb.share", on) * (1 + avgift) * min(wage, cap)
+    return 0.0
+
+
+def min_months_on_benefit(rules: RuleSet, place_type: str, on: dt.date) -> float:
+    """Months on benefit a household needs before it may be placed in ``place_type``."""
+    if place_type not in PLACE_TYPES:
+        raise RuleError(f"unknown place type {place_type!r}; allowed: {', '.join(PLACE_TYPES)}")
+    if place_type in ("nystartsjobb", "introduktionsjobb"):
+        return rules.value(f"{place_type}.min_months_away", on)
+    return 0.0
+
+
+def akassa_qualifies(rules: RuleSet, on: dt.date, job_type: str, months_worked: float, hours_per_month: float) -> bool:
+    """Does a finished job qualify for a-kassa (old-law work condition, decision on ``on``)?"""
+    _check_job_type(job_type)
+    counting = rules.value("akassa.work_condition.counting_job_types", on)
+    return (
+        job_type in counting
+        and months_worked >= rules.value("akassa.work_condition.min_months", on) - 1e-9
+        and hours_per_month >= rules.value("akassa.work_condition.min_hours_per_month", on)
+    )
+
+
+def akassa_days(rules: RuleSet, on: dt.date, parent_of_child_under_18: bool) -> float:
+    """Days of a-kassa for a period decided on ``on``."""
+    key = "parent_child_under_18" if parent_of_child_under_18 else "standard"
+    return rules.value(f"akassa.days.{key}", on)
+
+
+@dataclass(frozen=True)
+class AkassaSchedule:
+    """Daily a-kassa by day number: ``rates[i]`` holds up to day ``breaks[i]``."""
+
+    breaks: tuple[float, ...]
+    rates: tuple[float, ...]
+    days: float
+    days_per_month: float
+
+    def amount(self, first_day: float, last_day: float) -> float:
+        """SEK paid for the (fractional) days in ``[first_day, last_day)`` counted from 0."""
+        return self.cumulative(last_day) - self.cumulative(first_day)
+
+    def cumulative(self, day: float) -> float:
+        day = min(max(day, 0.0), self.days)
+        total, lower = 0.0, 0.0
+        for brk, rate in zip((*self.breaks, float("inf")), self.rates, strict=True):
+            total += rate * max(0.0, min(day, brk) - lower)
+            lower = brk
+        return total
+
+    @property
+    def months(self) -> float:
+        return self.days / self.days_per_month
+
+
+def akassa_schedule(
+    rules: RuleSet,
+    on: dt.date,
+    member: bool,
+    monthly_wage: float,
+    hours_share: float,
+    parent_of_child_under_18: bool,
+) -> AkassaSchedule:
+    """The a-kassa a household receives after a qualifying job, decided on ``on``.
+
+    Members get the income-based amount (a share of daily income, capped);
+    others get the basic amount, pro rata to the hours worked.
+    """
+    per_month = rules.value("akassa.days.per_month", on)
+    days = akassa_days(rules, on, parent_of_child_under_18)
+    if not member:
+        return AkassaSchedule((), (rules.value("akassa.basic.daily_max", on) * hours_share,), days, per_month)
+    daily_income = monthly_wage / per_month
+    repl = rules.value("akassa.income_based.replacement", on)
+    caps = rules.value("akassa.income_based.daily_cap", on)
+    step, cap_step = (
+        rules.value("akassa.income_based.step_day", on),
+        rules.value("akassa.income_based.cap_step_day", on),
+    )
+    breaks = tuple(sorted({step, cap_step}))
+
+    def rate(day: float) -> float:
+        r = repl[0] if day <= step else repl[1]
+        c = caps[0] if day <= cap_step else caps[1]
+        return min(r * daily_income, c)
+
+    rates = (*tuple(rate(b) for b in breaks), rate(breaks[-1] + 1))
+    return AkassaSchedule(breaks, rates, days, per_month)

@@ -1,0 +1,324 @@
+"""The scenario file: a typed schema that rejects unknown keys and names valid ones.
+
+``load_scenario(path)`` reads YAML, validates it and returns a :class:`Scenario`;
+every problem is reported as ``file: field: message``.
+"""
+
+from __future__ import annotations
+
+import importlib.resources
+import itertools
+from pathlib import Path
+from typing import Annotated, Any, Literal, get_args, get_origin
+
+import yaml
+from pydantic import (
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    PlainSerializer,
+    ValidationError,
+    field_validator,
+    model_validator,
+)
+
+from model.calendar import Calendar, YearMonth
+from model.errors import InputError, Problem
+from model.states import JOB_TYPES, PLACE_TYPES
+
+Prob = Annotated[float, Field(ge=0, le=1)]
+NonNeg = Annotated[float, Field(ge=0)]
+Month = Annotated[YearMonth, BeforeValidator(YearMonth.parse), PlainSerializer(str, return_type=str)]
+PlaceType = Literal["internship", "municipal_job", "nystartsjobb", "introduktionsjobb"]
+JobType = Literal["municipal_job", "nystartsjobb", "introduktionsjobb"]
+ReasonName = Literal["unemployed", "sfi", "sick", "no_capacity", "other"]
+PriorityKey = Literal["after_internship", "children", "readiness", "longest_on_benefit"]
+assert set(get_args(PlaceType)) == set(PLACE_TYPES) and set(get_args(JobType)) == set(JOB_TYPES)
+
+
+class Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+def _sums_to_one(values: dict[str, float], what: str) -> None:
+    total = sum(values.values())
+    if abs(total - 1.0) > 1e-6:
+        raise ValueError(f"{what} must sum to 1 (got {total:.6g})")
+
+
+class ByReason(Strict):
+    """One value per reason for benefit (facts.md §1)."""
+
+    unemployed: float
+    sfi: float
+    sick: float
+    no_capacity: float
+    other: float
+
+
+class ReasonShares(ByReason):
+    unemployed: Prob
+    sfi: Prob
+    sick: Prob
+    no_capacity: Prob
+    other: Prob
+
+    @model_validator(mode="after")
+    def _one(self) -> ReasonShares:
+        _sums_to_one(self.model_dump(), "reason shares")
+        return self
+
+
+class ExitRates(Strict):
+    """Monthly hazards of leaving benefit, by route."""
+
+    work: NonNeg
+    studies: NonNeg
+    moved: NonNeg
+    other: NonNeg
+
+
+class ExitRatesByReason(Strict):
+    unemployed: ExitRates
+    sfi: ExitRates
+    sick: ExitRates
+    no_capacity: ExitRates
+    other: ExitRates
+
+
+class Return(Strict):
+    """Whether, and how soon, a household that left benefit comes back."""
+
+    probability: Prob
+    mean_months: Annotated[float, Field(gt=0)]
+
+
+class Returns(Strict):
+    work: Return
+    studies: Return
+    other: Return
+
+
+class Population(Strict):
+    initial_households: Annotated[int, Field(ge=0)]
+    inflow_per_month: NonNeg | dict[int, NonNeg]
+    reasons: ReasonShares
+    couple_share: Prob
+    children: dict[Annotated[int, Field(ge=0, le=6)], Prob]
+    ready_share: Prob
+    akassa_member_share: Prob
+
+    @field_validator("children")
+    @classmethod
+    def _children_sum(cls, v: dict[int, float]) -> dict[int, float]:
+        _sums_to_one({str(k): x for k, x in v.items()}, "children shares")
+        return v
+
+
+class Baseline(Strict):
+    exit_per_month: ExitRatesByReason
+    duration_bands: list[NonNeg]
+    duration_multipliers: list[NonNeg]
+    returns: Returns
+
+    @model_validator(mode="after")
+    def _bands(self) -> Baseline:
+        b = self.duration_bands
+        if not b or b[0] != 0 or any(x >= y for x, y in itertools.pairwise(b)):
+            raise ValueError("duration_bands must start at 0 and increase")
+        if len(self.duration_multipliers) != len(b):
+            raise ValueError("duration_multipliers needs one value per duration band")
+        return self
+
+
+class Starts(Strict):
+    """Starts per year (Lund's unit: "200 jobs tillsatta in 2022")."""
+
+    jobs: NonNeg
+    internships: NonNeg
+
+
+class PlaceDurations(Strict):
+    internship: Annotated[float, Field(gt=0)]
+    municipal_job: Annotated[float, Field(gt=0)]
+    nystartsjobb: Annotated[float, Field(gt=0)]
+    introduktionsjobb: Annotated[float, Field(gt=0)]
+
+
+class JobMix(Strict):
+    municipal_job: Prob
+    nystartsjobb: Prob
+    introduktionsjobb: Prob
+
+    @model_validator(mode="after")
+    def _one(self) -> JobMix:
+        _sums_to_one(self.model_dump(), "job_mix")
+        return self
+
+
+class Programme(Strict):
+    starts_per_year: dict[int, Starts]
+    job_mix: JobMix
+    duration_months: PlaceDurations
+    hours_share: Annotated[float, Field(gt=0, le=1)]
+    ramp_up_months: Annotated[int, Field(ge=0)]
+    eligible_reasons: list[ReasonName]
+    max_jobs_per_household: Annotated[int, Field(ge=0)]
+    max_internships_per_household: Annotated[int, Field(ge=0)]
+    priority: list[PriorityKey]
+    placement_order: list[PlaceType]
+    ordinary_workplace_share: Prob
+    supervision_cost_per_month: NonNeg
+    supervision_compensation_per_month: NonNeg
+    administration_per_participant_month: NonNeg
+
+    @model_validator(mode="after")
+    def _lists(self) -> Programme:
+        if sorted(self.placement_order) != sorted(PLACE_TYPES):
+            raise ValueError(f"placement_order must list each place type once: {', '.join(PLACE_TYPES)}")
+        if len(set(self.priority)) != len(self.priority):
+            raise ValueError("priority keys must be unique")
+        return self
+
+
+class LockIn(Strict):
+    internship: NonNeg
+    job: NonNeg
+
+
+class PostMultiplier(Strict):
+    internship: NonNeg
+    ordinary: NonNeg
+    created: NonNeg
+
+
+class HireProbability(Strict):
+    ordinary: Prob
+    created: Prob
+
+
+class Effects(Strict):
+    lock_in: LockIn
+    dropout_per_month: LockIn
+    post_programme_window_months: NonNeg
+    post_programme_multiplier: PostMultiplier
+    hire_probability: HireProbability
+
+
+class Target(Strict):
+    """A target on households on benefit, e.g. at most 1000 in every month of 2022."""
+
+    name: str
+    first_year: int
+    last_year: int
+    statistic: Literal["max", "mean"]
+    threshold: NonNeg
+
+    @model_validator(mode="after")
+    def _years(self) -> Target:
+        if self.last_year < self.first_year:
+            raise ValueError("last_year must not be before first_year")
+        return self
+
+
+class Scenario(Strict):
+    name: Annotated[str, Field(min_length=1, pattern=r"^[A-Za-z0-9_.-]+$")]
+    municipality: str
+    description: str = ""
+    start: Month
+    horizon: Month
+    replications: Annotated[int, Field(ge=1)]
+    seed: Annotated[int, Field(ge=0)]
+    population: Population
+    baseline: Baseline
+    programme: Programme
+    effects: Effects
+    budget_frames: dict[int, NonNeg]
+    targets: list[Target]
+
+    @model_validator(mode="after")
+    def _time(self) -> Scenario:
+        if self.start > self.horizon:
+            raise ValueError(f"start {self.start} is after the horizon {self.horizon}")
+        years = self.calendar.years()
+        first = years[0]
+        if first not in self.programme.starts_per_year:
+            raise ValueError(f"programme.starts_per_year must give the start year {first}")
+        return self
+
+    @property
+    def calendar(self) -> Calendar:
+        return Calendar.between(self.start, self.horizon)
+
+
+def _valid_keys(model: type[BaseModel], loc: tuple[Any, ...]) -> list[str] | None:
+    """The field names allowed at ``loc`` (the parent of an unknown key)."""
+    current: Any = model
+    for part in loc:
+        if isinstance(current, type) and issubclass(current, BaseModel):
+            field = current.model_fields.get(str(part))
+            if field is None:
+                return None
+            current = field.annotation
+        elif get_origin(current) is dict:
+            current = get_args(current)[1]
+        else:
+            return None
+        while get_origin(current) is Annotated:
+            current = get_args(current)[0]
+        options = [a for a in get_args(current) if isinstance(a, type) and issubclass(a, BaseModel)]
+        if get_origin(current) is not dict and options:
+            current = options[0]
+    if isinstance(current, type) and issubclass(current, BaseModel):
+        return list(current.model_fields)
+    return None
+
+
+def _problems(err: ValidationError, file: str) -> list[Problem]:
+    out: list[Problem] = []
+    for e in err.errors():
+        loc = tuple(p for p in e["loc"] if not (isinstance(p, str) and p.startswith(("function-", "lax-"))))
+        field = ".".join(str(p) for p in loc)
+        msg = e["msg"].removeprefix("Value error, ")
+        if e["type"] == "extra_forbidden":
+            keys = _valid_keys(Scenario, loc[:-1])
+            msg = "unknown key" + (f"; valid keys: {', '.join(keys)}" if keys else "")
+        elif e["type"] == "missing":
+            msg = "missing required key"
+        elif "input" in e and not isinstance(e["input"], dict | list):
+            msg += f" (got {e['input']!r})"
+        out.append(Problem(file, field, msg))
+    # one problem per field: unions report each alternative; keep the first
+    seen: set[str] = set()
+    return [p for p in out if not (p.field in seen or seen.add(p.field))]
+
+
+def parse_scenario(data: Any, file: str = "<scenario>") -> Scenario:
+    """Validate a scenario given as a mapping."""
+    if not isinstance(data, dict):
+        raise InputError([Problem(file, "", "a scenario must be a YAML mapping of keys to values")])
+    try:
+        return Scenario.model_validate(data)
+    except ValidationError as err:
+        raise InputError(_problems(err, file)) from None
+
+
+def load_scenario(path: str | Path | None = None) -> Scenario:
+    """Read and validate a scenario file (no path: the packaged Lund default)."""
+    path = Path(path) if path is not None else default_scenario_path()
+    file = str(path)
+    try:
+        text = path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as err:
+        raise InputError([Problem(file, "", f"cannot read scenario file: {err}")]) from None
+    try:
+        data = yaml.safe_load(text)
+    except yaml.YAMLError as err:
+        raise InputError([Problem(file, "", f"not valid YAML: {err}")]) from None
+    return parse_scenario(data, file)
+
+
+def default_scenario_path() -> Path:
+    """The packaged default scenario, ``runs/lund.yaml``."""
+    return Path(str(importlib.resources.files("runs").joinpath("lund.yaml")))

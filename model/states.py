@@ -1,0 +1,57 @@
+"""States a household can be in, and the groups the model reasons about."""
+
+from __future__ import annotations
+
+from enum import IntEnum
+
+
+class State(IntEnum):
+    """Household states (DESIGN.md, "Households and states")."""
+
+    BENEFIT = 0
+    INTERNSHIP = 1
+    MUNICIPAL_JOB = 2
+    NYSTARTSJOBB = 3
+    INTRODUKTIONSJOBB = 4
+    AKASSA = 5
+    EXIT_WORK = 6
+    EXIT_STUDIES = 7
+    EXIT_MOVED = 8
+    EXIT_OTHER = 9
+
+    @property
+    def label(self) -> str:
+        """Column-friendly lower-case name, e.g. ``exit_work``."""
+        return self.name.lower()
+
+
+N_STATES = len(State)
+STATE_LABELS: tuple[str, ...] = tuple(s.label for s in State)
+
+#: The employment types of the programme.
+JOB_STATES: tuple[State, ...] = (State.MUNICIPAL_JOB, State.NYSTARTSJOBB, State.INTRODUKTIONSJOBB)
+#: Every programme place type (internship and the employment types).
+PLACE_STATES: tuple[State, ...] = (State.INTERNSHIP, *JOB_STATES)
+EXIT_STATES: tuple[State, ...] = (
+    State.EXIT_WORK,
+    State.EXIT_STUDIES,
+    State.EXIT_MOVED,
+    State.EXIT_OTHER,
+)
+
+#: Destinations of a regular exit (competing risks out of benefit), in a fixed order.
+EXIT_ROUTES: tuple[str, ...] = ("work", "studies", "moved", "other")
+EXIT_STATE_OF_ROUTE: dict[str, State] = {
+    "work": State.EXIT_WORK,
+    "studies": State.EXIT_STUDIES,
+    "moved": State.EXIT_MOVED,
+    "other": State.EXIT_OTHER,
+}
+
+#: Reasons for benefit (Lund needs survey 2022, facts.md §1).
+REASONS: tuple[str, ...] = ("unemployed", "sfi", "sick", "no_capacity", "other")
+
+#: Place type names as used in scenarios and rules.
+PLACE_TYPES: tuple[str, ...] = tuple(s.label for s in PLACE_STATES)
+JOB_TYPES: tuple[str, ...] = tuple(s.label for s in JOB_STATES)
+STATE_OF_PLACE_TYPE: dict[str, State] = {s.label: s for s in PLACE_STATES}

@@ -1,0 +1,96 @@
+"""The visit log: one row per state visit (who, which state, from, to, next).
+
+Like Ciw's data records, a visit is the unit everything else is derived from:
+the ledger accrues money over visits, outcomes count households over them.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from model.states import N_STATES
+
+NO_NEXT = -1
+
+
+class VisitLog:
+    """Columns appended by the engine as households leave states."""
+
+    __slots__ = ("hh", "nxt", "ref", "state", "t0", "t1", "workplace")
+
+    def __init__(self) -> None:
+        self.hh: list[int] = []
+        self.state: list[int] = []
+        self.t0: list[float] = []
+        self.t1: list[float] = []
+        self.nxt: list[int] = []
+        self.workplace: list[int] = []
+        self.ref: list[float] = []
+
+    def freeze(self) -> Visits:
+        return Visits(
+            hh=np.asarray(self.hh, dtype=np.int64),
+            state=np.asarray(self.state, dtype=np.int8),
+            t0=np.asarray(self.t0, dtype=np.float64),
+            t1=np.asarray(self.t1, dtype=np.float64),
+            nxt=np.asarray(self.nxt, dtype=np.int8),
+            workplace=np.asarray(self.workplace, dtype=np.int8),
+            ref=np.asarray(self.ref, dtype=np.float64),
+        )
+
+
+@dataclass(frozen=True)
+class Visits:
+    """Frozen visit columns.
+
+    ``ref`` is the start time of the job a visit belongs to (job visits) or
+    that qualified it (a-kassa visits); NaN otherwise. ``workplace`` is 1 for an
+    ordinary workplace, 2 for a created one, 0 for no job.
+    """
+
+    hh: np.ndarray
+    state: np.ndarray
+    t0: np.ndarray
+    t1: np.ndarray
+    nxt: np.ndarray
+    workplace: np.ndarray
+    ref: np.ndarray
+
+    def __len__(self) -> int:
+        return len(self.hh)
+
+    def take(self, mask: np.ndarray) -> Visits:
+        return Visits(**{k: getattr(self, k)[mask] for k in self.__dataclass_fields__})
+
+    @staticmethod
+    def concat(parts: list[Visits]) -> Visits:
+        return Visits(**{k: np.concatenate([getattr(p, k) for p in parts]) for k in Visits.__dataclass_fields__})
+
+    def sorted(self) -> Visits:
+        """Ordered by household, then time: a canonical order independent of event order."""
+        order = np.lexsort((self.t1, self.t0, self.hh))
+        return self.take(order)
+
+    # derived counts ---------------------------------------------------------
+    def stocks(self, n_months: int) -> np.ndarray:
+        """(months, states): households in each state at the end of each month.
+
+        A visit ``[t0, t1)`` is the state at the end of month m if t0 < m + 1 ≤ t1.
+        """
+        first = np.floor(self.t0).astype(np.int64)
+        last = np.floor(self.t1).astype(np.int64) - 1  # month whose end the visit still covers
+        keep = last >= first
+        diff = np.zeros((n_months + 1, N_STATES), dtype=np.int64)
+        np.add.at(diff, (first[keep], self.state[keep]), 1)
+        np.add.at(diff, (np.minimum(last[keep] + 1, n_months), self.state[keep]), -1)
+        return np.cumsum(diff, axis=0)[:n_months]
+
+    def transitions(self, n_months: int) -> np.ndarray:
+        """(months, from, to): moves between states within each month."""
+        moved = self.nxt != NO_NEXT
+        month = np.floor(self.t1[moved]).astype(np.int64)
+        out = np.zeros((n_months, N_STATES, N_STATES), dtype=np.int64)
+        np.add.at(out, (month, self.state[moved], self.nxt[moved]), 1)
+        return out
