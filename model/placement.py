@@ -143,7 +143,7 @@ class Placement:
             hh.job_start = now
             if hh.ps is None:
                 hh.ps = self.streams.stream(hh.id)
-            hh.workplace = ORDINARY if hh.ps.u() < self.p.ordinary_share else CREATED
+            hh.workplace = ORDINARY if next(hh.ps) < self.p.ordinary_share else CREATED
         self.move(hh, PLACE_STATES[k], now)
         if hh.waiting:
             hh.waiting = False

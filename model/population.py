@@ -51,7 +51,7 @@ def arrivals(p: Params, rep: int) -> np.ndarray:
     rng = generator(p.seed, rep, Purpose.ARRIVALS)
     counts = rng.poisson(p.inflow)
     months = np.repeat(np.arange(p.n_months, dtype=float), counts)
-    return months + rng.random(len(months))
+    return np.sort(months + rng.random(len(months)))
 
 
 def generate(p: Params, rep: int) -> Population:

@@ -10,6 +10,8 @@ other households do and whatever process runs the replication.
 
 from __future__ import annotations
 
+import itertools
+from collections.abc import Iterator
 from enum import IntEnum
 
 import numpy as np
@@ -28,27 +30,12 @@ def generator(seed: int, rep: int, purpose: Purpose, *more: int) -> np.random.Ge
     return np.random.default_rng(np.random.SeedSequence((seed, rep, int(purpose), *more)))
 
 
-class Stream:
-    """One household's uniforms for one purpose, consumed in order."""
-
-    __slots__ = ("_block", "_hh", "_owner", "_pos", "_values")
-
-    def __init__(self, owner: HouseholdStreams, hh: int):
-        self._owner = owner
-        self._hh = hh
-        self._values: list[float] = owner.first_block(hh)
-        self._pos = 0
-        self._block = 0
-
-    def u(self) -> float:
-        """The next uniform in [0, 1)."""
-        if self._pos == len(self._values):
-            self._block += 1
-            self._values = self._owner.extra_block(self._hh, self._block)
-            self._pos = 0
-        v = self._values[self._pos]
-        self._pos += 1
-        return v
+def _more(owner: HouseholdStreams, hh: int) -> Iterator[float]:
+    """Further blocks of a household's stream, drawn only if it ever needs them."""
+    block = 0
+    while True:
+        block += 1
+        yield from owner.extra_block(hh, block)
 
 
 class HouseholdStreams:
@@ -64,6 +51,9 @@ class HouseholdStreams:
     def extra_block(self, hh: int, block: int) -> list[float]:
         return generator(self.seed, self.rep, self.purpose, hh, block).random(BLOCK).tolist()
 
-    def stream(self, hh: int) -> Stream:
-        """A fresh stream for household ``hh``, starting at its first number."""
-        return Stream(self, hh)
+    def stream(self, hh: int) -> Iterator[float]:
+        """A fresh stream for household ``hh``, starting at its first number.
+
+        An iterator, so that drawing is a C-level ``next``: ``u = stream.__next__``.
+        """
+        return itertools.chain(self._rows[hh], _more(self, hh))

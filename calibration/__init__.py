@@ -1,0 +1,1 @@
+"""Observed figures with their sources, and how the model compares with them."""

@@ -1,0 +1,45 @@
+"""Model against the observed figures: one row per figure, computed from a run's tables."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from calibration.observed import OBSERVED, Observed
+
+
+def _pct(values: np.ndarray) -> tuple[float, float, float]:
+    v = np.asarray(values, dtype=float)
+    return float(np.percentile(v, 50)), float(np.percentile(v, 5)), float(np.percentile(v, 95))
+
+
+def compare(monthly: pd.DataFrame, annual: pd.DataFrame, ledger: pd.DataFrame | None, summary: dict) -> list[dict]:
+    """Rows of (observed figure, modelled P50/P5/P95) for the figures a run can speak to."""
+    rows: list[dict] = []
+    by_key = {o.key: o for o in OBSERVED}
+
+    def add(o: Observed, model: tuple[float, float, float] | str) -> None:
+        rows.append({"observed": o, "model": model})
+
+    prog = annual[annual["arm"] == "programme"]
+    cf = annual[annual["arm"] == "counterfactual"]
+    y22 = prog[prog["year"] == 2022]
+    if len(y22) and not y22["deficit_sek"].isna().all():
+        add(by_key["deficit_2022"], _pct(y22["deficit_sek"]))
+    add(by_key["breakeven_claim"], str(summary["breakeven"]["cumulative"]["p50"]))
+    if ledger is not None and 2025 in set(annual["year"]):
+        ben = ledger[ledger["category"].isin(["benefit", "topup_wage", "topup_akassa"])]
+        ben = ben[ben["month"].dt.year == 2025].groupby(["rep", "arm"], observed=True)["sek"].sum().unstack("arm")
+        add(by_key["benefit_saved_by_2025"], _pct((ben["counterfactual"] - ben["programme"]).to_numpy()))
+    if ledger is not None and 2022 in set(annual["year"]):
+        cfl = ledger[(ledger["arm"] == "counterfactual") & (ledger["month"].dt.year == 2022)]
+        paid = cfl[cfl["category"].isin(["benefit", "topup_wage", "topup_akassa"])].groupby("rep")["sek"].sum()
+        cfm = monthly[(monthly["arm"] == "counterfactual") & (monthly["month"].dt.year == 2022)]
+        hh_months = cfm.groupby("rep")["households_on_benefit"].sum()
+        add(by_key["benefit_per_household_month_2022"], _pct((paid / hh_months).to_numpy()))
+    early = monthly[(monthly["arm"] == "counterfactual") & (monthly["month"].dt.year == 2022)]
+    early = early[early["month"].dt.month <= 3]
+    if len(early):
+        add(by_key["households_early_2022"], _pct(early.groupby("rep")["households_on_benefit"].mean().to_numpy()))
+    del cf
+    return rows

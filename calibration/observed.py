@@ -1,0 +1,75 @@
+"""Figures Lund and national statistics report, each with its source (facts.md).
+
+These are not model inputs: they are what a run is held against, in the
+report's "Lund's figures vs the model" table and in the README's calibration.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class Observed:
+    key: str
+    value: float | None
+    low: float | None
+    high: float | None
+    unit: str
+    source: str
+    text_sv: str
+    text_en: str
+
+
+OBSERVED: tuple[Observed, ...] = (
+    Observed(
+        "deficit_2022",
+        17e6,
+        None,
+        None,
+        "SEK",
+        "Lund §4.4 (facts.md §1)",
+        "Socialnämndens underskott 2022",
+        "Social board deficit 2022",
+    ),
+    Observed(
+        "breakeven_claim",
+        2025,
+        None,
+        None,
+        "year",
+        "Lund §4.4 (facts.md §1)",
+        "Brytpunkt enligt socialnämnden (år)",
+        "Breakeven year claimed by the social board",
+    ),
+    Observed(
+        "benefit_saved_by_2025",
+        None,
+        35e6,
+        42e6,
+        "SEK",
+        "Lund §4.4 (facts.md §1): +35–42 mkr higher benefit costs by 2025 without the strategy",
+        "Högre kostnad för försörjningsstöd utan strategin, 2025",
+        "Higher benefit cost without the strategy, 2025",
+    ),
+    Observed(
+        "benefit_per_household_month_2022",
+        67020 / 6.6,
+        None,
+        None,
+        "SEK",
+        "D: 67 020 SEK per household-year (2022) / 6.6 months per year, facts.md §6 (national)",
+        "Försörjningsstöd per hushåll och månad 2022 (riket)",
+        "Benefit per household and month 2022 (national)",
+    ),
+    Observed(
+        "households_early_2022",
+        None,
+        1000,
+        1100,
+        "households",
+        "facts.md §1: ≈1 230 in 2020, −15 % 2021→2022; issue 2 calibration band",
+        "Hushåll med försörjningsstöd i början av 2022",
+        "Households on benefit in early 2022",
+    ),
+)

@@ -1,0 +1,1 @@
+"""Figures, the static HTML report and their Swedish/English labels."""

@@ -1,0 +1,103 @@
+"""User-facing text in Swedish (default) and English, and number formatting.
+
+SEK amounts are shown as mnkr / tkr with Swedish formatting (space as thousands
+separator, decimal comma); English uses MSEK / kSEK with a decimal point.
+"""
+
+from __future__ import annotations
+
+import math
+
+LANGS = ("sv", "en")
+
+TEXT: dict[str, dict[str, str]] = {
+    "title": {"sv": "amsim – resultat", "en": "amsim – results"},
+    "scenario": {"sv": "Scenario", "en": "Scenario"},
+    "replications": {"sv": "Replikeringar", "en": "Replications"},
+    "seed": {"sv": "Frö", "en": "Seed"},
+    "period": {"sv": "Period", "en": "Period"},
+    "programme": {"sv": "Med insatserna", "en": "With the programme"},
+    "counterfactual": {"sv": "Utan insatserna", "en": "Without the programme"},
+    "households_on_benefit": {"sv": "Hushåll med försörjningsstöd per månad", "en": "Households on benefit per month"},
+    "households": {"sv": "Hushåll", "en": "Households"},
+    "month": {"sv": "Månad", "en": "Month"},
+    "year": {"sv": "År", "en": "Year"},
+    "target": {"sv": "Mål", "en": "Target"},
+    "band": {"sv": "P5–P95", "en": "P5–P95"},
+    "median": {"sv": "median", "en": "median"},
+    "sb_cost": {"sv": "Socialnämndens nettokostnad per år mot ram", "en": "Social board net cost per year vs frame"},
+    "cost": {"sv": "Nettokostnad", "en": "Net cost"},
+    "frame": {"sv": "Budgetram", "en": "Budget frame"},
+    "breakeven": {"sv": "Brytpunkt", "en": "Breakeven"},
+    "breakeven_dist": {"sv": "Fördelning av brytpunktsår", "en": "Distribution of the breakeven year"},
+    "breakeven_annual": {
+        "sv": "Årlig (kostnaden med insatser förblir lägre)",
+        "en": "Annual (cost with the programme stays lower)",
+    },
+    "breakeven_cumulative": {
+        "sv": "Ackumulerad (återbetald)",
+        "en": "Cumulative (payback)",
+    },
+    "probability": {"sv": "Sannolikhet", "en": "Probability"},
+    "never": {"sv": "aldrig", "en": "never"},
+    "deficit": {"sv": "Underskott mot ram", "en": "Deficit vs frame"},
+    "p_deficit": {"sv": "P(underskott > 0)", "en": "P(deficit > 0)"},
+    "frame_80": {"sv": "Ram för 80 % säkerhet", "en": "Frame for 80 % confidence"},
+    "difference": {
+        "sv": "Skillnad i socialnämndens kostnad (med − utan insatser)",
+        "en": "Difference in social board cost (with − without programme)",
+    },
+    "targets": {"sv": "Mål för antal hushåll", "en": "Targets for households on benefit"},
+    "p_target": {"sv": "Sannolikhet att målet nås", "en": "Probability the target is met"},
+    "key_results": {"sv": "Huvudresultat", "en": "Key results"},
+    "per_year": {"sv": "Per år", "en": "Per year"},
+    "stale": {"sv": "Regler som förs vidare efter senaste kontroll", "en": "Rules carried forward past their check"},
+    "no_stale": {"sv": "Inga regler används efter sitt kontrolldatum.", "en": "No rule is used past its check date."},
+    "places": {"sv": "Platser och starter per år", "en": "Places and starts per year"},
+    "type": {"sv": "Typ", "en": "Type"},
+    "places_col": {"sv": "Platser (samtidiga)", "en": "Places (concurrent)"},
+    "starts_col": {"sv": "Starter per år", "en": "Starts per year"},
+    "simulated_starts": {"sv": "Simulerade starter (P50)", "en": "Simulated starts (P50)"},
+    "observed": {"sv": "Lunds uppgifter mot modellen", "en": "Lund's figures vs the model"},
+    "figure": {"sv": "Uppgift", "en": "Figure"},
+    "reported": {"sv": "Rapporterat", "en": "Reported"},
+    "modelled": {"sv": "Modellen (P50 [P5–P95])", "en": "Model (P50 [P5–P95])"},
+    "source": {"sv": "Källa", "en": "Source"},
+    "footer": {
+        "sv": "Alla belopp är beräknade av modellen; antaganden och källor står i scenariofilen och regelfilerna.",
+        "en": "Every amount is computed by the model; assumptions and sources are in the scenario and rule files.",
+    },
+    "internship": {"sv": "Praktik", "en": "Internship"},
+    "municipal_job": {"sv": "Kommunal anställning", "en": "Municipal job"},
+    "nystartsjobb": {"sv": "Nystartsjobb", "en": "Nystartsjobb"},
+    "introduktionsjobb": {"sv": "Introduktionsjobb", "en": "Introduktionsjobb"},
+}
+
+
+def t(key: str, lang: str) -> str:
+    """The text for ``key`` in ``lang``."""
+    return TEXT[key][lang]
+
+
+def number(x: float, decimals: int, lang: str) -> str:
+    """Format a number: '1 234,5' (sv) or '1,234.5' (en)."""
+    if x is None or (isinstance(x, float) and math.isnan(x)):
+        return "–"
+    s = f"{x:,.{decimals}f}"
+    if lang == "sv":
+        s = s.replace(",", " ").replace(".", ",").replace("-", "−")
+    return s
+
+
+def mnkr(sek: float, lang: str, decimals: int = 1) -> str:
+    """SEK as millions: '17,3 mnkr' / '17.3 MSEK'."""
+    return f"{number(sek / 1e6, decimals, lang)} {'mnkr' if lang == 'sv' else 'MSEK'}"
+
+
+def tkr(sek: float, lang: str, decimals: int = 0) -> str:
+    """SEK as thousands: '12 tkr' / '12 kSEK'."""
+    return f"{number(sek / 1e3, decimals, lang)} {'tkr' if lang == 'sv' else 'kSEK'}"
+
+
+def percent(p: float, lang: str) -> str:
+    return f"{number(100 * p, 0, lang)} %"

@@ -1,0 +1,187 @@
+"""The static run report: one self-contained HTML file that works offline."""
+
+from __future__ import annotations
+
+import html
+from pathlib import Path
+
+import pandas as pd
+import plotly.io as pio
+
+from calibration.checks import compare
+from dashboards.figures import breakeven_figure, cost_figure, difference_figure, households_figure
+from dashboards.labels import mnkr, number, percent, t
+from model.params import Params
+
+CSS = """
+body{font-family:system-ui,-apple-system,Segoe UI,Roboto,sans-serif;margin:2rem auto;max-width:1100px;color:#222}
+h1{margin-bottom:.2rem} h2{margin-top:2.2rem;border-bottom:1px solid #ddd;padding-bottom:.3rem}
+table{border-collapse:collapse;margin:.8rem 0} td,th{border:1px solid #ddd;padding:.3rem .6rem;text-align:right}
+th{background:#f4f6f8} td:first-child,th:first-child{text-align:left}
+.meta{color:#555} .warn{background:#fff7e0;border:1px solid #f0c36d;padding:.6rem 1rem}
+.kpi{display:flex;gap:1rem;flex-wrap:wrap} .kpi div{background:#f4f6f8;padding:.8rem 1rem;border-radius:6px}
+.kpi b{display:block;font-size:1.4rem}
+"""
+
+
+def _table(header: list[str], rows: list[list[str]]) -> str:
+    head = "".join(f"<th>{html.escape(h)}</th>" for h in header)
+    body = "".join("<tr>" + "".join(f"<td>{html.escape(c)}</td>" for c in r) + "</tr>" for r in rows)
+    return f"<table><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>"
+
+
+def _year(v: int | str, lang: str) -> str:
+    return t("never", lang) if v == "never" else str(v)
+
+
+def build_report(
+    summary: dict,
+    monthly: pd.DataFrame,
+    annual: pd.DataFrame,
+    ledger: pd.DataFrame | None,
+    p: Params,
+    lang: str = "sv",
+) -> str:
+    """The report as an HTML string."""
+    cal = p.calendar
+    be = summary["breakeven"]
+    parts = [
+        f"<!DOCTYPE html><html lang='{lang}'><head><meta charset='utf-8'>",
+        f"<title>{html.escape(t('title', lang))} – {html.escape(p.scenario)}</title><style>{CSS}</style></head><body>",
+        f"<h1>{html.escape(t('title', lang))}: {html.escape(p.scenario)}</h1>",
+        f"<p class='meta'>{t('period', lang)}: {cal.month(0)} – {cal.month(cal.n_months - 1)} · "
+        f"{t('replications', lang)}: {summary['replications']} · {t('seed', lang)}: {p.seed}</p>",
+        f"<h2>{t('key_results', lang)}</h2><div class='kpi'>",
+        f"<div>{t('breakeven', lang)} – {t('breakeven_annual', lang)}<b>P50: {_year(be['annual']['p50'], lang)}</b></div>",
+        f"<div>{t('breakeven', lang)} – {t('breakeven_cumulative', lang)}"
+        f"<b>P50: {_year(be['cumulative']['p50'], lang)}</b></div>",
+    ]
+    for name, tgt in summary["targets"].items():
+        parts.append(f"<div>{html.escape(name)}<b>{percent(tgt['programme'], lang)}</b>{t('p_target', lang)}</div>")
+    parts.append("</div>")
+
+    rows = []
+    for y, row in summary["years"].items():
+        prog = row["programme"]
+        rows.append(
+            [
+                y,
+                number(prog["households_on_benefit_mean"]["p50"], 0, lang),
+                number(row["counterfactual"]["households_on_benefit_mean"]["p50"], 0, lang),
+                mnkr(prog["social_board_net_sek"]["p50"], lang),
+                mnkr(row["counterfactual"]["social_board_net_sek"]["p50"], lang),
+                mnkr(row["difference_social_board_sek"]["p50"], lang),
+                mnkr(prog["frame_sek"], lang) if "frame_sek" in prog else "–",
+                mnkr(prog["deficit_sek"]["p50"], lang) if "deficit_sek" in prog else "–",
+                percent(prog["p_deficit"], lang) if "p_deficit" in prog else "–",
+                mnkr(prog["frame_needed_sek"]["p80"], lang),
+            ]
+        )
+    header = [
+        t("year", lang),
+        f"{t('households', lang)} ({t('programme', lang).lower()})",
+        f"{t('households', lang)} ({t('counterfactual', lang).lower()})",
+        f"{t('cost', lang)} ({t('programme', lang).lower()})",
+        f"{t('cost', lang)} ({t('counterfactual', lang).lower()})",
+        t("difference", lang),
+        t("frame", lang),
+        t("deficit", lang),
+        t("p_deficit", lang),
+        t("frame_80", lang),
+    ]
+    parts += [f"<h2>{t('per_year', lang)} (P50)</h2>", _table(header, rows)]
+
+    figs = [
+        households_figure(monthly, list(p.targets), lang)[0],
+        cost_figure(annual, p.frames, lang)[0],
+        difference_figure(annual, lang)[0],
+        breakeven_figure(summary, lang)[0],
+    ]
+    for i, fig in enumerate(figs):
+        parts.append(pio.to_html(fig, include_plotlyjs=(i == 0), full_html=False, config={"displaylogo": False}))
+
+    tg_rows = [
+        [name, tg["description"], percent(tg["programme"], lang), percent(tg["counterfactual"], lang)]
+        for name, tg in summary["targets"].items()
+    ]
+    parts += [
+        f"<h2>{t('targets', lang)}</h2>",
+        _table([t("target", lang), "", t("programme", lang), t("counterfactual", lang)], tg_rows),
+    ]
+
+    place_rows = []
+    sim = annual[annual["arm"] == "programme"].groupby("year")[["starts_jobs", "starts_internships"]].median()
+    for r in summary.get("places", []):
+        if r["places"] == 0:
+            continue
+        col = "starts_internships" if r["type"] == "internship" else "starts_jobs"
+        place_rows.append(
+            [
+                str(r["year"]),
+                t(r["type"], lang),
+                number(r["places"], 0, lang),
+                number(r["starts_per_year"], 0, lang),
+                number(float(sim.loc[r["year"], col]) if r["year"] in sim.index else float("nan"), 0, lang)
+                + (" (" + t("programme", lang).lower() + ")" if r["type"] != "internship" else ""),
+            ]
+        )
+    parts += [
+        f"<h2>{t('places', lang)}</h2>",
+        _table(
+            [
+                t("year", lang),
+                t("type", lang),
+                t("places_col", lang),
+                t("starts_col", lang),
+                t("simulated_starts", lang),
+            ],
+            place_rows,
+        ),
+    ]
+
+    obs_rows = []
+    for row in compare(monthly, annual, ledger, summary):
+        o, m = row["observed"], row["model"]
+        reported = (
+            (
+                f"{number(o.low, 0, lang)}–{number(o.high, 0, lang)}"
+                if o.unit != "SEK"
+                else f"{mnkr(o.low, lang)}–{mnkr(o.high, lang)}"
+            )
+            if o.value is None
+            else (mnkr(o.value, lang) if o.unit == "SEK" and o.value > 1e5 else number(o.value, 0, lang))
+        )
+        if isinstance(m, str):
+            modelled = _year(m if m == "never" else int(m), lang)
+        elif o.unit == "SEK" and abs(m[0]) > 1e5:
+            modelled = f"{mnkr(m[0], lang)} [{mnkr(m[1], lang)} – {mnkr(m[2], lang)}]"
+        else:
+            modelled = f"{number(m[0], 0, lang)} [{number(m[1], 0, lang)} – {number(m[2], 0, lang)}]"
+        obs_rows.append([o.text_sv if lang == "sv" else o.text_en, reported, modelled, o.source])
+    parts += [
+        f"<h2>{t('observed', lang)}</h2>",
+        _table([t("figure", lang), t("reported", lang), t("modelled", lang), t("source", lang)], obs_rows),
+    ]
+
+    stale = summary.get("stale_rules", [])
+    parts.append(f"<h2>{t('stale', lang)}</h2>")
+    if stale:
+        parts.append("<div class='warn'><ul>" + "".join(f"<li>{html.escape(s)}</li>" for s in stale) + "</ul></div>")
+    else:
+        parts.append(f"<p>{t('no_stale', lang)}</p>")
+    parts.append(f"<p class='meta'>{t('footer', lang)}</p></body></html>")
+    return "\n".join(parts)
+
+
+def write_report(
+    folder: Path,
+    summary: dict,
+    monthly: pd.DataFrame,
+    annual: pd.DataFrame,
+    ledger: pd.DataFrame | None,
+    p: Params,
+    lang: str,
+) -> Path:
+    path = folder / "report.html"
+    path.write_text(build_report(summary, monthly, annual, ledger, p, lang), encoding="utf-8")
+    return path

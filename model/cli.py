@@ -1,0 +1,191 @@
+"""The `amsim` command line."""
+
+from __future__ import annotations
+
+import time
+from enum import Enum
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn, TimeRemainingColumn
+from rich.table import Table
+
+from model.errors import AmsimError, InputError
+from model.params import resolve
+from model.scenario import default_scenario_path, load_scenario
+
+app = typer.Typer(
+    name="amsim",
+    help="Cost-and-savings simulation of municipal labour-market programmes (Lund by default).",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+)
+out_console = Console()
+err_console = Console(stderr=True)
+
+
+class Lang(str, Enum):
+    sv = "sv"
+    en = "en"
+
+
+def _fail(err: AmsimError) -> None:
+    if isinstance(err, InputError):
+        for problem in err.problems:
+            err_console.print(f"[red]error[/red] {problem}", highlight=False, soft_wrap=True)
+    else:
+        err_console.print(f"[red]error[/red] {err}", highlight=False, soft_wrap=True)
+    raise typer.Exit(2)
+
+
+@app.command()
+def validate(
+    scenario: Annotated[Path, typer.Argument(help="Scenario YAML file to check.")],
+) -> None:
+    """Check a scenario file: exit 0 if it is valid, otherwise print each error (file: field: message)."""
+    try:
+        sc = load_scenario(scenario)
+        p = resolve(sc, file=str(scenario))
+    except AmsimError as err:
+        _fail(err)
+    out_console.print(
+        f"[green]ok[/green] {scenario}: scenario '{sc.name}', {sc.start}–{sc.horizon}, "
+        f"{sc.replications} replications; {len(p.stale_rules)} rules carried forward past their check date",
+        highlight=False,
+    )
+
+
+@app.command()
+def run(
+    scenario: Annotated[
+        Path | None, typer.Argument(help="Scenario YAML file. Default: the packaged Lund scenario.")
+    ] = None,
+    reps: Annotated[int | None, typer.Option("--reps", min=1, help="Replications (default: the scenario's).")] = None,
+    seed: Annotated[int | None, typer.Option("--seed", min=0, help="Base seed (default: the scenario's).")] = None,
+    out: Annotated[
+        Path | None,
+        typer.Option(
+            "--out",
+            help="Run folder to create (default: runs/out/<scenario>-<timestamp>). "
+            "If <out>.partial exists from an interrupted run of the same scenario and seed, it is resumed.",
+        ),
+    ] = None,
+    workers: Annotated[int, typer.Option("--workers", min=1, help="Parallel worker processes.")] = 1,
+    trace: Annotated[
+        bool, typer.Option("--trace", help="Also write events.parquet and trace_ledger.parquet for one replication.")
+    ] = False,
+    trace_rep: Annotated[int, typer.Option("--trace-rep", min=0, help="Replication to trace.")] = 0,
+    lang: Annotated[Lang, typer.Option("--lang", help="Language of the report and summary.")] = Lang.sv,
+    quiet: Annotated[bool, typer.Option("--quiet", help="No progress bar.")] = False,
+) -> None:
+    """Monte Carlo run of a scenario and its counterfactual; writes the run folder and prints a summary."""
+    from dashboards.report import write_report
+    from model.runfolder import RunRequest, default_out
+    from model.runfolder import run as run_folder
+
+    path = scenario or default_scenario_path()
+    try:
+        sc = load_scenario(path)
+        if seed is not None:
+            sc = sc.model_copy(update={"seed": seed})
+        p = resolve(sc, file=str(path))
+        n = reps or sc.replications
+        if trace and trace_rep >= n:
+            raise AmsimError(f"--trace-rep {trace_rep}: must be below the number of replications ({n})")
+        folder = out or default_out(Path("runs") / "out", sc.name)
+        req = RunRequest(sc, str(path), p, n, sc.seed, workers, folder, trace, trace_rep, lang.value)
+    except AmsimError as err:
+        _fail(err)
+
+    started = time.perf_counter()
+    progress = Progress(
+        TextColumn("[bold]{task.description}"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeElapsedColumn(),
+        TimeRemainingColumn(),
+        console=err_console,
+        disable=quiet,
+    )
+    with progress:
+        task = progress.add_task(f"{sc.name}: replications", total=n)
+        try:
+            result = run_folder(
+                req,
+                progress=lambda done, total: progress.update(task, completed=done),
+                report=write_report,
+            )
+        except AmsimError as err:
+            progress.stop()
+            _fail(err)
+        except KeyboardInterrupt:
+            progress.stop()
+            err_console.print(
+                f"interrupted: finished replications are kept in {folder}.partial; "
+                f"run the same command with --out {folder} to resume",
+                highlight=False,
+            )
+            raise typer.Exit(130) from None
+    _print_summary(result.summary, lang.value, p.frames)
+    if result.resumed:
+        out_console.print(f"resumed {result.resumed} saved replications")
+    for s in result.summary.get("stale_rules", []):
+        err_console.print(f"[yellow]warning[/yellow] rule carried forward: {s}", highlight=False, soft_wrap=True)
+    out_console.print(f"run folder: {result.out}  ({time.perf_counter() - started:.1f} s)", highlight=False)
+
+
+def _print_summary(summary: dict, lang: str, frames: dict[int, float]) -> None:
+    from dashboards.labels import mnkr, number, percent, t
+
+    table = Table(title=f"{summary['scenario']}: {summary['replications']} {t('replications', lang).lower()} (P50)")
+    for col in (
+        t("year", lang),
+        f"{t('households', lang)} ({t('programme', lang).lower()})",
+        f"{t('households', lang)} ({t('counterfactual', lang).lower()})",
+        t("cost", lang),
+        t("frame", lang),
+        t("deficit", lang),
+        t("p_deficit", lang),
+    ):
+        table.add_column(col, justify="right")
+    for y, row in summary["years"].items():
+        prog = row["programme"]
+        table.add_row(
+            y,
+            number(prog["households_on_benefit_mean"]["p50"], 0, lang),
+            number(row["counterfactual"]["households_on_benefit_mean"]["p50"], 0, lang),
+            mnkr(prog["social_board_net_sek"]["p50"], lang),
+            mnkr(frames[int(y)], lang) if int(y) in frames else "–",
+            mnkr(prog["deficit_sek"]["p50"], lang) if "deficit_sek" in prog else "–",
+            percent(prog["p_deficit"], lang) if "p_deficit" in prog else "–",
+        )
+    out_console.print(table)
+    be = summary["breakeven"]
+    for name in ("annual", "cumulative"):
+        b = be[name]
+        p50 = t("never", lang) if b["p50"] == "never" else b["p50"]
+        by_2025 = b["cdf"].get("2025")
+        extra = f", P(≤ 2025) = {percent(by_2025, lang)}" if by_2025 is not None else ""
+        out_console.print(
+            f"{t('breakeven', lang)} ({t(f'breakeven_{name}', lang)}): P50 {p50}, "
+            f"P({t('never', lang)}) = {percent(b['distribution']['never'], lang)}{extra}",
+            highlight=False,
+        )
+    for name, tg in summary["targets"].items():
+        out_console.print(
+            f"{t('target', lang)} {name} ({tg['description']}): "
+            f"{percent(tg['programme'], lang)} {t('programme', lang).lower()}, "
+            f"{percent(tg['counterfactual'], lang)} {t('counterfactual', lang).lower()}",
+            highlight=False,
+        )
+
+
+def main() -> None:
+    app()
+
+
+if __name__ == "__main__":
+    main()

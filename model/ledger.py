@@ -1,0 +1,232 @@
+"""The money ledger: every SEK a flow from a payer to a payee in a category.
+
+Flows are accrued exactly into calendar months: a household in a state from
+``t0`` to ``t1`` accrues its monthly amount × the overlap of ``[t0, t1)`` with
+each month. Each category has one payer, one payee and the rule that sets it,
+so every SEK can be traced to a household (through its visit) and a rule.
+"""
+
+from __future__ import annotations
+
+import functools
+from dataclasses import dataclass
+
+import numpy as np
+
+from model.params import Params
+from model.population import Population
+from model.rules import functions as rf
+from model.states import JOB_STATES, State
+from model.visits import Visits
+
+PARTIES: tuple[str, ...] = ("social_board", "department", "state", "household", "external")
+#: Parties inside the municipality; flows between them are internal transfers.
+MUNICIPALITY: tuple[str, ...] = ("social_board", "department")
+
+
+@dataclass(frozen=True)
+class Category:
+    name: str
+    payer: str
+    payee: str
+    rule: str  # what sets the amount: a rule path (model/rules) or a scenario field
+
+
+CATEGORIES: tuple[Category, ...] = (
+    Category("benefit", "social_board", "household", "benefit_norm + housing − child_allowance"),
+    Category("topup_wage", "social_board", "household", "benefit_norm + housing − child_allowance − net wage"),
+    Category("topup_akassa", "social_board", "household", "benefit_norm + housing − child_allowance − net a-kassa"),
+    Category("wage", "social_board", "household", "wage.monthly_wage × programme.hours_share"),
+    Category("arbetsgivaravgift", "social_board", "state", "payroll.arbetsgivaravgift"),
+    Category("pension_insurance", "social_board", "external", "payroll.po_total − payroll.arbetsgivaravgift"),
+    Category("subsidy_nystartsjobb", "state", "social_board", "nystartsjobb.k × payroll.arbetsgivaravgift × wage"),
+    Category("subsidy_introduktionsjobb", "state", "social_board", "introduktionsjobb.share × wage cost"),
+    Category("akassa", "state", "household", "akassa (old law)"),
+    Category("supervision", "department", "external", "programme.supervision_cost_per_month"),
+    Category("supervision_compensation", "social_board", "department", "programme.supervision_compensation_per_month"),
+    Category("administration", "social_board", "external", "programme.administration_per_participant_month"),
+)
+CATEGORY_INDEX = {c.name: i for i, c in enumerate(CATEGORIES)}
+BENEFIT_CATEGORIES = ("benefit", "topup_wage", "topup_akassa")
+
+_BEN, _INT, _AK = int(State.BENEFIT), int(State.INTERNSHIP), int(State.AKASSA)
+
+
+def party_signs() -> np.ndarray:
+    """(parties, categories): +1 where the party pays, −1 where it receives."""
+    s = np.zeros((len(PARTIES), len(CATEGORIES)))
+    for j, c in enumerate(CATEGORIES):
+        s[PARTIES.index(c.payer), j] += 1
+        s[PARTIES.index(c.payee), j] -= 1
+    return s
+
+
+SIGNS = party_signs()
+
+
+@dataclass(frozen=True)
+class Rows:
+    """Visit-month rows: which visit, which month, the overlap, and SEK per category."""
+
+    visit: np.ndarray
+    month: np.ndarray
+    overlap: np.ndarray
+    sek: np.ndarray  # (rows, categories)
+
+
+@dataclass(frozen=True)
+class Priced:
+    """One arm priced: flows per category and month, and households on benefit."""
+
+    flows: np.ndarray  # (categories, months) SEK
+    households_on_benefit: np.ndarray  # (months,)
+    rows: Rows | None = None
+
+    def net(self, party: str) -> np.ndarray:
+        """Net cost per month of ``party`` (paid − received)."""
+        return SIGNS[PARTIES.index(party)] @ self.flows
+
+    def municipality_net(self) -> np.ndarray:
+        return self.net("social_board") + self.net("department")
+
+
+def expand(visits: Visits, n_months: int, states: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Rows (visit index, month, overlap) for visits in ``states`` with time inside the horizon."""
+    idx = np.flatnonzero(np.isin(visits.state, states) & (visits.t1 > visits.t0))
+    t0, t1 = visits.t0[idx], visits.t1[idx]
+    m0 = np.floor(t0).astype(np.int64)
+    m1 = np.minimum(np.ceil(t1).astype(np.int64), n_months)  # exclusive
+    n = np.maximum(m1 - m0, 0)
+    vis = np.repeat(idx, n)
+    offset = np.arange(n.sum()) - np.repeat(np.cumsum(n) - n, n)
+    month = np.repeat(m0, n) + offset
+    overlap = np.minimum(visits.t1[vis], month + 1) - np.maximum(visits.t0[vis], month)
+    return vis, month, overlap
+
+
+def need(p: Params, pop: Population, hh: np.ndarray, month: np.ndarray) -> np.ndarray:
+    """Benefit with no income: norm + housing − child allowance, per (household, month) row.
+
+    The same arithmetic as :func:`model.rules.functions.benefit_amount`, on arrays;
+    children's ages are taken at the start of the month.
+    """
+    mt = p.money
+    adults = pop.adults[hh].astype(np.int64)
+    n_kids = np.zeros(len(hh), dtype=np.int64)
+    child = np.zeros(len(hh))
+    allowance_kids = np.zeros(len(hh), dtype=np.int64)
+    with_kids = np.flatnonzero(pop.n_children[hh] > 0)
+    if len(with_kids):
+        width = int(pop.n_children.max())
+        births = pop.child_birth[hh[with_kids], :width]
+        mk = month[with_kids]
+        present = ~np.isnan(births)
+        ages = np.where(present, np.maximum((mk[:, None] - births) / 12.0, 0.0), np.inf)
+        in_norm = ages < mt.child_bands[-1] + 2
+        band = np.searchsorted(mt.child_bands, np.where(in_norm, ages, 0.0), side="right") - 1
+        child[with_kids] = np.where(in_norm, mt.child_amounts[mk[:, None], band], 0.0).sum(axis=1)
+        n_kids[with_kids] = in_norm.sum(axis=1)
+        allowance_kids[with_kids] = (ages < mt.allowance_age_limit).sum(axis=1)
+    personal = np.where(adults == 1, mt.single[month], mt.couple[month]) + child
+    size = adults + n_kids
+    table = mt.common_by_size
+    width = table.shape[1]
+    common = table[month, np.minimum(size, width) - 1]
+    common += np.maximum(size - width, 0) * (table[month, -1] - table[month, -2])
+    housing = np.where(
+        n_kids > 0,
+        mt.rent_children[month, np.clip(n_kids, 1, mt.rent_children.shape[1]) - 1],
+        mt.rent_adults[month, adults - 1],
+    )
+    return personal + common + housing - mt.allowance_per_child[month] * allowance_kids
+
+
+def price(p: Params, pop: Population, visits: Visits, keep_rows: bool = False) -> Priced:
+    """Price one arm's visits into monthly flows per category."""
+    T = p.n_months
+    mt = p.money
+    money_states = np.array([_BEN, _INT, *[int(s) for s in JOB_STATES], _AK])
+    vis, month, f = expand(visits, T, money_states)
+    state = visits.state[vis]
+    hh = visits.hh[vis]
+    net_need = need(p, pop, hh, month)
+    sek = np.zeros((len(vis), len(CATEGORIES)))
+    col = CATEGORY_INDEX
+
+    on_benefit = (state == _BEN) | (state == _INT)
+    sek[:, col["benefit"]] = np.where(on_benefit, np.maximum(net_need, 0.0) * f, 0.0)
+
+    in_job = (state > _INT) & (state < _AK)
+    in_place = in_job | (state == _INT)
+    j = np.flatnonzero(in_job)
+    if len(j):
+        start = np.floor(visits.ref[vis[j]]).astype(np.int64)
+        wage = mt.wage_full_time[start] * p.hours_share
+        mj, fj = month[j], f[j]
+        sek[j, col["wage"]] = wage * fj
+        sek[j, col["arbetsgivaravgift"]] = wage * mt.arbetsgivaravgift[mj] * fj
+        sek[j, col["pension_insurance"]] = wage * np.maximum(mt.po_total[mj] - mt.arbetsgivaravgift[mj], 0.0) * fj
+        job_type = state[j].astype(np.int64) - int(State.MUNICIPAL_JOB)
+        subsidy = mt.subsidy[job_type, start] * fj
+        sek[j, col["subsidy_nystartsjobb"]] = np.where(state[j] == int(State.NYSTARTSJOBB), subsidy, 0.0)
+        sek[j, col["subsidy_introduktionsjobb"]] = np.where(state[j] == int(State.INTRODUKTIONSJOBB), subsidy, 0.0)
+        sek[j, col["topup_wage"]] = np.maximum(net_need[j] - wage * (1 - mt.tax_wage[mj]), 0.0) * fj
+    sek[:, col["supervision"]] = np.where(in_place, p.supervision_cost * f, 0.0)
+    sek[:, col["supervision_compensation"]] = np.where(in_place, p.supervision_compensation * f, 0.0)
+    sek[:, col["administration"]] = np.where(in_place, p.administration * f, 0.0)
+
+    a = np.flatnonzero(state == _AK)
+    if len(a):
+        amount = _akassa_amounts(p, pop, visits, vis[a], month[a], f[a])
+        sek[a, col["akassa"]] = amount
+        sek[a, col["topup_akassa"]] = np.maximum(net_need[a] * f[a] - amount * (1 - mt.tax_akassa[month[a]]), 0.0)
+
+    flows = np.stack([np.bincount(month, weights=sek[:, c], minlength=T) for c in range(len(CATEGORIES))])
+    benefit_paid = sek[:, [col[c] for c in BENEFIT_CATEGORIES]].sum(axis=1) > 0
+    mark = np.zeros((pop.n, T), dtype=bool)
+    mark[hh[benefit_paid], month[benefit_paid]] = True
+    rows = Rows(vis, month, f, sek) if keep_rows else None
+    return Priced(flows, mark.sum(axis=0), rows)
+
+
+def _akassa_amounts(
+    p: Params, pop: Population, visits: Visits, vis: np.ndarray, month: np.ndarray, f: np.ndarray
+) -> np.ndarray:
+    """SEK of a-kassa in each (a-kassa visit, month) row, by day number since the decision.
+
+    Each a-kassa visit gets its schedule from :func:`model.rules.functions.akassa_schedule`
+    (the rules on the decision date); the days falling in each month are then
+    priced on arrays with the schedule's own piecewise-linear cumulative amount.
+    """
+    cal = p.calendar
+    uniq, inverse = np.unique(vis, return_inverse=True)
+    lower = np.zeros((len(uniq), 3))
+    upper = np.full((len(uniq), 3), np.inf)
+    rate = np.zeros((len(uniq), 3))
+    days = np.empty(len(uniq))
+    per_month = np.empty(len(uniq))
+
+    @functools.cache
+    def schedule(m: int, member: bool, start: int, parent: bool) -> rf.AkassaSchedule:
+        wage = p.money.wage_full_time[start] * p.hours_share
+        return rf.akassa_schedule(p.rules, cal.month(m).first_day(), member, wage, p.hours_share, parent)
+
+    for i, v in enumerate(uniq.tolist()):
+        t0 = float(visits.t0[v])
+        hh = int(visits.hh[v])
+        births = pop.child_birth[hh]
+        parent = bool(np.any((t0 - births >= 0) & ((t0 - births) / 12 < 18.0)))
+        s = schedule(int(t0), bool(pop.member[hh]), int(visits.ref[v]), parent)
+        edges = (0.0, *s.breaks, np.inf)
+        for k, r in enumerate(s.rates):
+            lower[i, k], upper[i, k], rate[i, k] = edges[k], edges[k + 1], r
+        days[i], per_month[i] = s.days, s.days_per_month
+
+    def cumulative(day: np.ndarray) -> np.ndarray:
+        d = np.clip(day, 0.0, days[inverse])[:, None]
+        return (rate[inverse] * np.clip(d - lower[inverse], 0.0, upper[inverse] - lower[inverse])).sum(axis=1)
+
+    t0 = visits.t0[vis]
+    lo = np.maximum(t0, month) - t0
+    pm = per_month[inverse]
+    return cumulative((lo + f) * pm) - cumulative(lo * pm)

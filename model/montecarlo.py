@@ -1,0 +1,68 @@
+"""Monte Carlo: replications in parallel processes, results identical for any worker count.
+
+Each replication depends only on (seed, replication), so work can be spread
+over processes in any order; results are put back in replication order. A
+finished replication is handed to ``on_result`` at once (the run folder saves
+it), so an interrupted run loses no finished work.
+"""
+
+from __future__ import annotations
+
+import multiprocessing as mp
+from collections.abc import Callable, Iterable
+from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
+
+from model.outcomes import RepTables, tabulate
+from model.params import Params
+from model.simulate import simulate
+
+_PARAMS: Params | None = None
+
+
+def _init_worker(params: Params) -> None:
+    global _PARAMS
+    _PARAMS = params
+
+
+def _run_one(rep: int) -> RepTables:
+    assert _PARAMS is not None
+    return tabulate(simulate(_PARAMS, rep))
+
+
+def run_replications(
+    p: Params,
+    reps: Iterable[int],
+    workers: int = 1,
+    on_result: Callable[[RepTables], None] | None = None,
+) -> list[RepTables]:
+    """Run the given replications; return their tables ordered by replication."""
+    todo = list(reps)
+    done: dict[int, RepTables] = {}
+
+    def finish(t: RepTables) -> None:
+        done[t.rep] = t
+        if on_result is not None:
+            on_result(t)
+
+    if workers <= 1 or len(todo) <= 1:
+        for r in todo:
+            finish(tabulate(simulate(p, r)))
+    else:
+        ctx = mp.get_context("spawn")
+        with ProcessPoolExecutor(max_workers=workers, mp_context=ctx, initializer=_init_worker, initargs=(p,)) as ex:
+            pending = {ex.submit(_run_one, r) for r in todo}
+            try:
+                while pending:
+                    finished, pending = wait(pending, return_when=FIRST_COMPLETED)
+                    for f in finished:
+                        finish(f.result())
+            except BaseException:
+                for f in pending:
+                    f.cancel()
+                raise
+    return [done[r] for r in sorted(done)]
+
+
+def run_monte_carlo(p: Params, reps: int | None = None, workers: int = 1) -> list[RepTables]:
+    """All replications ``0 … reps-1`` of a scenario (default: the scenario's count)."""
+    return run_replications(p, range(reps if reps is not None else p.replications), workers)

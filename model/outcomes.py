@@ -1,0 +1,258 @@
+"""Outcomes: tidy tables per replication and arm, and the Monte Carlo summary.
+
+Per replication the engine's arrays become three tables (monthly, ledger,
+annual). Across replications they reduce to percentiles and probabilities:
+deficit against the frame, the frame needed for a given confidence, breakeven
+year (annual and cumulative definitions, "never" allowed) and targets.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+from model.ledger import CATEGORIES, PARTIES, SIGNS
+from model.params import Params
+from model.scenario import Target
+from model.simulate import ARMS, RepResult
+from model.states import PLACE_TYPES, STATE_LABELS
+
+NEVER = "never"
+PERCENTILES = (5, 50, 95)
+
+
+@dataclass(frozen=True)
+class RepTables:
+    """The compact result of one replication (what workers send back)."""
+
+    rep: int
+    arms: dict[str, dict[str, np.ndarray]]
+    events: int
+    household_months: float
+    simulated_household_months: float
+
+
+def tabulate(result: RepResult) -> RepTables:
+    arms = {}
+    for arm in ARMS:
+        a = result.arms[arm]
+        arms[arm] = {
+            "households_on_benefit": a.households_on_benefit,
+            "stocks": a.stocks,
+            "arrivals": a.arrivals,
+            "starts": a.starts,
+            "flows": a.flows,
+        }
+    return RepTables(result.rep, arms, result.events, result.household_months, result.simulated_household_months)
+
+
+def views(flows: np.ndarray) -> dict[str, np.ndarray]:
+    """Net cost per month of each view (paid − received)."""
+    net = SIGNS @ flows
+    out = {party: net[i] for i, party in enumerate(PARTIES)}
+    out["municipality"] = out["social_board"] + out["department"]
+    return out
+
+
+def monthly_frame(p: Params, tables: list[RepTables]) -> pd.DataFrame:
+    """One row per (replication, arm, month)."""
+    T = p.n_months
+    months = pd.to_datetime([ym.first_day() for ym in p.calendar.months()])
+    cols: dict[str, list[np.ndarray]] = {}
+
+    def add(name: str, values: np.ndarray) -> None:
+        cols.setdefault(name, []).append(values)
+
+    for t in tables:
+        for arm in ARMS:
+            a = t.arms[arm]
+            v = views(a["flows"])
+            add("rep", np.full(T, t.rep, dtype=np.int32))
+            add("arm", np.array([arm] * T))
+            add("month", months.values)
+            add("households_on_benefit", a["households_on_benefit"].astype(np.int64))
+            for j, label in enumerate(STATE_LABELS):
+                add(label, a["stocks"][:, j])
+            add("arrivals", a["arrivals"].astype(np.int64))
+            for j, label in enumerate(PLACE_TYPES):
+                add(f"starts_{label}", a["starts"][:, j])
+            add("social_board_net_sek", v["social_board"])
+            add("municipality_net_sek", v["municipality"])
+            add("state_net_sek", v["state"])
+    df = pd.DataFrame({k: np.concatenate(v) for k, v in cols.items()})
+    df["arm"] = df["arm"].astype("category")
+    return df
+
+
+def ledger_frame(p: Params, tables: list[RepTables]) -> pd.DataFrame:
+    """One row per (replication, arm, month, category) with money in it."""
+    T = p.n_months
+    months = pd.to_datetime([ym.first_day() for ym in p.calendar.months()]).values
+    parts = []
+    for t in tables:
+        for arm in ARMS:
+            flows = t.arms[arm]["flows"]
+            cat, m = np.nonzero(flows)
+            parts.append(
+                pd.DataFrame(
+                    {
+                        "rep": np.full(len(m), t.rep, dtype=np.int32),
+                        "arm": arm,
+                        "month": months[m],
+                        "payer": [CATEGORIES[c].payer for c in cat],
+                        "payee": [CATEGORIES[c].payee for c in cat],
+                        "category": [CATEGORIES[c].name for c in cat],
+                        "sek": flows[cat, m],
+                    }
+                )
+            )
+    df = pd.concat(parts, ignore_index=True) if parts else pd.DataFrame()
+    for c in ("arm", "payer", "payee", "category"):
+        df[c] = df[c].astype("category")
+    del T
+    return df
+
+
+def annual_frame(p: Params, monthly: pd.DataFrame) -> pd.DataFrame:
+    """One row per (replication, arm, year); deficit = social board net cost − frame."""
+    m = monthly.assign(year=monthly["month"].dt.year)
+    starts_jobs = [f"starts_{t}" for t in PLACE_TYPES if t != "internship"]
+    g = m.groupby(["rep", "arm", "year"], observed=True, sort=True)
+    out = g.agg(
+        households_on_benefit_mean=("households_on_benefit", "mean"),
+        households_on_benefit_max=("households_on_benefit", "max"),
+        social_board_net_sek=("social_board_net_sek", "sum"),
+        municipality_net_sek=("municipality_net_sek", "sum"),
+        state_net_sek=("state_net_sek", "sum"),
+        starts_internships=("starts_internship", "sum"),
+        months=("month", "count"),
+    ).reset_index()
+    out["starts_jobs"] = g[starts_jobs].sum().sum(axis=1).to_numpy()
+    out["frame_sek"] = out["year"].map(lambda y: p.frames.get(int(y), math.nan)).astype(float)
+    out["deficit_sek"] = out["social_board_net_sek"] - out["frame_sek"]
+    return out
+
+
+# --- breakeven -------------------------------------------------------------------------
+
+
+def breakeven_annual(years: list[int], programme: np.ndarray, counterfactual: np.ndarray) -> int | None:
+    """First year from which the programme's annual cost stays below the counterfactual's."""
+    below = programme < counterfactual
+    if not below[-1]:
+        return None
+    i = len(below) - 1
+    while i > 0 and below[i - 1]:
+        i -= 1
+    return years[i]
+
+
+def breakeven_cumulative(years: list[int], programme: np.ndarray, counterfactual: np.ndarray) -> int | None:
+    """First year in which the cumulative cost with the programme is at or below the counterfactual's."""
+    ok = np.cumsum(programme) <= np.cumsum(counterfactual)
+    hits = np.flatnonzero(ok)
+    return years[int(hits[0])] if len(hits) else None
+
+
+def _nearest_rank(values: list[float], q: float) -> float:
+    """The q-th percentile by nearest rank (works with inf for "never")."""
+    s = sorted(values)
+    k = max(1, math.ceil(q / 100 * len(s)))
+    return s[k - 1]
+
+
+def _year_or_never(x: float) -> int | str:
+    return NEVER if math.isinf(x) else int(x)
+
+
+def _pct(values: np.ndarray) -> dict[str, float]:
+    v = np.asarray(values, dtype=float)
+    out = {f"p{q}": float(np.percentile(v, q)) for q in PERCENTILES}
+    out["mean"] = float(v.mean())
+    return out
+
+
+def summarise(p: Params, annual: pd.DataFrame, monthly: pd.DataFrame) -> dict:
+    """Monte Carlo summary: percentiles, probabilities, breakeven, targets."""
+    full_years = sorted(int(y) for y in annual.loc[annual["months"] == 12, "year"].unique())
+    reps = sorted(annual["rep"].unique())
+    piv = annual.pivot_table(index=["rep", "year"], columns="arm", values="social_board_net_sek", observed=True)
+    piv = piv.loc[(slice(None), full_years), :]
+
+    breakeven: dict[str, dict] = {}
+    for name, fn in (("annual", breakeven_annual), ("cumulative", breakeven_cumulative)):
+        found = []
+        for r in reps:
+            sub = piv.loc[r]
+            y = fn(full_years, sub["programme"].to_numpy(), sub["counterfactual"].to_numpy())
+            found.append(math.inf if y is None else float(y))
+        dist = {str(y): float(np.mean([f == y for f in found])) for y in full_years}
+        dist[NEVER] = float(np.mean([math.isinf(f) for f in found]))
+        breakeven[name] = {
+            "distribution": dist,
+            "p5": _year_or_never(_nearest_rank(found, 5)),
+            "p50": _year_or_never(_nearest_rank(found, 50)),
+            "p95": _year_or_never(_nearest_rank(found, 95)),
+            "cdf": {str(y): float(np.mean([f <= y for f in found])) for y in full_years},
+        }
+
+    years: dict[str, dict] = {}
+    for y in sorted(int(v) for v in annual["year"].unique()):
+        row: dict = {"months": int(annual.loc[annual["year"] == y, "months"].iloc[0])}
+        for arm in ("programme", "counterfactual"):
+            a = annual[(annual["year"] == y) & (annual["arm"] == arm)].sort_values("rep")
+            entry = {
+                "households_on_benefit_mean": _pct(a["households_on_benefit_mean"]),
+                "social_board_net_sek": _pct(a["social_board_net_sek"]),
+                "municipality_net_sek": _pct(a["municipality_net_sek"]),
+                "state_net_sek": _pct(a["state_net_sek"]),
+                "frame_needed_sek": {f"p{q}": float(np.percentile(a["social_board_net_sek"], q)) for q in (50, 80, 95)},
+            }
+            if y in p.frames:
+                d = a["deficit_sek"].to_numpy()
+                entry["frame_sek"] = float(p.frames[y])
+                entry["deficit_sek"] = _pct(d)
+                entry["p_deficit"] = float(np.mean(d > 0))
+            row[arm] = entry
+        prog = annual[(annual["year"] == y) & (annual["arm"] == "programme")].sort_values("rep")
+        cf = annual[(annual["year"] == y) & (annual["arm"] == "counterfactual")].sort_values("rep")
+        diff = prog["social_board_net_sek"].to_numpy() - cf["social_board_net_sek"].to_numpy()
+        row["difference_social_board_sek"] = _pct(diff)
+        row["difference_households_on_benefit"] = _pct(
+            prog["households_on_benefit_mean"].to_numpy() - cf["households_on_benefit_mean"].to_numpy()
+        )
+        years[str(y)] = row
+
+    targets = {t.name: target_probability(t, monthly) for t in p.targets}
+    return {
+        "scenario": p.scenario,
+        "replications": len(reps),
+        "full_years": full_years,
+        "breakeven": breakeven,
+        "years": years,
+        "targets": targets,
+        "stale_rules": [str(s) for s in p.stale_rules],
+    }
+
+
+def target_met(target: Target, monthly: pd.DataFrame) -> pd.Series:
+    """Per (replication, arm): was the target met? NaN-free; months outside the horizon are ignored."""
+    yr = monthly["month"].dt.year
+    sel = monthly[(yr >= target.first_year) & (yr <= target.last_year)]
+    stat = sel.groupby(["rep", "arm"], observed=True)["households_on_benefit"].agg(target.statistic)
+    return stat <= target.threshold
+
+
+def target_probability(target: Target, monthly: pd.DataFrame) -> dict:
+    met = target_met(target, monthly)
+    out = {
+        "description": f"{target.statistic} households on benefit {target.first_year}–{target.last_year} "
+        f"≤ {target.threshold:g}",
+    }
+    for arm in ("programme", "counterfactual"):
+        vals = met.xs(arm, level="arm") if len(met) else pd.Series(dtype=bool)
+        out[arm] = float(vals.mean()) if len(vals) else math.nan
+    return out

@@ -1,0 +1,268 @@
+"""The run folder: everything one `amsim run` writes, written so nothing is half-done.
+
+Work goes to ``<out>.partial/``. Each finished replication is saved there at
+once; if a run is interrupted, running the same command with the same
+``--out`` resumes from the saved replications. Only when every file is
+written is the folder renamed to ``<out>`` — a run folder either is complete
+or does not exist.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+import os
+import pickle
+import platform
+import shutil
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from importlib import metadata
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from model.errors import AmsimError
+from model.ledger import CATEGORIES, price
+from model.montecarlo import run_replications
+from model.outcomes import RepTables, annual_frame, ledger_frame, monthly_frame, summarise
+from model.params import PLACE_INDEX, Params
+from model.scenario import Scenario
+from model.simulate import ARMS, simulate
+from model.states import PLACE_TYPES, STATE_LABELS
+
+RUN_FILES = ("manifest.json", "monthly.parquet", "ledger.parquet", "annual.parquet", "summary.json", "report.html")
+
+
+@dataclass(frozen=True)
+class RunRequest:
+    scenario: Scenario
+    scenario_file: str
+    params: Params
+    reps: int
+    seed: int
+    workers: int
+    out: Path
+    trace: bool = False
+    trace_rep: int = 0
+    lang: str = "sv"
+
+
+@dataclass(frozen=True)
+class RunOutcome:
+    out: Path
+    summary: dict
+    manifest: dict
+    resumed: int
+
+
+def default_out(root: Path, scenario: str, now: dt.datetime | None = None) -> Path:
+    now = now or dt.datetime.now()
+    return root / f"{scenario}-{now:%Y%m%d-%H%M%S}"
+
+
+def fingerprint(req: RunRequest) -> str:
+    """What must match for saved replications to be reused."""
+    blob = json.dumps(
+        {"scenario": req.scenario.model_dump(mode="json"), "seed": req.seed, "version": _version("amsim")},
+        sort_keys=True,
+    )
+    return hashlib.sha256(blob.encode()).hexdigest()
+
+
+def _version(dist: str) -> str:
+    try:
+        return metadata.version(dist)
+    except metadata.PackageNotFoundError:
+        return "unknown"
+
+
+def run(
+    req: RunRequest,
+    progress: Callable[[int, int], None] | None = None,
+    report: Callable[[Path, dict, pd.DataFrame, pd.DataFrame, pd.DataFrame, Params, str], object] | None = None,
+) -> RunOutcome:
+    """Run the Monte Carlo and write the run folder."""
+    out = req.out
+    if out.exists():
+        raise AmsimError(f"{out}: run folder already exists; choose another --out")
+    staging = out.with_name(out.name + ".partial")
+    parts = staging / "parts"
+    fp = fingerprint(req)
+    stamp = staging / "fingerprint.txt"
+    if staging.exists() and (not stamp.exists() or stamp.read_text().strip() != fp):
+        raise AmsimError(
+            f"{staging}: an unfinished run of a different scenario or seed is there; remove it or choose another --out"
+        )
+    parts.mkdir(parents=True, exist_ok=True)
+    stamp.write_text(fp + "\n")
+
+    saved: dict[int, RepTables] = {}
+    for f in sorted(parts.glob("rep-*.pkl")):
+        with f.open("rb") as fh:
+            t = pickle.load(fh)
+        if t.rep < req.reps:
+            saved[t.rep] = t
+    resumed = len(saved)
+    todo = [r for r in range(req.reps) if r not in saved]
+    started = time.perf_counter()
+    count = [resumed]
+    if progress:
+        progress(count[0], req.reps)
+
+    def keep(t: RepTables) -> None:
+        tmp = parts / f".rep-{t.rep:05d}.tmp"
+        with tmp.open("wb") as fh:
+            pickle.dump(t, fh, protocol=pickle.HIGHEST_PROTOCOL)
+        os.replace(tmp, parts / f"rep-{t.rep:05d}.pkl")
+        saved[t.rep] = t
+        count[0] += 1
+        if progress:
+            progress(count[0], req.reps)
+
+    run_replications(req.params, todo, req.workers, on_result=keep)
+    sim_seconds = time.perf_counter() - started
+    tables = [saved[r] for r in range(req.reps)]
+
+    p = req.params
+    monthly = monthly_frame(p, tables)
+    annual = annual_frame(p, monthly)
+    summary = summarise(p, annual, monthly)
+    summary["places"] = places_table(p)
+    monthly.to_parquet(staging / "monthly.parquet", index=False)
+    ledger = ledger_frame(p, tables)
+    ledger.to_parquet(staging / "ledger.parquet", index=False)
+    annual.to_parquet(staging / "annual.parquet", index=False)
+    _write_json(staging / "summary.json", summary)
+    if req.trace:
+        write_trace(p, req.trace_rep, staging)
+    if report is not None:
+        report(staging, summary, monthly, annual, ledger, p, req.lang)
+    events = sum(t.events for t in tables)
+    hh_months = sum(t.household_months for t in tables)
+    manifest = {
+        "amsim_version": _version("amsim"),
+        "scenario": req.scenario.model_dump(mode="json"),
+        "scenario_file": req.scenario_file,
+        "scenario_sha256": hashlib.sha256(Path(req.scenario_file).read_bytes()).hexdigest()
+        if Path(req.scenario_file).is_file()
+        else None,
+        "seed": req.seed,
+        "replications": req.reps,
+        "workers": req.workers,
+        "engine": "des (SimPy, one process per household)",
+        "resumed_replications": resumed,
+        "finished": dt.datetime.now().isoformat(timespec="seconds"),
+        "timings": {
+            "simulation_seconds": round(sim_seconds, 3),
+            "seconds_per_replication": round(sim_seconds / max(len(todo), 1), 4),
+        },
+        "events": events,
+        "household_months": round(hh_months),
+        "stale_rules": [str(s) for s in p.stale_rules],
+        "versions": {
+            "python": platform.python_version(),
+            **{d: _version(d) for d in ("numpy", "simpy", "pandas", "pyarrow", "pydantic", "plotly")},
+        },
+        "files": sorted(f.name for f in staging.iterdir() if f.is_file() and f.name != "fingerprint.txt")
+        + ["manifest.json"],
+    }
+    _write_json(staging / "manifest.json", manifest)
+    shutil.rmtree(parts)
+    stamp.unlink()
+    os.replace(staging, out)
+    return RunOutcome(out, summary, manifest, resumed)
+
+
+def places_table(p: Params) -> list[dict]:
+    """Places by type and year, and the starts per year they imply (both units, DESIGN)."""
+    rows = []
+    years = p.calendar.year_of_month()
+    for y in sorted(set(years)):
+        idx = [m for m, yy in enumerate(years) if yy == y]
+        for t in PLACE_TYPES:
+            k = PLACE_INDEX[t]
+            places = float(p.capacity_full[k, idx].mean())
+            rows.append(
+                {
+                    "year": y,
+                    "type": t,
+                    "places": places,
+                    "places_after_ramp_up": float(p.capacity[k, idx].mean()),
+                    "starts_per_year": places * 12 / p.durations[k],
+                }
+            )
+    return rows
+
+
+def write_trace(p: Params, rep: int, folder: Path) -> None:
+    """Event log (one row per state visit) and its priced ledger rows, for one replication."""
+    result = simulate(p, rep)
+    pop = result.population
+    visits_rows, money_rows = [], []
+    cal = p.calendar
+    for arm in ARMS:
+        v = result.arms[arm].visits
+        priced = price(p, pop, v, keep_rows=True)
+        visits_rows.append(
+            pd.DataFrame(
+                {
+                    "rep": rep,
+                    "arm": arm,
+                    "visit": np.arange(len(v)),
+                    "household": v.hh,
+                    "state": [STATE_LABELS[s] for s in v.state],
+                    "start": v.t0,
+                    "end": v.t1,
+                    "start_month": [str(cal.month(int(t))) if t < p.n_months else None for t in v.t0],
+                    "next_state": [STATE_LABELS[s] if s >= 0 else None for s in v.nxt],
+                    "workplace": np.array(["", "ordinary", "created"])[v.workplace],
+                    "job_start": v.ref,
+                    "reason": np.array(["unemployed", "sfi", "sick", "no_capacity", "other"])[pop.reason[v.hh]],
+                    "adults": pop.adults[v.hh],
+                    "children": pop.n_children[v.hh],
+                }
+            )
+        )
+        rows = priced.rows
+        assert rows is not None
+        r_idx, c_idx = np.nonzero(rows.sek)
+        money_rows.append(
+            pd.DataFrame(
+                {
+                    "rep": rep,
+                    "arm": arm,
+                    "visit": rows.visit[r_idx],
+                    "household": v.hh[rows.visit[r_idx]],
+                    "month": [str(cal.month(int(m))) for m in rows.month[r_idx]],
+                    "overlap_months": rows.overlap[r_idx],
+                    "category": [CATEGORIES[c].name for c in c_idx],
+                    "payer": [CATEGORIES[c].payer for c in c_idx],
+                    "payee": [CATEGORIES[c].payee for c in c_idx],
+                    "rule": [CATEGORIES[c].rule for c in c_idx],
+                    "sek": rows.sek[r_idx, c_idx],
+                }
+            )
+        )
+    pd.concat(visits_rows, ignore_index=True).to_parquet(folder / "events.parquet", index=False)
+    pd.concat(money_rows, ignore_index=True).to_parquet(folder / "trace_ledger.parquet", index=False)
+
+
+def _write_json(path: Path, data: dict) -> None:
+    tmp = path.with_suffix(".tmp")
+    tmp.write_text(json.dumps(data, indent=2, ensure_ascii=False, default=_json_default) + "\n", encoding="utf-8")
+    os.replace(tmp, path)
+
+
+def _json_default(o: object) -> object:
+    if isinstance(o, np.integer):
+        return int(o)
+    if isinstance(o, np.floating):
+        return float(o)
+    raise TypeError(f"not JSON serialisable: {type(o).__name__}")
+
+
+__all__ = ["RUN_FILES", "STATE_LABELS", "RunOutcome", "RunRequest", "default_out", "run"]
