@@ -101,3 +101,18 @@ def tkr(sek: float, lang: str, decimals: int = 0) -> str:
 
 def percent(p: float, lang: str) -> str:
     return f"{number(100 * p, 0, lang)} %"
+
+
+def target_text(target: dict, lang: str) -> str:
+    """'at most 1 000 households in every month of 2022' in the chosen language."""
+    years = (
+        str(target["first_year"])
+        if target["first_year"] == target["last_year"]
+        else f"{target['first_year']}–{target['last_year']}"
+    )
+    n = number(target["threshold"], 0, lang)
+    if target["statistic"] == "max":
+        return (
+            f"högst {n} hushåll varje månad {years}" if lang == "sv" else f"at most {n} households every month {years}"
+        )
+    return f"högst {n} hushåll i genomsnitt {years}" if lang == "sv" else f"at most {n} households on average {years}"

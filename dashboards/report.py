@@ -10,7 +10,7 @@ import plotly.io as pio
 
 from calibration.checks import compare
 from dashboards.figures import breakeven_figure, cost_figure, difference_figure, households_figure
-from dashboards.labels import mnkr, number, percent, t
+from dashboards.labels import mnkr, number, percent, t, target_text
 from model.params import Params
 
 CSS = """
@@ -52,7 +52,8 @@ def build_report(
         f"<p class='meta'>{t('period', lang)}: {cal.month(0)} – {cal.month(cal.n_months - 1)} · "
         f"{t('replications', lang)}: {summary['replications']} · {t('seed', lang)}: {p.seed}</p>",
         f"<h2>{t('key_results', lang)}</h2><div class='kpi'>",
-        f"<div>{t('breakeven', lang)} – {t('breakeven_annual', lang)}<b>P50: {_year(be['annual']['p50'], lang)}</b></div>",
+        f"<div>{t('breakeven', lang)} – {t('breakeven_annual', lang)}"
+        f"<b>P50: {_year(be['annual']['p50'], lang)}</b></div>",
         f"<div>{t('breakeven', lang)} – {t('breakeven_cumulative', lang)}"
         f"<b>P50: {_year(be['cumulative']['p50'], lang)}</b></div>",
     ]
@@ -101,7 +102,7 @@ def build_report(
         parts.append(pio.to_html(fig, include_plotlyjs=(i == 0), full_html=False, config={"displaylogo": False}))
 
     tg_rows = [
-        [name, tg["description"], percent(tg["programme"], lang), percent(tg["counterfactual"], lang)]
+        [name, target_text(tg, lang), percent(tg["programme"], lang), percent(tg["counterfactual"], lang)]
         for name, tg in summary["targets"].items()
     ]
     parts += [

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import time
-from enum import Enum
+from enum import StrEnum
 from pathlib import Path
 from typing import Annotated
 
@@ -14,6 +14,7 @@ from rich.table import Table
 
 from model.errors import AmsimError, InputError
 from model.params import resolve
+from model.rules import summarise_stale
 from model.scenario import default_scenario_path, load_scenario
 
 app = typer.Typer(
@@ -27,7 +28,7 @@ out_console = Console()
 err_console = Console(stderr=True)
 
 
-class Lang(str, Enum):
+class Lang(StrEnum):
     sv = "sv"
     en = "en"
 
@@ -132,13 +133,13 @@ def run(
     _print_summary(result.summary, lang.value, p.frames)
     if result.resumed:
         out_console.print(f"resumed {result.resumed} saved replications")
-    for s in result.summary.get("stale_rules", []):
-        err_console.print(f"[yellow]warning[/yellow] rule carried forward: {s}", highlight=False, soft_wrap=True)
+    for line in summarise_stale(p.stale_rules):
+        err_console.print(f"[yellow]warning[/yellow] {line}", highlight=False, soft_wrap=True)
     out_console.print(f"run folder: {result.out}  ({time.perf_counter() - started:.1f} s)", highlight=False)
 
 
 def _print_summary(summary: dict, lang: str, frames: dict[int, float]) -> None:
-    from dashboards.labels import mnkr, number, percent, t
+    from dashboards.labels import mnkr, number, percent, t, target_text
 
     table = Table(title=f"{summary['scenario']}: {summary['replications']} {t('replications', lang).lower()} (P50)")
     for col in (
@@ -176,7 +177,7 @@ def _print_summary(summary: dict, lang: str, frames: dict[int, float]) -> None:
         )
     for name, tg in summary["targets"].items():
         out_console.print(
-            f"{t('target', lang)} {name} ({tg['description']}): "
+            f"{t('target', lang)} {name} ({target_text(tg, lang)}): "
             f"{percent(tg['programme'], lang)} {t('programme', lang).lower()}, "
             f"{percent(tg['counterfactual'], lang)} {t('counterfactual', lang).lower()}",
             highlight=False,

@@ -69,6 +69,7 @@ class ArmResult:
     events: int
     tracked_months: float  # household-months before households settle for good
     participants: np.ndarray  # ids of households ever placed
+    participants_tracked_months: float
 
 
 def run_arm(
@@ -278,10 +279,11 @@ def _run_arm(
             in_job = 1 < hh.state < AKASSA
             log_wp(hh.workplace if in_job else 0)
             log_ref(hh.job_start if (in_job or hh.state == AKASSA) else NAN)
-    tracked = _tracked(households, pop, T)
-    participants = np.array([hh.id for hh in households if hh.jobs or hh.internships], dtype=np.int64)
+    placed = [hh for hh in households if hh.jobs or hh.internships]
+    participants = np.array([hh.id for hh in placed], dtype=np.int64)
+    tracked, tracked_placed = _tracked(households, pop, T), _tracked(placed, pop, T)
     _tear_down(env, households, settled)
-    return ArmResult(log.freeze(), sampled, ev_count[0], tracked, participants)
+    return ArmResult(log.freeze(), sampled, ev_count[0], tracked, participants, tracked_placed)
 
 
 def _tear_down(env: simpy.Environment, households: list[Household], settled: simpy.Event) -> None:

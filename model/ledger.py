@@ -105,7 +105,7 @@ def expand(visits: Visits, n_months: int, states: np.ndarray) -> tuple[np.ndarra
 
 
 def need(p: Params, pop: Population, hh: np.ndarray, month: np.ndarray) -> np.ndarray:
-    """Benefit with no income: norm + housing − child allowance, per (household, month) row.
+    """Benefit before programme income: norm + housing − other income − child allowance, per row.
 
     The same arithmetic as :func:`model.rules.functions.benefit_amount`, on arrays;
     children's ages are taken at the start of the month.
@@ -138,7 +138,8 @@ def need(p: Params, pop: Population, hh: np.ndarray, month: np.ndarray) -> np.nd
         mt.rent_children[month, np.clip(n_kids, 1, mt.rent_children.shape[1]) - 1],
         mt.rent_adults[month, adults - 1],
     )
-    return personal + common + housing - mt.allowance_per_child[month] * allowance_kids
+    needed = (personal + common + housing) * (1 - mt.other_income_share)
+    return needed - mt.allowance_per_child[month] * allowance_kids
 
 
 def price(p: Params, pop: Population, visits: Visits, keep_rows: bool = False) -> Priced:

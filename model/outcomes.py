@@ -248,9 +248,11 @@ def target_met(target: Target, monthly: pd.DataFrame) -> pd.Series:
 
 def target_probability(target: Target, monthly: pd.DataFrame) -> dict:
     met = target_met(target, monthly)
-    out = {
-        "description": f"{target.statistic} households on benefit {target.first_year}–{target.last_year} "
-        f"≤ {target.threshold:g}",
+    out: dict = {
+        "statistic": target.statistic,
+        "first_year": target.first_year,
+        "last_year": target.last_year,
+        "threshold": target.threshold,
     }
     for arm in ("programme", "counterfactual"):
         vals = met.xs(arm, level="arm") if len(met) else pd.Series(dtype=bool)

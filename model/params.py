@@ -43,6 +43,7 @@ class MoneyTables:
     po_total: np.ndarray
     wage_full_time: np.ndarray
     subsidy: np.ndarray  # (3 job types, T): monthly subsidy of a job started in month m
+    other_income_share: float  # share of norm + housing met by income other than benefit
 
 
 @dataclass(frozen=True)
@@ -283,4 +284,5 @@ def _money(sc: Scenario, rules: RuleSet, dates: list) -> MoneyTables:
         po_total=np.array([rules.value("payroll.po_total", d) for d in dates]),
         wage_full_time=wage,
         subsidy=subsidy,
+        other_income_share=sc.population.other_income_share,
     )

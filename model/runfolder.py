@@ -167,8 +167,7 @@ def run(
             "python": platform.python_version(),
             **{d: _version(d) for d in ("numpy", "simpy", "pandas", "pyarrow", "pydantic", "plotly")},
         },
-        "files": sorted(f.name for f in staging.iterdir() if f.is_file() and f.name != "fingerprint.txt")
-        + ["manifest.json"],
+        "files": [*sorted(f.name for f in staging.iterdir() if f.is_file() and f.suffix != ".txt"), "manifest.json"],
     }
     _write_json(staging / "manifest.json", manifest)
     shutil.rmtree(parts)

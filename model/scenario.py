@@ -108,6 +108,7 @@ class Population(Strict):
     children: dict[Annotated[int, Field(ge=0, le=6)], Prob]
     ready_share: Prob
     akassa_member_share: Prob
+    other_income_share: Prob
 
     @field_validator("children")
     @classmethod

@@ -88,7 +88,7 @@ def simulate(p: Params, rep: int, full_counterfactual: bool = False) -> RepResul
         cf = run_arm(cf_p, pop, ts, ps, ids=part)
         cf_shared, cf_part = shared, cf.visits.sorted()
         cf_events = cf.events + (prog.events - _events_of(prog_part))
-        cf_months = prog.tracked_months  # approximation only used for reporting speed
+        cf_months = prog.tracked_months - prog.participants_tracked_months + cf.tracked_months
     priced_shared = price(p, pop, shared)
     priced_cf_shared = priced_shared if cf_shared is shared else price(p, pop, cf_shared)
     arms = {}
@@ -106,7 +106,7 @@ def simulate(p: Params, rep: int, full_counterfactual: bool = False) -> RepResul
             flows=flows,
             households_on_benefit=on_benefit,
         )
-    simulated = prog.tracked_months + (cf.tracked_months if full_counterfactual else cf.tracked_months)
+    simulated = prog.tracked_months + cf.tracked_months
     return RepResult(
         rep=rep,
         arms=arms,

@@ -110,12 +110,13 @@ def benefit_amount(
     child_ages: Sequence[float],
     gross_wage: float = 0.0,
     gross_akassa: float = 0.0,
+    other_income: float = 0.0,
 ) -> float:
-    """Försörjningsstöd for a month: norm + housing − child allowance − net income, not below 0."""
+    """Försörjningsstöd for a month: norm + housing − child allowance − net and other income, not below 0."""
     need = benefit_norm(rules, on, adults, child_ages) + housing_cost(
         rules, on, adults, sum(1 for a in child_ages if a < norm_tables(rules, on).max_child_age)
     )
-    income = child_allowance(rules, on, child_ages) + net_income(rules, on, gross_wage, gross_akassa)
+    income = child_allowance(rules, on, child_ages) + net_income(rules, on, gross_wage, gross_akassa) + other_income
     return max(0.0, need - income)
 
 

@@ -133,6 +133,22 @@ class RuleSet:
         return out
 
 
+def summarise_stale(uses: Iterable[StaleUse]) -> list[str]:
+    """One line per rule file: how many of its values are carried forward, from when, to when."""
+    by_file: dict[str, list[StaleUse]] = {}
+    for u in uses:
+        by_file.setdefault(u.path.split(".")[0], []).append(u)
+    lines = []
+    for name, items in sorted(by_file.items()):
+        verified = min(u.last_verified for u in items)
+        first, last = min(u.first for u in items), max(u.last for u in items)
+        lines.append(
+            f"{name}: {len(items)} value(s) last verified {verified.isoformat()} carried forward to "
+            f"{first:%Y-%m}–{last:%Y-%m}"
+        )
+    return lines
+
+
 def _parse_date(raw: Any, file: str, where: str) -> dt.date:
     if isinstance(raw, dt.date):
         return raw
