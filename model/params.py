@@ -172,20 +172,11 @@ def resolve(sc: Scenario, rules: RuleSet | None = None, file: str = "<scenario>"
         rates.append(tuple((r.work * k, r.studies * k, r.moved * k, r.other * k) for k in bl.duration_multipliers))
     band_starts = tuple(float(b) for b in bl.duration_bands)
     means = [mean_spell([sum(b) for b in rr], band_starts) for rr in rates]
-    bad = [REASONS[i] for i, m in enumerate(means) if math.isinf(m)]
-    if bad:
-        raise InputError(
-            [
-                Problem(
-                    file,
-                    f"baseline.exit_per_month.{r}",
-                    "every route is 0 in the last duration band: households would never leave",
-                )
-                for r in bad
-            ]
-        )
     stock = [getattr(sc.population.reasons, r) for r in REASONS]
-    raw = [s / m for s, m in zip(stock, means, strict=True)]
+    # inflow keeps the stock composition: inflow share ∝ stock share / mean spell (if every spell ends)
+    raw = [s / m if not math.isinf(m) else 0.0 for s, m in zip(stock, means, strict=True)]
+    if any(math.isinf(m) and s > 0 for s, m in zip(stock, means, strict=True)):
+        raw = list(stock)
     inflow_shares = tuple(x / sum(raw) for x in raw) if sum(raw) > 0 else tuple(stock)
 
     kids = sc.population.children

@@ -82,7 +82,8 @@ def generate(p: Params, rep: int) -> Population:
     origin = arrival.copy()
     totals = [[sum(b) for b in rr] for rr in p.rates]
     for i in range(n0):
-        origin[i] = -stationary_duration(totals[reason[i]], p.band_starts, u[i, _DURATION])
+        if totals[reason[i]][-1] > 0:  # a stationary stock exists only if every spell ends
+            origin[i] = -stationary_duration(totals[reason[i]], p.band_starts, u[i, _DURATION])
     return Population(
         arrival=arrival,
         initial=initial,

@@ -1,0 +1,90 @@
+"""Shared helpers: scenario dictionaries to vary, and a one-household hand case."""
+
+from __future__ import annotations
+
+import copy
+from pathlib import Path
+
+import pytest
+import yaml
+
+from model.params import Params, resolve
+from model.scenario import default_scenario_path, parse_scenario
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def lund_dict() -> dict:
+    return yaml.safe_load(default_scenario_path().read_text(encoding="utf-8"))
+
+
+def small_dict(**changes: object) -> dict:
+    """The Lund scenario shrunk to a few dozen households and two years (fast tests)."""
+    d = lund_dict()
+    d["horizon"] = "2023-12"
+    d["replications"] = 3
+    d["population"]["initial_households"] = 60
+    d["population"]["inflow_per_month"] = 3
+    d["programme"]["starts_per_year"] = {2022: {"jobs": 16, "internships": 12}}
+    d["budget_frames"] = {2022: 8e6, 2023: 8e6}
+    d["targets"] = [{"name": "t", "first_year": 2022, "last_year": 2023, "statistic": "mean", "threshold": 55}]
+    for key, value in changes.items():
+        _set(d, key, value)
+    return d
+
+
+def _set(d: dict, dotted: str, value: object) -> None:
+    parts = dotted.split(".")
+    for p in parts[:-1]:
+        d = d[int(p) if p.isdigit() and int(p) in d else p]
+    d[parts[-1]] = value
+
+
+def params_of(d: dict) -> Params:
+    return resolve(parse_scenario(copy.deepcopy(d)))
+
+
+def write_yaml(path: Path, d: dict) -> Path:
+    path.write_text(yaml.safe_dump(d, sort_keys=False, allow_unicode=True), encoding="utf-8")
+    return path
+
+
+def one_household_dict() -> dict:
+    """One single adult, no children, who never leaves on their own: internship → job → a-kassa → benefit."""
+    d = lund_dict()
+    d["start"], d["horizon"] = "2022-01", "2024-12"
+    pop = d["population"]
+    pop.update(
+        initial_households=1,
+        inflow_per_month=0,
+        couple_share=0.0,
+        children={0: 1.0},
+        ready_share=1.0,
+        akassa_member_share=0.0,
+        other_income_share=0.0,
+    )
+    pop["reasons"] = {"unemployed": 1.0, "sfi": 0.0, "sick": 0.0, "no_capacity": 0.0, "other": 0.0}
+    zero = {"work": 0.0, "studies": 0.0, "moved": 0.0, "other": 0.0}
+    d["baseline"]["exit_per_month"] = {r: dict(zero) for r in ("unemployed", "sfi", "sick", "no_capacity", "other")}
+    d["baseline"]["returns"] = {r: {"probability": 0.0, "mean_months": 12} for r in ("work", "studies", "other")}
+    prog = d["programme"]
+    prog.update(
+        starts_per_year={2022: {"jobs": 2, "internships": 4}},  # 2 × 6/12 = 1 job place, 4 × 3/12 = 1 internship
+        job_mix={"municipal_job": 1.0, "nystartsjobb": 0.0, "introduktionsjobb": 0.0},
+        ramp_up_months=0,
+        placement_order=["internship", "municipal_job", "nystartsjobb", "introduktionsjobb"],
+        ordinary_workplace_share=1.0,
+        supervision_cost_per_month=2000,
+        supervision_compensation_per_month=1000,
+        administration_per_participant_month=2500,
+    )
+    prog["duration_months"].update(internship=3, municipal_job=6)
+    d["effects"]["dropout_per_month"] = {"internship": 0.0, "job": 0.0}
+    d["effects"]["hire_probability"] = {"ordinary": 0.0, "created": 0.0}
+    d["budget_frames"] = {2022: 100000.0}
+    return d
+
+
+@pytest.fixture
+def lund_params() -> Params:
+    return resolve(parse_scenario(lund_dict()))

@@ -1,0 +1,100 @@
+"""Hand-computed accounting: one household through internship → municipal_job → a-kassa → benefit.
+
+Every expected figure below is worked out by hand from the rule files:
+single adult, no children, 2022: norm 3 210 + common (1 person) 1 040 + rent 5 065 = 9 315 SEK;
+2023: 3 490 + 1 130 + 5 065 = 9 685; 2024: 3 790 + 1 230 + 5 065 = 10 085.
+Wage 20 000; arbetsgivaravgift 31.42 % = 6 284; PO-pålägg 2022 39.25 % → rest 7.83 % = 1 566.
+A-kassa basic amount 510 SEK/day × 22 days = 11 220 SEK/month, 300 days = 13 7/11 months,
+taxed at 23 % → 8 639.40 net. Programme costs per place-month: supervision 2 000 (department),
+compensation 1 000 (social board → department), administration 2 500.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from model.ledger import CATEGORY_INDEX, PARTIES, SIGNS
+from model.simulate import simulate
+from model.states import State
+from tests.conftest import one_household_dict, params_of
+
+T = 36
+AKASSA_END = 9 + 300 / 22  # 22.636… months
+
+
+def expected() -> dict[str, np.ndarray]:
+    need = np.array([9315.0] * 12 + [9685.0] * 12 + [10085.0] * 12)
+    e = {c: np.zeros(T) for c in CATEGORY_INDEX}
+    e["benefit"][0:3] = 9315.0  # internship: benefit continues
+    for m in range(0, 9):  # internship months 0–2 and job months 3–8
+        e["supervision"][m] = 2000.0
+        e["supervision_compensation"][m] = 1000.0
+        e["administration"][m] = 2500.0
+    e["wage"][3:9] = 20000.0
+    e["arbetsgivaravgift"][3:9] = 6284.0
+    e["pension_insurance"][3:9] = 1566.0  # (0.3925 − 0.3142) × 20 000
+    # no top-up on the wage: 9 315 − 20 000 × 0.8 < 0
+    e["akassa"][9:22] = 11220.0
+    e["topup_akassa"][9:22] = need[9:22] - 11220.0 * 0.77  # 675.60 in 2022, 1 045.60 in 2023
+    f = AKASSA_END - 22  # 7/11 of November 2023 on a-kassa: days 286–300 = 14 days
+    e["akassa"][22] = 14 * 510.0
+    e["topup_akassa"][22] = 9685.0 * f - 14 * 510.0 * 0.77
+    e["benefit"][22] = 9685.0 * (1 - f)
+    e["benefit"][23:] = need[23:]
+    return e
+
+
+def test_one_household_path_and_money_per_month():
+    p = params_of(one_household_dict())
+    result = simulate(p, rep=0)
+    prog = result.arms["programme"]
+    v = prog.visits
+    nonzero = v.t1 > v.t0
+    assert [State(s).name for s in v.state[nonzero]] == ["INTERNSHIP", "MUNICIPAL_JOB", "AKASSA", "BENEFIT"]
+    np.testing.assert_allclose(v.t0[nonzero], [0.0, 3.0, 9.0, AKASSA_END])
+    np.testing.assert_allclose(v.t1[nonzero], [3.0, 9.0, AKASSA_END, 36.0])
+
+    exp = expected()
+    for cat, col in CATEGORY_INDEX.items():
+        np.testing.assert_allclose(prog.flows[col], exp[cat], rtol=1e-12, atol=1e-6, err_msg=cat)
+
+    flows = np.stack([exp[c] for c in CATEGORY_INDEX])
+    sb = flows[CATEGORY_INDEX["benefit"]] + flows[CATEGORY_INDEX["topup_akassa"]] + flows[CATEGORY_INDEX["wage"]]
+    sb += flows[CATEGORY_INDEX["arbetsgivaravgift"]] + flows[CATEGORY_INDEX["pension_insurance"]]
+    sb += flows[CATEGORY_INDEX["supervision_compensation"]] + flows[CATEGORY_INDEX["administration"]]
+    department = flows[CATEGORY_INDEX["supervision"]] - flows[CATEGORY_INDEX["supervision_compensation"]]
+    state = flows[CATEGORY_INDEX["akassa"]] - flows[CATEGORY_INDEX["arbetsgivaravgift"]]
+    net = SIGNS @ prog.flows
+    np.testing.assert_allclose(net[PARTIES.index("social_board")], sb, atol=1e-6)
+    np.testing.assert_allclose(net[PARTIES.index("department")], department, atol=1e-6)
+    np.testing.assert_allclose(net[PARTIES.index("state")], state, atol=1e-6)
+    # the municipality: the compensation is internal and cancels
+    municipality = net[PARTIES.index("social_board")] + net[PARTIES.index("department")]
+    expected_municipality = sb + department
+    np.testing.assert_allclose(municipality, expected_municipality, atol=1e-6)
+    internal = flows[CATEGORY_INDEX["supervision_compensation"]]
+    assert internal.sum() == 9 * 1000.0  # paid by the social board, received by the department: nets to zero
+    np.testing.assert_allclose(expected_municipality, sb - internal + flows[CATEGORY_INDEX["supervision"]], atol=1e-6)
+    # spot figures, by hand
+    assert net[PARTIES.index("social_board")][0] == 9315 + 1000 + 2500
+    assert net[PARTIES.index("social_board")][3] == 20000 + 6284 + 1566 + 1000 + 2500
+    assert abs(net[PARTIES.index("social_board")][9] - 675.6) < 1e-6
+    assert abs(net[PARTIES.index("state")][9] - 11220) < 1e-6
+
+
+def test_one_household_counts_on_benefit_when_paid():
+    p = params_of(one_household_dict())
+    prog = simulate(p, rep=0).arms["programme"]
+    hob = prog.households_on_benefit
+    # internship (benefit) yes; job (no top-up) no; a-kassa with top-up yes; benefit yes
+    assert list(hob[:3]) == [1, 1, 1]
+    assert list(hob[3:9]) == [0] * 6
+    assert list(hob[9:]) == [1] * 27
+
+
+def test_counterfactual_household_stays_on_benefit():
+    p = params_of(one_household_dict())
+    cf = simulate(p, rep=0).arms["counterfactual"]
+    need = np.array([9315.0] * 12 + [9685.0] * 12 + [10085.0] * 12)
+    np.testing.assert_allclose(cf.flows[CATEGORY_INDEX["benefit"]], need)
+    assert cf.flows.sum() == need.sum()

@@ -1,0 +1,254 @@
+"""Invariants over random valid scenarios (hypothesis)."""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from model.ledger import CATEGORIES, MUNICIPALITY, PARTIES, SIGNS
+from model.params import PLACE_INDEX
+from model.placement import Placement
+from model.simulate import ARMS, simulate
+from model.states import N_STATES, PLACE_STATES, REASONS, State
+from tests.conftest import params_of, small_dict
+
+rate = st.floats(0.0, 0.3)
+prob = st.floats(0.0, 1.0)
+
+
+@st.composite
+def scenarios(draw: st.DrawFn) -> dict:
+    d = small_dict()
+    d["horizon"] = f"{2022 + draw(st.integers(0, 1))}-{draw(st.integers(1, 12)):02d}"
+    pop = d["population"]
+    pop["initial_households"] = draw(st.integers(0, 50))
+    pop["inflow_per_month"] = draw(st.floats(0, 6))
+    shares = [draw(st.floats(0.01, 1)) for _ in REASONS]
+    pop["reasons"] = {r: s / sum(shares) for r, s in zip(REASONS, shares, strict=True)}
+    pop["reasons"]["other"] = 1 - sum(v for k, v in pop["reasons"].items() if k != "other")
+    pop["ready_share"] = draw(prob)
+    pop["couple_share"] = draw(prob)
+    pop["akassa_member_share"] = draw(prob)
+    pop["other_income_share"] = draw(st.floats(0, 0.5))
+    for r in REASONS:
+        d["baseline"]["exit_per_month"][r] = {k: draw(rate) for k in ("work", "studies", "moved", "other")}
+    for k in ("work", "studies", "other"):
+        d["baseline"]["returns"][k] = {"probability": draw(prob), "mean_months": draw(st.floats(0.5, 24))}
+    prog = d["programme"]
+    prog["starts_per_year"] = {
+        2022: {"jobs": draw(st.integers(0, 40)), "internships": draw(st.integers(0, 40))},
+        2023: {"jobs": draw(st.integers(0, 40)), "internships": draw(st.integers(0, 40))},
+    }
+    mix = [draw(st.floats(0, 1)) for _ in range(3)]
+    total = sum(mix) or 1.0
+    prog["job_mix"] = {
+        "municipal_job": 1 - sum(m / total for m in mix[1:]) if sum(mix) else 1.0,
+        "nystartsjobb": mix[1] / total if sum(mix) else 0.0,
+        "introduktionsjobb": mix[2] / total if sum(mix) else 0.0,
+    }
+    for t in ("internship", "municipal_job", "nystartsjobb", "introduktionsjobb"):
+        prog["duration_months"][t] = draw(st.floats(0.5, 12))
+    prog["ramp_up_months"] = draw(st.integers(0, 4))
+    prog["eligible_reasons"] = draw(st.lists(st.sampled_from(REASONS), unique=True))
+    prog["max_jobs_per_household"] = draw(st.integers(0, 2))
+    prog["max_internships_per_household"] = draw(st.integers(0, 2))
+    prog["priority"] = draw(st.permutations(["after_internship", "children", "readiness", "longest_on_benefit"]))[
+        : draw(st.integers(0, 4))
+    ]
+    prog["placement_order"] = list(
+        draw(st.permutations(["internship", "municipal_job", "nystartsjobb", "introduktionsjobb"]))
+    )
+    prog["ordinary_workplace_share"] = draw(prob)
+    eff = d["effects"]
+    eff["lock_in"] = {"internship": draw(st.floats(0, 2)), "job": draw(st.floats(0, 2))}
+    eff["dropout_per_month"] = {"internship": draw(rate), "job": draw(rate)}
+    eff["post_programme_window_months"] = draw(st.floats(0, 36))
+    eff["post_programme_multiplier"] = {k: draw(st.floats(0, 3)) for k in ("internship", "ordinary", "created")}
+    eff["hire_probability"] = {"ordinary": draw(prob), "created": draw(prob)}
+    return d
+
+
+SETTINGS = settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+
+
+def check_visit_chains(v, pop, T: float) -> None:
+    """Every household's visits run contiguously from its arrival to the horizon."""
+    if len(v) == 0:
+        assert pop.n == 0
+        return
+    order = np.lexsort((v.t1, v.t0, v.hh))
+    hh, t0, t1 = v.hh[order], v.t0[order], v.t1[order]
+    first = np.r_[True, hh[1:] != hh[:-1]]
+    last = np.r_[hh[1:] != hh[:-1], True]
+    np.testing.assert_array_equal(t0[first], pop.arrival[hh[first]])
+    assert np.all(t1[last] == T)
+    assert np.all(t0[~first] == t1[:-1][~first[1:]])
+    assert np.all(t1 >= t0)
+    assert sorted(set(hh.tolist())) == list(range(pop.n))
+
+
+@SETTINGS
+@given(scenarios())
+def test_conservation_and_identities(d: dict) -> None:
+    p = params_of(d)
+    T = p.n_months
+    r = simulate(p, rep=0, full_counterfactual=True)
+    pop = r.population
+    n0 = int(pop.initial.sum())
+    for arm in ARMS:
+        a = r.arms[arm]
+        check_visit_chains(a.visits, pop, float(T))
+        trans = a.visits.transitions(T)
+        start = np.zeros(N_STATES, dtype=np.int64)
+        start[State.BENEFIT] = n0
+        for m in range(T):
+            inflow = trans[m].sum(axis=0)
+            outflow = trans[m].sum(axis=1)
+            arrivals = np.zeros(N_STATES, dtype=np.int64)
+            arrivals[State.BENEFIT] = a.arrivals[m]
+            np.testing.assert_array_equal(a.stocks[m], start + arrivals + inflow - outflow, err_msg=f"{arm} month {m}")
+            start = a.stocks[m]
+            # no household lost or created
+            assert a.stocks[m].sum() == n0 + a.arrivals[: m + 1].sum()
+        # ledger identities: every SEK has a payer and a payee, so the parties' nets sum to zero
+        net = SIGNS @ a.flows
+        np.testing.assert_allclose(net.sum(axis=0), 0.0, atol=1e-6)
+        # internal transfers cancel in the municipality view
+        internal = [i for i, c in enumerate(CATEGORIES) if c.payer in MUNICIPALITY and c.payee in MUNICIPALITY]
+        external_in = [i for i, c in enumerate(CATEGORIES) if c.payee in MUNICIPALITY and c.payer not in MUNICIPALITY]
+        external_out = [i for i, c in enumerate(CATEGORIES) if c.payer in MUNICIPALITY and c.payee not in MUNICIPALITY]
+        municipality = net[PARTIES.index("social_board")] + net[PARTIES.index("department")]
+        np.testing.assert_allclose(
+            municipality, a.flows[external_out].sum(axis=0) - a.flows[external_in].sum(axis=0), atol=1e-6
+        )
+        assert internal  # the compensation is one
+        assert np.all(a.flows >= 0)
+        assert np.all(a.households_on_benefit <= a.stocks.sum(axis=1) + a.arrivals + 1e-9 + trans.sum(axis=(1, 2)))
+    # the engine's own counters agree with the visit log
+    np.testing.assert_array_equal(r.sampled_stocks, r.arms["programme"].stocks)
+    # the counterfactual never has anyone in a place
+    assert r.arms["counterfactual"].stocks[:, [int(s) for s in PLACE_STATES]].sum() == 0
+    # capacity is never exceeded
+    check_capacity(p, r.arms["programme"].visits)
+
+
+@SETTINGS
+@given(scenarios())
+def test_counterfactual_shortcut_is_exact(d: dict) -> None:
+    p = params_of(d)
+    fast = simulate(p, rep=1)
+    full = simulate(p, rep=1, full_counterfactual=True)
+    for arm in ARMS:
+        a, b = fast.arms[arm], full.arms[arm]
+        np.testing.assert_array_equal(a.flows, b.flows)
+        np.testing.assert_array_equal(a.stocks, b.stocks)
+        np.testing.assert_array_equal(a.households_on_benefit, b.households_on_benefit)
+
+
+def check_capacity(p, v) -> None:
+    """No placement ever takes occupancy above the capacity of that moment.
+
+    When places are cut (a lower target in a new year), participants already in
+    place finish their terms; no one new is placed until occupancy is below capacity.
+    """
+    for k, s in enumerate(PLACE_STATES):
+        sel = (v.state == int(s)) & (v.t1 > v.t0)
+        times = np.r_[v.t0[sel], v.t1[sel]]
+        deltas = np.r_[np.ones(sel.sum()), -np.ones(sel.sum())]
+        order = np.lexsort((deltas, times))  # leavers before joiners at the same time
+        occupied = np.cumsum(deltas[order])
+        month = np.minimum(np.floor(times[order]).astype(int), p.n_months - 1)
+        joins = deltas[order] > 0
+        assert np.all(occupied[joins] <= p.capacity[k, month[joins]]), f"{s.name} placed over capacity"
+
+
+def test_null_programme_equals_counterfactual_exactly():
+    """With zero places the programme arm is the counterfactual, month by month, every replication."""
+    d = small_dict()
+    d["programme"]["starts_per_year"] = {2022: {"jobs": 0, "internships": 0}}
+    p = params_of(d)
+    for rep in range(4):
+        r = simulate(p, rep, full_counterfactual=True)
+        a, b = r.arms["programme"], r.arms["counterfactual"]
+        np.testing.assert_array_equal(a.flows, b.flows)
+        np.testing.assert_array_equal(a.stocks, b.stocks)
+        np.testing.assert_array_equal(a.households_on_benefit, b.households_on_benefit)
+
+
+def test_places_nobody_may_take_change_nothing():
+    """Places exist but no household is eligible: the queues run, nothing differs from the counterfactual."""
+    d = small_dict()
+    d["programme"]["eligible_reasons"] = []
+    p = params_of(d)
+    assert p.programme_on
+    r = simulate(p, 2, full_counterfactual=True)
+    np.testing.assert_array_equal(r.arms["programme"].flows, r.arms["counterfactual"].flows)
+
+
+def test_programme_changes_something():
+    """The null test above must be able to fail: with places, the arms differ."""
+    p = params_of(small_dict())
+    r = simulate(p, 0)
+    assert not np.array_equal(r.arms["programme"].flows, r.arms["counterfactual"].flows)
+
+
+def test_priority_order_is_respected():
+    """Whenever a household is placed, no waiting eligible household had a better priority key."""
+    d = small_dict()
+    d["population"]["initial_households"] = 120
+    d["population"]["ready_share"] = 1.0
+    d["programme"]["priority"] = ["children", "readiness"]
+    d["programme"]["starts_per_year"] = {2022: {"jobs": 30, "internships": 20}}
+    p = params_of(d)
+    r = simulate(p, 0)
+    pop, v = r.population, r.arms["programme"].visits
+    checked = 0
+    placements = np.flatnonzero(np.isin(v.state, [int(s) for s in PLACE_STATES]))
+    for i in placements:
+        t, k = v.t0[i], PLACE_INDEX[State(v.state[i]).label]
+        key = _key(pop, v.hh[i])
+        # households already waiting on benefit before t (one arriving at the same instant is a tie), still there
+        waiting = (v.state == int(State.BENEFIT)) & (v.t0 < t) & (v.t1 > t)
+        for j in np.flatnonzero(waiting):
+            h = v.hh[j]
+            if not _eligible(p, pop, v, h, k, t):
+                continue
+            assert _key(pop, h) >= key, f"household {h} waited with a better key than {v.hh[i]} at {t}"
+            checked += 1
+    assert checked > 100
+
+
+def _key(pop, h: int) -> tuple:
+    return (0 if pop.n_children[h] > 0 else 1, -pop.readiness[h])
+
+
+def _eligible(p, pop, v, h: int, k: int, t: float) -> bool:
+    if not (p.eligible_reasons[pop.reason[h]] and pop.ready[h]):
+        return False
+    before = (v.hh == h) & (v.t0 < t)
+    jobs = np.isin(v.state[before], [int(s) for s in PLACE_STATES[1:]]).sum()
+    internships = (v.state[before] == int(State.INTERNSHIP)).sum()
+    if (k == 0 and internships >= p.max_internships) or (k > 0 and jobs >= p.max_jobs):
+        return False
+    spell = v.t0[(v.hh == h) & (v.state == int(State.BENEFIT)) & (v.t0 <= t)]
+    origin = pop.origin[h] if not len(spell) else min(pop.origin[h], spell.min())
+    return t - origin >= p.min_months[k, min(int(t), p.n_months - 1)] - 1e-9 and p.capacity[k].any()
+
+
+def test_placement_key_orders_as_the_scenario_says():
+    p = params_of(small_dict(**{"programme.priority": ["children", "readiness"]}))
+
+    class H:
+        after_internship = False
+        origin = 0.0
+
+    a, b, c = H(), H(), H()
+    a.n_children, a.readiness = 0, 0.9
+    b.n_children, b.readiness = 2, 0.1
+    c.n_children, c.readiness = 2, 0.5
+    pl = Placement(p, env=None, move=lambda *x: None, streams=None)
+    assert sorted([a, b, c], key=pl.key) == [c, b, a]
+    assert math.isfinite(pl.key(a)[1])
