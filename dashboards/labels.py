@@ -28,6 +28,9 @@ TEXT: dict[str, dict[str, str]] = {
     "sb_cost": {"sv": "Socialnämndens nettokostnad per år mot ram", "en": "Social board net cost per year vs frame"},
     "cost": {"sv": "Nettokostnad", "en": "Net cost"},
     "frame": {"sv": "Budgetram", "en": "Budget frame"},
+    "frame_short": {"sv": "Ram", "en": "Frame"},
+    "hh_with_without": {"sv": "Hushåll (med/utan)", "en": "Households (w/wo)"},
+    "cost_short": {"sv": "Kostnad", "en": "Cost"},
     "breakeven": {"sv": "Brytpunkt", "en": "Breakeven"},
     "breakeven_dist": {"sv": "Fördelning av brytpunktsår", "en": "Distribution of the breakeven year"},
     "breakeven_annual": {
@@ -40,7 +43,7 @@ TEXT: dict[str, dict[str, str]] = {
     },
     "probability": {"sv": "Sannolikhet", "en": "Probability"},
     "never": {"sv": "aldrig", "en": "never"},
-    "deficit": {"sv": "Underskott mot ram", "en": "Deficit vs frame"},
+    "deficit": {"sv": "Underskott", "en": "Deficit"},
     "p_deficit": {"sv": "P(underskott > 0)", "en": "P(deficit > 0)"},
     "frame_80": {"sv": "Ram för 80 % säkerhet", "en": "Frame for 80 % confidence"},
     "difference": {

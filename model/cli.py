@@ -135,32 +135,40 @@ def run(
         out_console.print(f"resumed {result.resumed} saved replications")
     for line in summarise_stale(p.stale_rules):
         err_console.print(f"[yellow]warning[/yellow] {line}", highlight=False, soft_wrap=True)
-    out_console.print(f"run folder: {result.out}  ({time.perf_counter() - started:.1f} s)", highlight=False)
+    out_console.print(
+        f"run folder: {result.out}  ({time.perf_counter() - started:.1f} s)", highlight=False, soft_wrap=True
+    )
 
 
 def _print_summary(summary: dict, lang: str, frames: dict[int, float]) -> None:
-    from dashboards.labels import mnkr, number, percent, t, target_text
+    from dashboards.labels import number, percent, t, target_text
 
-    table = Table(title=f"{summary['scenario']}: {summary['replications']} {t('replications', lang).lower()} (P50)")
+    unit = "mnkr" if lang == "sv" else "MSEK"
+    table = Table(
+        title=f"{summary['scenario']}: {summary['replications']} {t('replications', lang).lower()} (P50, {unit})"
+    )
     for col in (
         t("year", lang),
-        f"{t('households', lang)} ({t('programme', lang).lower()})",
-        f"{t('households', lang)} ({t('counterfactual', lang).lower()})",
-        t("cost", lang),
-        t("frame", lang),
+        t("hh_with_without", lang),
+        t("cost_short", lang),
+        t("frame_short", lang),
         t("deficit", lang),
         t("p_deficit", lang),
     ):
-        table.add_column(col, justify="right")
+        table.add_column(col, justify="right", no_wrap=True)
+
+    def m(x: float) -> str:
+        return number(x / 1e6, 1, lang)
+
     for y, row in summary["years"].items():
         prog = row["programme"]
         table.add_row(
             y,
-            number(prog["households_on_benefit_mean"]["p50"], 0, lang),
-            number(row["counterfactual"]["households_on_benefit_mean"]["p50"], 0, lang),
-            mnkr(prog["social_board_net_sek"]["p50"], lang),
-            mnkr(frames[int(y)], lang) if int(y) in frames else "–",
-            mnkr(prog["deficit_sek"]["p50"], lang) if "deficit_sek" in prog else "–",
+            f"{number(prog['households_on_benefit_mean']['p50'], 0, lang)} / "
+            f"{number(row['counterfactual']['households_on_benefit_mean']['p50'], 0, lang)}",
+            m(prog["social_board_net_sek"]["p50"]),
+            m(frames[int(y)]) if int(y) in frames else "–",
+            m(prog["deficit_sek"]["p50"]) if "deficit_sek" in prog else "–",
             percent(prog["p_deficit"], lang) if "p_deficit" in prog else "–",
         )
     out_console.print(table)
@@ -174,6 +182,7 @@ def _print_summary(summary: dict, lang: str, frames: dict[int, float]) -> None:
             f"{t('breakeven', lang)} ({t(f'breakeven_{name}', lang)}): P50 {p50}, "
             f"P({t('never', lang)}) = {percent(b['distribution']['never'], lang)}{extra}",
             highlight=False,
+            soft_wrap=True,
         )
     for name, tg in summary["targets"].items():
         out_console.print(
@@ -181,6 +190,7 @@ def _print_summary(summary: dict, lang: str, frames: dict[int, float]) -> None:
             f"{percent(tg['programme'], lang)} {t('programme', lang).lower()}, "
             f"{percent(tg['counterfactual'], lang)} {t('counterfactual', lang).lower()}",
             highlight=False,
+            soft_wrap=True,
         )
 
 

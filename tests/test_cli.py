@@ -1,0 +1,227 @@
+"""The command line: run folder contents, help, validation, bad input, reproducibility, resume."""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+
+import pandas as pd
+import pytest
+from typer.testing import CliRunner
+
+from model.cli import app
+from model.runfolder import RUN_FILES
+from model.scenario import default_scenario_path
+from tests.conftest import lund_dict, small_dict, write_yaml
+
+runner = CliRunner()
+
+
+def invoke(*args: str):
+    return runner.invoke(app, list(args))
+
+
+@pytest.fixture(scope="module")
+def small_file(tmp_path_factory) -> Path:
+    return write_yaml(tmp_path_factory.mktemp("sc") / "small.yaml", small_dict())
+
+
+@pytest.fixture(scope="module")
+def small_run(small_file, tmp_path_factory) -> Path:
+    out = tmp_path_factory.mktemp("runs") / "a"
+    res = invoke("run", str(small_file), "--out", str(out), "--quiet", "--trace")
+    assert res.exit_code == 0, res.output
+    return out
+
+
+def test_run_writes_the_run_folder(small_run):
+    for name in (*RUN_FILES, "events.parquet", "trace_ledger.parquet"):
+        assert (small_run / name).is_file(), name
+    monthly = pd.read_parquet(small_run / "monthly.parquet")
+    for col in ("rep", "arm", "month", "households_on_benefit", "benefit", "akassa", "social_board_net_sek"):
+        assert col in monthly.columns
+    assert set(monthly["arm"]) == {"programme", "counterfactual"}
+    assert len(monthly) == 3 * 2 * 24
+    ledger = pd.read_parquet(small_run / "ledger.parquet")
+    assert list(ledger.columns) == ["rep", "arm", "month", "payer", "payee", "category", "sek"]
+    annual = pd.read_parquet(small_run / "annual.parquet")
+    for col in (
+        "households_on_benefit_mean",
+        "social_board_net_sek",
+        "municipality_net_sek",
+        "state_net_sek",
+        "deficit_sek",
+    ):
+        assert col in annual.columns
+    # the ledger and the monthly views agree
+    sb = (
+        ledger.assign(
+            s=ledger["sek"] * ((ledger["payer"] == "social_board").astype(int) - (ledger["payee"] == "social_board"))
+        )
+        .groupby(["rep", "arm", "month"], observed=True)["s"]
+        .sum()
+    )
+    m = monthly.groupby(["rep", "arm", "month"], observed=True)["social_board_net_sek"].sum()
+    assert sb.to_numpy() == pytest.approx(m.to_numpy(), rel=1e-9, abs=1e-6)
+    summary = json.loads((small_run / "summary.json").read_text())
+    assert set(summary["breakeven"]) == {"annual", "cumulative"}
+    assert "p_deficit" in summary["years"]["2022"]["programme"]
+    manifest = json.loads((small_run / "manifest.json").read_text())
+    assert manifest["replications"] == 3 and manifest["seed"] == 20220101
+    html = (small_run / "report.html").read_text()
+    assert "<script" in html and "Hushåll med försörjningsstöd" in html
+    assert not re.search(r"<script[^>]+src=", html), "the report must not load scripts from the network"
+    events = pd.read_parquet(small_run / "events.parquet")
+    trace = pd.read_parquet(small_run / "trace_ledger.parquet")
+    assert {"household", "state", "start", "end", "next_state"} <= set(events.columns)
+    assert {"household", "category", "rule", "sek"} <= set(trace.columns)
+    # the trace of replication 0 adds up to the ledger of replication 0
+    rep0 = ledger[ledger["rep"] == 0].groupby(["arm", "category"], observed=True)["sek"].sum()
+    tr = trace.groupby(["arm", "category"])["sek"].sum()
+    expected = {(str(a), str(c)): v for (a, c), v in rep0[rep0 != 0].items()}
+    got = {(str(a), str(c)): v for (a, c), v in tr.items()}
+    assert got.keys() == expected.keys()
+    for k, v in expected.items():
+        assert got[k] == pytest.approx(v, rel=1e-9), k
+
+
+def test_run_prints_breakeven_and_deficit_probabilities(small_file, tmp_path):
+    res = invoke("run", str(small_file), "--out", str(tmp_path / "b"), "--quiet", "--reps", "2", "--lang", "en")
+    assert res.exit_code == 0, res.output
+    assert re.search(r"Breakeven \(Annual.*\): P50", res.output)
+    assert "P(deficit > 0)" in res.output
+    table = [line for line in res.output.splitlines() if line.startswith(("┃", "│", "┏", "└"))]
+    assert table and max(len(line) for line in table) <= 80
+
+
+def test_help_documents_every_option():
+    res = invoke("run", "--help")
+    assert res.exit_code == 0
+    for opt in ("--reps", "--seed", "--out", "--workers", "--trace", "--trace-rep", "--lang", "--quiet"):
+        assert opt in res.output
+
+
+def test_validate_accepts_the_default():
+    res = invoke("validate", str(default_scenario_path()))
+    assert res.exit_code == 0 and "ok" in res.output
+
+
+def _bad(tmp_path: Path, mutate) -> tuple[Path, object]:
+    d = small_dict()
+    mutate(d)
+    path = write_yaml(tmp_path / "bad.yaml", d)
+    return path, invoke("validate", str(path))
+
+
+@pytest.mark.parametrize(
+    ("mutate", "field", "words"),
+    [
+        (lambda d: d["population"].update(inflow_per_mont=3), "population.inflow_per_mont", "valid keys"),
+        (
+            lambda d: d["baseline"]["exit_per_month"]["sfi"].update(work=-0.1),
+            "baseline.exit_per_month.sfi.work",
+            "greater than or equal to 0",
+        ),
+        (lambda d: d["population"].update(ready_share=1.5), "population.ready_share", "less than or equal to 1"),
+        (lambda d: d.update(start="2031-01"), "", "after the horizon"),
+        (lambda d: d["programme"].update(placement_order=["internship"]), "programme", "placement_order"),
+    ],
+)
+def test_bad_input_names_file_and_field(tmp_path, mutate, field, words):
+    path, res = _bad(tmp_path, mutate)
+    assert res.exit_code != 0
+    assert str(path) in res.output and field in res.output and words in res.output
+
+
+def test_unknown_key_lists_valid_keys(tmp_path):
+    _, res = _bad(tmp_path, lambda d: d["population"].update(inflow_per_mont=3))
+    assert "initial_households" in res.output and "inflow_per_month" in res.output
+
+
+def test_unreadable_file(tmp_path):
+    res = invoke("validate", str(tmp_path / "missing.yaml"))
+    assert res.exit_code != 0 and "missing.yaml" in res.output and "cannot read" in res.output
+    (tmp_path / "broken.yaml").write_text("name: [unclosed\n")
+    res = invoke("validate", str(tmp_path / "broken.yaml"))
+    assert res.exit_code != 0 and "broken.yaml" in res.output and "not valid YAML" in res.output
+
+
+def test_bad_input_leaves_no_run_folder(tmp_path):
+    d = small_dict()
+    d["population"]["ready_share"] = 2
+    path = write_yaml(tmp_path / "bad.yaml", d)
+    out = tmp_path / "out"
+    res = invoke("run", str(path), "--out", str(out), "--quiet")
+    assert res.exit_code != 0
+    assert not out.exists() and not out.with_name("out.partial").exists()
+
+
+def test_existing_run_folder_is_not_overwritten(small_file, small_run):
+    res = invoke("run", str(small_file), "--out", str(small_run), "--quiet")
+    assert res.exit_code != 0 and "already exists" in res.output
+
+
+def test_same_seed_gives_byte_identical_parquet_for_any_worker_count(small_file, small_run, tmp_path):
+    one = tmp_path / "w1"
+    two = tmp_path / "w2"
+    assert invoke("run", str(small_file), "--out", str(one), "--quiet", "--workers", "1").exit_code == 0
+    assert invoke("run", str(small_file), "--out", str(two), "--quiet", "--workers", "2").exit_code == 0
+    for name in ("monthly.parquet", "ledger.parquet", "annual.parquet"):
+        assert (one / name).read_bytes() == (two / name).read_bytes() == (small_run / name).read_bytes(), name
+    s1 = json.loads((one / "summary.json").read_text())
+    s2 = json.loads((two / "summary.json").read_text())
+    assert s1 == s2
+
+
+def test_another_seed_gives_other_results(small_file, small_run, tmp_path):
+    out = tmp_path / "s"
+    assert invoke("run", str(small_file), "--out", str(out), "--quiet", "--seed", "7").exit_code == 0
+    assert (out / "monthly.parquet").read_bytes() != (small_run / "monthly.parquet").read_bytes()
+
+
+def test_interrupted_run_resumes_from_saved_replications(small_file, small_run, tmp_path, monkeypatch):
+    import model.runfolder as rf
+
+    out = tmp_path / "r"
+    real = rf.run_replications
+    calls = {"n": 0}
+
+    def flaky(p, reps, workers, on_result):
+        def once(t):
+            on_result(t)
+            calls["n"] += 1
+            if calls["n"] == 2:
+                raise KeyboardInterrupt
+
+        return real(p, reps, workers, on_result=once)
+
+    monkeypatch.setattr(rf, "run_replications", flaky)
+    res = invoke("run", str(small_file), "--out", str(out), "--quiet")
+    assert res.exit_code == 130 and "resume" in res.output
+    assert not out.exists() and len(list((tmp_path / "r.partial" / "parts").glob("rep-*.pkl"))) == 2
+    monkeypatch.setattr(rf, "run_replications", real)
+    res = invoke("run", str(small_file), "--out", str(out), "--quiet")
+    assert res.exit_code == 0, res.output
+    assert "resumed 2" in res.output
+    assert not (tmp_path / "r.partial").exists()
+    assert (out / "monthly.parquet").read_bytes() == (small_run / "monthly.parquet").read_bytes()
+
+
+def test_every_value_in_the_default_scenario_names_its_source():
+    """Each line of runs/lund.yaml that sets a value carries a source or says 'assumption'."""
+    missing = []
+    for n, line in enumerate(default_scenario_path().read_text(encoding="utf-8").splitlines(), 1):
+        body = line.split("#", 1)[0].rstrip()
+        if not body.strip() or (body.strip().startswith("-") and ":" not in body) or body.rstrip().endswith(":"):
+            continue
+        if body.split(":")[0].strip() in ("name", "description"):  # labels, not parameters
+            continue
+        comment = line.split("#", 1)[1] if "#" in line else ""
+        if not re.search(r"assumption|facts §|Lund §|facts\.md|IFAU", comment):
+            missing.append(f"{n}: {line.strip()}")
+    assert not missing, "\n".join(missing)
+
+
+def test_default_scenario_is_the_packaged_lund():
+    assert lund_dict()["name"] == "lund"
