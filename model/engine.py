@@ -15,7 +15,7 @@ from dataclasses import dataclass
 
 import numpy as np
 import simpy
-from simpy.events import URGENT
+from simpy.events import NORMAL, URGENT, Event
 
 from model.hazards import EXTRA, INF, draw_exit
 from model.params import Params
@@ -131,6 +131,25 @@ def _run_arm(
 
     placement = Placement(p, env, move, ps) if p.programme_on else None
     settled = simpy.Event(env)  # never triggered
+    buckets: list[list[tuple[float, Event]] | None] = [[] for _ in range(p.n_months)]
+
+    def at(t: float) -> Event:
+        """An event firing at time ``t``. Beyond the current month it waits in its month's bucket,
+        outside SimPy's heap, so the heap holds about one month of events at any time."""
+        m = int(t)
+        if m <= int(env.now):
+            return timeout(t - env.now)
+        ev = Event(env)
+        buckets[m].append((t, ev))  # type: ignore[union-attr]
+        return ev
+
+    def release(m: int) -> None:
+        now = env.now
+        for t, ev in buckets[m]:  # type: ignore[union-attr]
+            if ev.callbacks:  # still awaited: an interrupted household has left it
+                ev._ok, ev._value = True, None
+                env.schedule(ev, NORMAL, t - now)
+        buckets[m] = None
 
     def life(hh: Household):
         tsu = hh.ts.__next__
@@ -146,7 +165,8 @@ def _run_arm(
                 t, route = draw_exit(now, hh.origin, bands, rates, -log1p(-tsu()), tsu(), hh.post_mult, hh.post_until)
                 hh.waiting = True
                 try:
-                    yield (timeout(t - now) if t < INF else env.event())
+                    # beyond the horizon nothing happens: park on a private event (no heap entry), still interruptible
+                    yield (at(t) if t < T else Event(env))
                 except simpy.Interrupt:
                     continue  # placed: the placement has moved the household
                 hh.waiting = False
@@ -160,12 +180,14 @@ def _run_arm(
                     now, hh.origin, bands, rates, -log1p(-tsu()), tsu(), lock=lock_in[job], extra=dropout[job]
                 )
                 t_end = now + durations[k]
+                if t_end >= T and t >= T:
+                    yield settled  # neither the place nor the household ends within the horizon
                 if t < t_end:
-                    yield timeout(t - now)
+                    yield at(t)
                     now = env.now
                     move(hh, BENEFIT if route == EXTRA else EXIT_OF_ROUTE[route], now)
                 else:
-                    yield timeout(durations[k])
+                    yield at(t_end)
                     now = env.now
                     if not job:
                         hh.after_internship = True
@@ -191,16 +213,21 @@ def _run_arm(
                 placement.release(k, now)
             elif st == AKASSA:
                 t, route = draw_exit(now, hh.origin, bands, rates, -log1p(-tsu()), tsu(), hh.post_mult, hh.post_until)
+                if t >= T and hh.akassa_end >= T:
+                    yield settled
                 if t < hh.akassa_end:
-                    yield timeout(t - now)
+                    yield at(t)
                     move(hh, EXIT_OF_ROUTE[route], env.now)
                 else:
-                    yield timeout(hh.akassa_end - now)
+                    yield at(hh.akassa_end)
                     move(hh, BENEFIT, env.now)
             else:  # left benefit
                 r = ROUTE_OF_EXIT[st]
                 if st != EXIT_MOVED and tsu() < ret_p[r]:
-                    yield timeout(-ret_mean[r] * log1p(-tsu()))
+                    wait = -ret_mean[r] * log1p(-tsu())
+                    if now + wait >= T:
+                        yield settled
+                    yield at(now + wait)
                     hh.origin = env.now
                     move(hh, BENEFIT, env.now)
                 else:
@@ -264,6 +291,8 @@ def _run_arm(
         ev = simpy.Event(env)
         ev._ok, ev._value = True, None
         ev.callbacks.append(lambda _ev, m=m: sample(m))
+        if m + 1 < p.n_months:
+            ev.callbacks.append(lambda _ev, m=m: release(m + 1))
         env.schedule(ev, URGENT, m + 1)  # before anything else that happens at m + 1
     env.run(until=T)
     if p.n_months and not sampled[-1].any():
@@ -282,6 +311,10 @@ def _run_arm(
     placed = [hh for hh in households if hh.jobs or hh.internships]
     participants = np.array([hh.id for hh in placed], dtype=np.int64)
     tracked, tracked_placed = _tracked(households, pop, T), _tracked(placed, pop, T)
+    for b in buckets:
+        if b:
+            for _t, ev in b:
+                ev.callbacks = None
     _tear_down(env, households, settled)
     return ArmResult(log.freeze(), sampled, ev_count[0], tracked, participants, tracked_placed)
 

@@ -90,9 +90,13 @@ class Priced:
         return self.net("social_board") + self.net("department")
 
 
-def expand(visits: Visits, n_months: int, states: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """Rows (visit index, month, overlap) for visits in ``states`` with time inside the horizon."""
-    idx = np.flatnonzero(np.isin(visits.state, states) & (visits.t1 > visits.t0))
+def expand(
+    visits: Visits, n_months: int, states: np.ndarray, which: np.ndarray | None = None
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Rows (visit index, month, overlap) for visits (of ``which``) in ``states`` with time in the horizon."""
+    which = np.arange(len(visits)) if which is None else which
+    sel = visits.state[which]
+    idx = which[np.isin(sel, states) & (visits.t1[which] > visits.t0[which])]
     t0, t1 = visits.t0[idx], visits.t1[idx]
     m0 = np.floor(t0).astype(np.int64)
     m1 = np.minimum(np.ceil(t1).astype(np.int64), n_months)  # exclusive
@@ -142,12 +146,36 @@ def need(p: Params, pop: Population, hh: np.ndarray, month: np.ndarray) -> np.nd
     return needed - mt.allowance_per_child[month] * allowance_kids
 
 
+#: Visits priced at a time: keeps the working arrays in cache, so pricing stays linear in households.
+CHUNK_VISITS = 20_000
+
+
 def price(p: Params, pop: Population, visits: Visits, keep_rows: bool = False) -> Priced:
     """Price one arm's visits into monthly flows per category."""
     T = p.n_months
+    flows = np.zeros((len(CATEGORIES), T))
+    mark = np.zeros((pop.n, T), dtype=bool)
+    kept: list[Rows] = []
+    for lo in range(0, max(len(visits), 1), CHUNK_VISITS):
+        part = range(lo, min(lo + CHUNK_VISITS, len(visits)))
+        rows = _price_rows(p, pop, visits, np.arange(part.start, part.stop))
+        for c in range(len(CATEGORIES)):
+            flows[c] += np.bincount(rows.month, weights=rows.sek[:, c], minlength=T)
+        paid = rows.sek[:, [CATEGORY_INDEX[c] for c in BENEFIT_CATEGORIES]].sum(axis=1) > 0
+        mark[visits.hh[rows.visit[paid]], rows.month[paid]] = True
+        if keep_rows:
+            kept.append(rows)
+    if keep_rows:
+        all_rows = Rows(*(np.concatenate([getattr(r, f) for r in kept]) for f in ("visit", "month", "overlap", "sek")))
+    return Priced(flows, mark.sum(axis=0), all_rows if keep_rows else None)
+
+
+def _price_rows(p: Params, pop: Population, visits: Visits, which: np.ndarray) -> Rows:
+    """SEK per category for each (visit, month) row of the visits ``which``."""
+    T = p.n_months
     mt = p.money
     money_states = np.array([_BEN, _INT, *[int(s) for s in JOB_STATES], _AK])
-    vis, month, f = expand(visits, T, money_states)
+    vis, month, f = expand(visits, T, money_states, which)
     state = visits.state[vis]
     hh = visits.hh[vis]
     net_need = need(p, pop, hh, month)
@@ -181,13 +209,7 @@ def price(p: Params, pop: Population, visits: Visits, keep_rows: bool = False) -
         amount = _akassa_amounts(p, pop, visits, vis[a], month[a], f[a])
         sek[a, col["akassa"]] = amount
         sek[a, col["topup_akassa"]] = np.maximum(net_need[a] * f[a] - amount * (1 - mt.tax_akassa[month[a]]), 0.0)
-
-    flows = np.stack([np.bincount(month, weights=sek[:, c], minlength=T) for c in range(len(CATEGORIES))])
-    benefit_paid = sek[:, [col[c] for c in BENEFIT_CATEGORIES]].sum(axis=1) > 0
-    mark = np.zeros((pop.n, T), dtype=bool)
-    mark[hh[benefit_paid], month[benefit_paid]] = True
-    rows = Rows(vis, month, f, sek) if keep_rows else None
-    return Priced(flows, mark.sum(axis=0), rows)
+    return Rows(vis, month, f, sek)
 
 
 def _akassa_amounts(

@@ -43,10 +43,12 @@ class HouseholdStreams:
 
     def __init__(self, seed: int, rep: int, purpose: Purpose, n_households: int):
         self.seed, self.rep, self.purpose = seed, rep, purpose
-        self._rows: list[list[float]] = generator(seed, rep, purpose).random((n_households, BLOCK)).tolist()
+        # one flat buffer; a household's block is a memoryview slice whose iteration yields floats in C
+        self._matrix = generator(seed, rep, purpose).random((n_households, BLOCK))
+        self._flat = memoryview(self._matrix.reshape(-1))
 
-    def first_block(self, hh: int) -> list[float]:
-        return self._rows[hh]
+    def first_block(self, hh: int) -> memoryview:
+        return self._flat[hh * BLOCK : (hh + 1) * BLOCK]
 
     def extra_block(self, hh: int, block: int) -> list[float]:
         return generator(self.seed, self.rep, self.purpose, hh, block).random(BLOCK).tolist()
@@ -56,4 +58,4 @@ class HouseholdStreams:
 
         An iterator, so that drawing is a C-level ``next``: ``u = stream.__next__``.
         """
-        return itertools.chain(self._rows[hh], _more(self, hh))
+        return itertools.chain(self.first_block(hh), _more(self, hh))

@@ -6,6 +6,7 @@ the ledger accrues money over visits, outcomes count households over them.
 
 from __future__ import annotations
 
+from array import array
 from dataclasses import dataclass
 
 import numpy as np
@@ -16,28 +17,32 @@ NO_NEXT = -1
 
 
 class VisitLog:
-    """Columns appended by the engine as households leave states."""
+    """Columns appended by the engine as households leave states.
+
+    Typed arrays, not lists: a visit costs a few bytes, not a few Python objects,
+    which keeps the engine's memory (and so its speed) linear in households.
+    """
 
     __slots__ = ("hh", "nxt", "ref", "state", "t0", "t1", "workplace")
 
     def __init__(self) -> None:
-        self.hh: list[int] = []
-        self.state: list[int] = []
-        self.t0: list[float] = []
-        self.t1: list[float] = []
-        self.nxt: list[int] = []
-        self.workplace: list[int] = []
-        self.ref: list[float] = []
+        self.hh = array("q")
+        self.state = array("b")
+        self.t0 = array("d")
+        self.t1 = array("d")
+        self.nxt = array("b")
+        self.workplace = array("b")
+        self.ref = array("d")
 
     def freeze(self) -> Visits:
         return Visits(
-            hh=np.asarray(self.hh, dtype=np.int64),
-            state=np.asarray(self.state, dtype=np.int8),
-            t0=np.asarray(self.t0, dtype=np.float64),
-            t1=np.asarray(self.t1, dtype=np.float64),
-            nxt=np.asarray(self.nxt, dtype=np.int8),
-            workplace=np.asarray(self.workplace, dtype=np.int8),
-            ref=np.asarray(self.ref, dtype=np.float64),
+            hh=np.frombuffer(self.hh, dtype=np.int64).copy(),
+            state=np.frombuffer(self.state, dtype=np.int8).copy(),
+            t0=np.frombuffer(self.t0, dtype=np.float64).copy(),
+            t1=np.frombuffer(self.t1, dtype=np.float64).copy(),
+            nxt=np.frombuffer(self.nxt, dtype=np.int8).copy(),
+            workplace=np.frombuffer(self.workplace, dtype=np.int8).copy(),
+            ref=np.frombuffer(self.ref, dtype=np.float64).copy(),
         )
 
 
