@@ -22,7 +22,6 @@ def compare(monthly: pd.DataFrame, annual: pd.DataFrame, ledger: pd.DataFrame | 
         rows.append({"observed": o, "model": model})
 
     prog = annual[annual["arm"] == "programme"]
-    cf = annual[annual["arm"] == "counterfactual"]
     y22 = prog[prog["year"] == 2022]
     if len(y22) and not y22["deficit_sek"].isna().all():
         add(by_key["deficit_2022"], _pct(y22["deficit_sek"]))
@@ -41,5 +40,4 @@ def compare(monthly: pd.DataFrame, annual: pd.DataFrame, ledger: pd.DataFrame | 
     early = early[early["month"].dt.month <= 3]
     if len(early):
         add(by_key["households_early_2022"], _pct(early.groupby("rep")["households_on_benefit"].mean().to_numpy()))
-    del cf
     return rows

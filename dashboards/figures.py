@@ -6,7 +6,7 @@ import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
 
-from dashboards.labels import t
+from dashboards.labels import t, target_text
 from model.outcomes import NEVER
 
 COLOURS = {"programme": "#1f6fb2", "counterfactual": "#c0504d"}
@@ -49,7 +49,7 @@ def households_figure(monthly: pd.DataFrame, targets: list, lang: str) -> tuple[
                 y=[target.threshold, target.threshold],
                 mode="lines",
                 line={"color": "black", "dash": "dash"},
-                name=f"{t('target', lang)}: {target.statistic} ≤ {target.threshold:g}",
+                name=f"{t('target', lang)}: {target_text(target.model_dump(), lang)}",
             )
         )
     fig.update_layout(

@@ -16,17 +16,22 @@ from model.params import Params
 CSS = """
 body{font-family:system-ui,-apple-system,Segoe UI,Roboto,sans-serif;margin:2rem auto;max-width:1100px;color:#222}
 h1{margin-bottom:.2rem} h2{margin-top:2.2rem;border-bottom:1px solid #ddd;padding-bottom:.3rem}
-table{border-collapse:collapse;margin:.8rem 0} td,th{border:1px solid #ddd;padding:.3rem .6rem;text-align:right}
-th{background:#f4f6f8} td:first-child,th:first-child{text-align:left}
+table{border-collapse:collapse;margin:.8rem 0} td,th{border:1px solid #ddd;padding:.3rem .6rem}
+th{background:#f4f6f8;text-align:center} td.num{text-align:right} td.txt{text-align:left}
 .meta{color:#555} .warn{background:#fff7e0;border:1px solid #f0c36d;padding:.6rem 1rem}
 .kpi{display:flex;gap:1rem;flex-wrap:wrap} .kpi div{background:#f4f6f8;padding:.8rem 1rem;border-radius:6px}
 .kpi b{display:block;font-size:1.4rem}
 """
 
 
+def _cell(c: str) -> str:
+    numeric = bool(c) and (c[0].isdigit() or c[0] in "−-–")
+    return f"<td class='{'num' if numeric else 'txt'}'>{html.escape(c)}</td>"
+
+
 def _table(header: list[str], rows: list[list[str]]) -> str:
     head = "".join(f"<th>{html.escape(h)}</th>" for h in header)
-    body = "".join("<tr>" + "".join(f"<td>{html.escape(c)}</td>" for c in r) + "</tr>" for r in rows)
+    body = "".join("<tr>" + "".join(_cell(c) for c in r) + "</tr>" for r in rows)
     return f"<table><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>"
 
 
@@ -111,19 +116,19 @@ def build_report(
     ]
 
     place_rows = []
-    sim = annual[annual["arm"] == "programme"].groupby("year")[["starts_jobs", "starts_internships"]].median()
+    start_cols = [f"starts_{pt}" for pt in ("internship", "municipal_job", "nystartsjobb", "introduktionsjobb")]
+    sim = annual[annual["arm"] == "programme"].groupby("year")[start_cols].median()
     for r in summary.get("places", []):
         if r["places"] == 0:
             continue
-        col = "starts_internships" if r["type"] == "internship" else "starts_jobs"
+        col = f"starts_{r['type']}"
         place_rows.append(
             [
                 str(r["year"]),
                 t(r["type"], lang),
                 number(r["places"], 0, lang),
                 number(r["starts_per_year"], 0, lang),
-                number(float(sim.loc[r["year"], col]) if r["year"] in sim.index else float("nan"), 0, lang)
-                + (" (" + t("programme", lang).lower() + ")" if r["type"] != "internship" else ""),
+                number(float(sim.loc[r["year"], col]) if r["year"] in sim.index else float("nan"), 0, lang),
             ]
         )
     parts += [
@@ -143,15 +148,15 @@ def build_report(
     obs_rows = []
     for row in compare(monthly, annual, ledger, summary):
         o, m = row["observed"], row["model"]
-        reported = (
-            (
-                f"{number(o.low, 0, lang)}–{number(o.high, 0, lang)}"
-                if o.unit != "SEK"
-                else f"{mnkr(o.low, lang)}–{mnkr(o.high, lang)}"
-            )
-            if o.value is None
-            else (mnkr(o.value, lang) if o.unit == "SEK" and o.value > 1e5 else number(o.value, 0, lang))
-        )
+        if o.unit == "year":
+            reported = str(int(o.value or 0))
+        elif o.value is None:
+            if o.unit == "SEK":
+                reported = f"{mnkr(o.low, lang)}–{mnkr(o.high, lang)}"
+            else:
+                reported = f"{number(o.low, 0, lang)}–{number(o.high, 0, lang)}"
+        else:
+            reported = mnkr(o.value, lang) if o.unit == "SEK" and o.value > 1e5 else number(o.value, 0, lang)
         if isinstance(m, str):
             modelled = _year(m if m == "never" else int(m), lang)
         elif o.unit == "SEK" and abs(m[0]) > 1e5:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import time
 from enum import StrEnum
 from pathlib import Path
@@ -74,7 +75,14 @@ def run(
             "If <out>.partial exists from an interrupted run of the same scenario and seed, it is resumed.",
         ),
     ] = None,
-    workers: Annotated[int, typer.Option("--workers", min=1, help="Parallel worker processes.")] = 1,
+    workers: Annotated[
+        int | None,
+        typer.Option(
+            "--workers",
+            min=1,
+            help="Parallel worker processes (default: the CPUs available). Results are identical for any number.",
+        ),
+    ] = None,
     trace: Annotated[
         bool, typer.Option("--trace", help="Also write events.parquet and trace_ledger.parquet for one replication.")
     ] = False,
@@ -97,7 +105,8 @@ def run(
         if trace and trace_rep >= n:
             raise AmsimError(f"--trace-rep {trace_rep}: must be below the number of replications ({n})")
         folder = out or default_out(Path("runs") / "out", sc.name)
-        req = RunRequest(sc, str(path), p, n, sc.seed, workers, folder, trace, trace_rep, lang.value)
+        n_workers = workers or max(1, len(os.sched_getaffinity(0)))
+        req = RunRequest(sc, str(path), p, n, sc.seed, n_workers, folder, trace, trace_rep, lang.value)
     except AmsimError as err:
         _fail(err)
 

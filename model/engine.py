@@ -20,7 +20,7 @@ from simpy.events import NORMAL, URGENT, Event
 from model.hazards import EXTRA, INF, draw_exit
 from model.params import Params
 from model.placement import Placement
-from model.population import Population
+from model.population import Population, has_child_under
 from model.random_streams import HouseholdStreams
 from model.states import N_STATES, State
 from model.visits import NO_NEXT, VisitLog, Visits
@@ -204,7 +204,7 @@ def _run_arm(
                             and durations[k] >= p.akassa_min_months[m] - 1e-9
                             and p.hours_share * p.full_time_hours[m] >= p.akassa_min_hours[m]
                         ):
-                            parent = _has_child_under(pop.child_birth[hh.id], now, 18.0)
+                            parent = has_child_under(pop.child_birth[hh.id], now)
                             months = p.akassa_months_parent[m] if parent else p.akassa_months_standard[m]
                             hh.akassa_end = now + months
                             move(hh, AKASSA, now)
@@ -341,7 +341,3 @@ def _tear_down(env: simpy.Environment, households: list[Household], settled: sim
 
 def _tracked(households: list[Household], pop: Population, T: float) -> float:
     return float(sum(min(hh.settled_at, T) - pop.arrival[hh.id] for hh in households))
-
-
-def _has_child_under(births: np.ndarray, t: float, years: float) -> bool:
-    return any(b == b and 0 <= (t - b) / 12 < years for b in births)

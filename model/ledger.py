@@ -14,7 +14,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from model.params import Params
-from model.population import Population
+from model.population import Population, has_child_under
 from model.rules import functions as rf
 from model.states import JOB_STATES, State
 from model.visits import Visits
@@ -237,8 +237,7 @@ def _akassa_amounts(
     for i, v in enumerate(uniq.tolist()):
         t0 = float(visits.t0[v])
         hh = int(visits.hh[v])
-        births = pop.child_birth[hh]
-        parent = bool(np.any((t0 - births >= 0) & ((t0 - births) / 12 < 18.0)))
+        parent = has_child_under(pop.child_birth[hh], t0)
         s = schedule(int(t0), bool(pop.member[hh]), int(visits.ref[v]), parent)
         edges = (0.0, *s.breaks, np.inf)
         for k, r in enumerate(s.rates):

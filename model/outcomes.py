@@ -89,7 +89,6 @@ def monthly_frame(p: Params, tables: list[RepTables]) -> pd.DataFrame:
 
 def ledger_frame(p: Params, tables: list[RepTables]) -> pd.DataFrame:
     """One row per (replication, arm, month, category) with money in it."""
-    T = p.n_months
     months = pd.to_datetime([ym.first_day() for ym in p.calendar.months()]).values
     parts = []
     for t in tables:
@@ -112,7 +111,6 @@ def ledger_frame(p: Params, tables: list[RepTables]) -> pd.DataFrame:
     df = pd.concat(parts, ignore_index=True) if parts else pd.DataFrame()
     for c in ("arm", "payer", "payee", "category"):
         df[c] = df[c].astype("category")
-    del T
     return df
 
 
@@ -130,7 +128,10 @@ def annual_frame(p: Params, monthly: pd.DataFrame) -> pd.DataFrame:
         starts_internships=("starts_internship", "sum"),
         months=("month", "count"),
     ).reset_index()
-    out["starts_jobs"] = g[starts_jobs].sum().sum(axis=1).to_numpy()
+    per_type = g[[f"starts_{t}" for t in PLACE_TYPES]].sum()
+    for t in PLACE_TYPES:
+        out[f"starts_{t}"] = per_type[f"starts_{t}"].to_numpy()
+    out["starts_jobs"] = per_type[starts_jobs].sum(axis=1).to_numpy()
     out["frame_sek"] = out["year"].map(lambda y: p.frames.get(int(y), math.nan)).astype(float)
     out["deficit_sek"] = out["social_board_net_sek"] - out["frame_sek"]
     return out

@@ -98,6 +98,12 @@ def generate(p: Params, rep: int) -> Population:
     )
 
 
-def has_child_under(pop: Population, hh: int, t: float, years: float) -> bool:
-    """Does household ``hh`` have a child younger than ``years`` at time ``t``?"""
-    return any(not math.isnan(b) and 0 <= (t - b) / 12 < years for b in pop.child_birth[hh])
+def has_child_under(births: np.ndarray, t: float, years: float = 18.0) -> bool:
+    """Does a household whose children were born at ``births`` (NaN: no child) have one under ``years`` at ``t``?
+
+    The one definition the engine (a-kassa days) and the ledger (their price) share.
+    """
+    for b in births:
+        if b == b and 0 <= (t - b) / 12 < years:  # b == b: not NaN
+            return True
+    return False
