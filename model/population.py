@@ -6,7 +6,6 @@ and the counterfactual share them exactly (common random numbers).
 
 from __future__ import annotations
 
-import math
 from dataclasses import dataclass
 
 import numpy as np
@@ -103,7 +102,4 @@ def has_child_under(births: np.ndarray, t: float, years: float = 18.0) -> bool:
 
     The one definition the engine (a-kassa days) and the ledger (their price) share.
     """
-    for b in births:
-        if b == b and 0 <= (t - b) / 12 < years:  # b == b: not NaN
-            return True
-    return False
+    return any(b == b and 0 <= (t - b) / 12 < years for b in births)
