@@ -103,7 +103,9 @@ def tkr(sek: float, lang: str, decimals: int = 0) -> str:
 
 
 def percent(p: float, lang: str) -> str:
-    return f"{number(100 * p, 0, lang)} %"
+    """A probability as a percentage; one decimal near 0 and 1, so 0.5 % is not shown as 0 %."""
+    decimals = 1 if 0 < p < 0.01 or 0.99 < p < 1 else 0
+    return f"{number(100 * p, decimals, lang)} %"
 
 
 def target_text(target: dict, lang: str) -> str:
