@@ -156,7 +156,9 @@ def _run_arm(
         rates = hh.rates
         while True:
             st = hh.state
-            now = env.now
+            # the time the household entered its state, as scheduled: never SimPy's clock, whose float
+            # arithmetic would make a household's numbers depend on who else is in the run
+            now = hh.t_enter
             if st == BENEFIT:
                 if placement is not None and hh.eligible:
                     placement.join(hh, now)
@@ -172,7 +174,7 @@ def _run_arm(
                 hh.waiting = False
                 if placement is not None:
                     placement.leave(hh)
-                move(hh, EXIT_OF_ROUTE[route], env.now)
+                move(hh, EXIT_OF_ROUTE[route], t)
             elif st < AKASSA:  # a place: internship or a job
                 k = st - 1
                 job = st != INTERNSHIP
@@ -184,11 +186,11 @@ def _run_arm(
                     yield settled  # neither the place nor the household ends within the horizon
                 if t < t_end:
                     yield at(t)
-                    now = env.now
+                    now = t
                     move(hh, BENEFIT if route == EXTRA else EXIT_OF_ROUTE[route], now)
                 else:
                     yield at(t_end)
-                    now = env.now
+                    now = t_end
                     if not job:
                         hh.after_internship = True
                         hh.post_mult, hh.post_until = post_multiplier[0], now + window
@@ -217,19 +219,20 @@ def _run_arm(
                     yield settled
                 if t < hh.akassa_end:
                     yield at(t)
-                    move(hh, EXIT_OF_ROUTE[route], env.now)
+                    move(hh, EXIT_OF_ROUTE[route], t)
                 else:
                     yield at(hh.akassa_end)
-                    move(hh, BENEFIT, env.now)
+                    move(hh, BENEFIT, hh.akassa_end)
             else:  # left benefit
                 r = ROUTE_OF_EXIT[st]
                 if st != EXIT_MOVED and tsu() < ret_p[r]:
                     wait = -ret_mean[r] * log1p(-tsu())
                     if now + wait >= T:
                         yield settled
-                    yield at(now + wait)
-                    hh.origin = env.now
-                    move(hh, BENEFIT, env.now)
+                    back = now + wait
+                    yield at(back)
+                    hh.origin = back
+                    move(hh, BENEFIT, back)
                 else:
                     hh.settled_at = now
                     yield settled  # park for good; returning would cost a termination event
@@ -275,7 +278,7 @@ def _run_arm(
         def open_places(m: int) -> None:
             for k in range(cap.shape[0]):
                 if m == 0 or cap[k, m] != cap[k, m - 1]:
-                    placement.set_capacity(k, int(cap[k, m]), env.now)
+                    placement.set_capacity(k, int(cap[k, m]), float(m))
 
         for m in range(p.n_months):
             if m == 0 or (cap[:, m] != cap[:, m - 1]).any():

@@ -8,7 +8,6 @@ so every SEK can be traced to a household (through its visit) and a rule.
 
 from __future__ import annotations
 
-import functools
 from dataclasses import dataclass
 
 import numpy as np
@@ -50,6 +49,7 @@ CATEGORY_INDEX = {c.name: i for i, c in enumerate(CATEGORIES)}
 BENEFIT_CATEGORIES = ("benefit", "topup_wage", "topup_akassa")
 
 _BEN, _INT, _AK = int(State.BENEFIT), int(State.INTERNSHIP), int(State.AKASSA)
+_MONEY_STATES = np.array([_BEN, _INT, *[int(s) for s in JOB_STATES], _AK])
 
 
 def party_signs() -> np.ndarray:
@@ -112,38 +112,44 @@ def need(p: Params, pop: Population, hh: np.ndarray, month: np.ndarray) -> np.nd
     """Benefit before programme income: norm + housing − other income − child allowance, per row.
 
     The same arithmetic as :func:`model.rules.functions.benefit_amount`, on arrays;
-    children's ages are taken at the start of the month.
+    children's ages are taken at the start of the month. Rows of households
+    without children read a (adults, month) table; only the others do the
+    age-band work.
     """
     mt = p.money
-    adults = pop.adults[hh].astype(np.int64)
-    n_kids = np.zeros(len(hh), dtype=np.int64)
-    child = np.zeros(len(hh))
-    allowance_kids = np.zeros(len(hh), dtype=np.int64)
+    keep = 1 - mt.other_income_share
+    adults = pop.adults[hh].astype(np.int64) - 1  # 0: single, 1: couple
+    width = mt.common_by_size.shape[1]
+    no_kids_table = np.stack(
+        [
+            mt.single + mt.common_by_size[:, 0] + mt.rent_adults[:, 0],
+            mt.couple + mt.common_by_size[:, 1] + mt.rent_adults[:, 1],
+        ]
+    )
+    out = no_kids_table[adults, month] * keep
     with_kids = np.flatnonzero(pop.n_children[hh] > 0)
     if len(with_kids):
-        width = int(pop.n_children.max())
-        births = pop.child_birth[hh[with_kids], :width]
-        mk = month[with_kids]
+        kids_max = int(pop.n_children.max())
+        births = pop.child_birth[hh[with_kids], :kids_max]
+        mk, ak = month[with_kids], adults[with_kids]
         present = ~np.isnan(births)
         ages = np.where(present, np.maximum((mk[:, None] - births) / 12.0, 0.0), np.inf)
         in_norm = ages < mt.child_bands[-1] + 2
         band = np.searchsorted(mt.child_bands, np.where(in_norm, ages, 0.0), side="right") - 1
-        child[with_kids] = np.where(in_norm, mt.child_amounts[mk[:, None], band], 0.0).sum(axis=1)
-        n_kids[with_kids] = in_norm.sum(axis=1)
-        allowance_kids[with_kids] = (ages < mt.allowance_age_limit).sum(axis=1)
-    personal = np.where(adults == 1, mt.single[month], mt.couple[month]) + child
-    size = adults + n_kids
-    table = mt.common_by_size
-    width = table.shape[1]
-    common = table[month, np.minimum(size, width) - 1]
-    common += np.maximum(size - width, 0) * (table[month, -1] - table[month, -2])
-    housing = np.where(
-        n_kids > 0,
-        mt.rent_children[month, np.clip(n_kids, 1, mt.rent_children.shape[1]) - 1],
-        mt.rent_adults[month, adults - 1],
-    )
-    needed = (personal + common + housing) * (1 - mt.other_income_share)
-    return needed - mt.allowance_per_child[month] * allowance_kids
+        child = np.where(in_norm, mt.child_amounts[mk[:, None], band], 0.0).sum(axis=1)
+        n_kids = in_norm.sum(axis=1)
+        size = ak + 1 + n_kids
+        common = mt.common_by_size[mk, np.minimum(size, width) - 1]
+        common += np.maximum(size - width, 0) * (mt.common_by_size[mk, -1] - mt.common_by_size[mk, -2])
+        housing = np.where(
+            n_kids > 0,
+            mt.rent_children[mk, np.clip(n_kids, 1, mt.rent_children.shape[1]) - 1],
+            mt.rent_adults[mk, ak],
+        )
+        personal = np.where(ak == 0, mt.single[mk], mt.couple[mk]) + child
+        allowance = mt.allowance_per_child[mk] * (ages < mt.allowance_age_limit).sum(axis=1)
+        out[with_kids] = (personal + common + housing) * keep - allowance
+    return out
 
 
 #: Visits priced at a time: keeps the working arrays in cache, so pricing stays linear in households.
@@ -151,65 +157,77 @@ CHUNK_VISITS = 20_000
 
 
 def price(p: Params, pop: Population, visits: Visits, keep_rows: bool = False) -> Priced:
-    """Price one arm's visits into monthly flows per category."""
+    """Price one arm's visits into monthly flows per category.
+
+    Each category is summed straight into monthly totals for the rows it
+    concerns; the full (rows × categories) table is built only for a trace.
+    """
     T = p.n_months
     flows = np.zeros((len(CATEGORIES), T))
     mark = np.zeros((pop.n, T), dtype=bool)
     kept: list[Rows] = []
     for lo in range(0, max(len(visits), 1), CHUNK_VISITS):
-        part = range(lo, min(lo + CHUNK_VISITS, len(visits)))
-        rows = _price_rows(p, pop, visits, np.arange(part.start, part.stop))
-        for c in range(len(CATEGORIES)):
-            flows[c] += np.bincount(rows.month, weights=rows.sek[:, c], minlength=T)
-        paid = rows.sek[:, [CATEGORY_INDEX[c] for c in BENEFIT_CATEGORIES]].sum(axis=1) > 0
-        mark[visits.hh[rows.visit[paid]], rows.month[paid]] = True
+        which = np.arange(lo, min(lo + CHUNK_VISITS, len(visits)))
+        vis, month, f, parts = _price_rows(p, pop, visits, which)
+        for cat, (idx, sek) in parts.items():
+            flows[CATEGORY_INDEX[cat]] += np.bincount(month[idx], weights=sek, minlength=T)
+            if cat in BENEFIT_CATEGORIES:
+                paid = idx[sek > 0]
+                mark[visits.hh[vis[paid]], month[paid]] = True
         if keep_rows:
-            kept.append(rows)
+            table = np.zeros((len(vis), len(CATEGORIES)))
+            for cat, (idx, sek) in parts.items():
+                table[idx, CATEGORY_INDEX[cat]] = sek
+            kept.append(Rows(vis, month, f, table))
+    rows = None
     if keep_rows:
-        all_rows = Rows(*(np.concatenate([getattr(r, f) for r in kept]) for f in ("visit", "month", "overlap", "sek")))
-    return Priced(flows, mark.sum(axis=0), all_rows if keep_rows else None)
+        rows = Rows(*(np.concatenate([getattr(r, k) for r in kept]) for k in ("visit", "month", "overlap", "sek")))
+    return Priced(flows, mark.sum(axis=0), rows)
 
 
-def _price_rows(p: Params, pop: Population, visits: Visits, which: np.ndarray) -> Rows:
-    """SEK per category for each (visit, month) row of the visits ``which``."""
+def _price_rows(
+    p: Params, pop: Population, visits: Visits, which: np.ndarray
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, dict[str, tuple[np.ndarray, np.ndarray]]]:
+    """The (visit, month) rows of the visits ``which``, and per category the rows it concerns with their SEK."""
     T = p.n_months
     mt = p.money
-    money_states = np.array([_BEN, _INT, *[int(s) for s in JOB_STATES], _AK])
-    vis, month, f = expand(visits, T, money_states, which)
+    vis, month, f = expand(visits, T, _MONEY_STATES, which)
     state = visits.state[vis]
-    hh = visits.hh[vis]
-    net_need = need(p, pop, hh, month)
-    sek = np.zeros((len(vis), len(CATEGORIES)))
-    col = CATEGORY_INDEX
+    net_need = need(p, pop, visits.hh[vis], month)
+    parts: dict[str, tuple[np.ndarray, np.ndarray]] = {}
 
-    on_benefit = (state == _BEN) | (state == _INT)
-    sek[:, col["benefit"]] = np.where(on_benefit, np.maximum(net_need, 0.0) * f, 0.0)
+    b = np.flatnonzero(state <= _INT)  # benefit and internship: benefit continues
+    parts["benefit"] = (b, np.maximum(net_need[b], 0.0) * f[b])
 
-    in_job = (state > _INT) & (state < _AK)
-    in_place = in_job | (state == _INT)
-    j = np.flatnonzero(in_job)
+    place = np.flatnonzero((state >= _INT) & (state < _AK))
+    parts["supervision"] = (place, p.supervision_cost * f[place])
+    parts["supervision_compensation"] = (place, p.supervision_compensation * f[place])
+    parts["administration"] = (place, p.administration * f[place])
+
+    j = np.flatnonzero((state > _INT) & (state < _AK))
     if len(j):
         start = np.floor(visits.ref[vis[j]]).astype(np.int64)
         wage = mt.wage_full_time[start] * p.hours_share
         mj, fj = month[j], f[j]
-        sek[j, col["wage"]] = wage * fj
-        sek[j, col["arbetsgivaravgift"]] = wage * mt.arbetsgivaravgift[mj] * fj
-        sek[j, col["pension_insurance"]] = wage * np.maximum(mt.po_total[mj] - mt.arbetsgivaravgift[mj], 0.0) * fj
+        parts["wage"] = (j, wage * fj)
+        parts["arbetsgivaravgift"] = (j, wage * mt.arbetsgivaravgift[mj] * fj)
+        parts["pension_insurance"] = (j, wage * np.maximum(mt.po_total[mj] - mt.arbetsgivaravgift[mj], 0.0) * fj)
+        parts["topup_wage"] = (j, np.maximum(net_need[j] - wage * (1 - mt.tax_wage[mj]), 0.0) * fj)
         job_type = state[j].astype(np.int64) - int(State.MUNICIPAL_JOB)
         subsidy = mt.subsidy[job_type, start] * fj
-        sek[j, col["subsidy_nystartsjobb"]] = np.where(state[j] == int(State.NYSTARTSJOBB), subsidy, 0.0)
-        sek[j, col["subsidy_introduktionsjobb"]] = np.where(state[j] == int(State.INTRODUKTIONSJOBB), subsidy, 0.0)
-        sek[j, col["topup_wage"]] = np.maximum(net_need[j] - wage * (1 - mt.tax_wage[mj]), 0.0) * fj
-    sek[:, col["supervision"]] = np.where(in_place, p.supervision_cost * f, 0.0)
-    sek[:, col["supervision_compensation"]] = np.where(in_place, p.supervision_compensation * f, 0.0)
-    sek[:, col["administration"]] = np.where(in_place, p.administration * f, 0.0)
+        for name, s in (
+            ("subsidy_nystartsjobb", State.NYSTARTSJOBB),
+            ("subsidy_introduktionsjobb", State.INTRODUKTIONSJOBB),
+        ):
+            is_type = state[j] == int(s)
+            parts[name] = (j[is_type], subsidy[is_type])
 
     a = np.flatnonzero(state == _AK)
     if len(a):
         amount = _akassa_amounts(p, pop, visits, vis[a], month[a], f[a])
-        sek[a, col["akassa"]] = amount
-        sek[a, col["topup_akassa"]] = np.maximum(net_need[a] * f[a] - amount * (1 - mt.tax_akassa[month[a]]), 0.0)
-    return Rows(vis, month, f, sek)
+        parts["akassa"] = (a, amount)
+        parts["topup_akassa"] = (a, np.maximum(net_need[a] * f[a] - amount * (1 - mt.tax_akassa[month[a]]), 0.0))
+    return vis, month, f, parts
 
 
 def _akassa_amounts(
@@ -229,10 +247,14 @@ def _akassa_amounts(
     days = np.empty(len(uniq))
     per_month = np.empty(len(uniq))
 
-    @functools.cache
+    cache = p.cache.setdefault("akassa_schedule", {})
+
     def schedule(m: int, member: bool, start: int, parent: bool) -> rf.AkassaSchedule:
-        wage = p.money.wage_full_time[start] * p.hours_share
-        return rf.akassa_schedule(p.rules, cal.month(m).first_day(), member, wage, p.hours_share, parent)
+        key = (m, member, start if member else -1, parent)  # the basic amount does not depend on the wage
+        if key not in cache:
+            wage = p.money.wage_full_time[start] * p.hours_share
+            cache[key] = rf.akassa_schedule(p.rules, cal.month(m).first_day(), member, wage, p.hours_share, parent)
+        return cache[key]
 
     for i, v in enumerate(uniq.tolist()):
         t0 = float(visits.t0[v])

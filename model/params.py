@@ -101,6 +101,8 @@ class Params:
     targets: tuple[Target, ...]
     rules: RuleSet = field(repr=False)
     stale_rules: tuple[StaleUse, ...] = ()
+    #: memo of derived values (e.g. a-kassa schedules), filled as they are needed
+    cache: dict = field(default_factory=dict, repr=False, compare=False)
 
     @property
     def n_months(self) -> int:
@@ -114,7 +116,7 @@ class Params:
         """The counterfactual: the same scenario with no places."""
         import dataclasses
 
-        return dataclasses.replace(self, capacity=np.zeros_like(self.capacity))
+        return dataclasses.replace(self, capacity=np.zeros_like(self.capacity), cache=self.cache)
 
 
 def mean_spell(rates_total: list[float], band_starts: tuple[float, ...]) -> float:

@@ -131,7 +131,7 @@ class Placement:
     def _wake(self, k: int, t: float) -> None:
         if self.wake_at[k] == t:
             self.wake_at[k] = None
-        self.fill(k, self.env.now)
+        self.fill(k, t)
 
     def _place(self, hh: Any, k: int, now: float) -> None:
         hh.token += 1

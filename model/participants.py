@@ -1,0 +1,77 @@
+"""What happens to participants: after a finished job, where are they 3 months later?
+
+Malmö follows up everyone who finishes a municipal job (about 25 % in work or
+studies three months later, facts.md §2); these counts let a run be held
+against that, and tell researchers how the effect parameters play out.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from model.params import PLACE_INDEX, Params
+from model.states import JOB_STATES, State
+from model.visits import Visits
+
+#: Counts per replication, in this order.
+FIELDS: tuple[str, ...] = (
+    "job_starts",
+    "jobs_completed",
+    "jobs_followed_3m",  # completed at least 3 months before the horizon
+    "work_or_studies_3m",  # of those: in work or studies 3 months after the end
+    "hired_at_end",
+    "akassa_at_end",
+    "internship_starts",
+    "internships_completed",
+)
+
+
+def state_at(visits: Visits, hh: np.ndarray, t: np.ndarray) -> np.ndarray:
+    """The state each household ``hh[i]`` is in at time ``t[i]`` (its visits must cover ``t``)."""
+    order = np.lexsort((visits.t1, visits.t0, visits.hh))
+    scale = float(np.ceil(visits.t1.max())) + 2.0 if len(visits) else 1.0
+    keys = visits.hh[order] * scale + visits.t0[order]
+    idx = np.searchsorted(keys, hh * scale + t, side="right") - 1
+    return visits.state[order][idx]
+
+
+def outcomes(p: Params, visits: Visits) -> np.ndarray:
+    """Counts in :data:`FIELDS` for one arm's visits."""
+    T = float(p.n_months)
+    jobs = np.isin(visits.state, [int(s) for s in JOB_STATES])
+    duration = np.array([p.durations[PLACE_INDEX[State(s).label]] for s in visits.state[jobs]])
+    length = visits.t1[jobs] - visits.t0[jobs]
+    done = (visits.nxt[jobs] >= 0) & (length >= duration - 1e-9)
+    end = visits.t1[jobs][done]
+    followed = end + 3 <= T
+    later = state_at(visits, visits.hh[jobs][done][followed], end[followed] + 3)
+    internships = visits.state == int(State.INTERNSHIP)
+    int_done = (visits.nxt[internships] >= 0) & (
+        visits.t1[internships] - visits.t0[internships] >= p.durations[PLACE_INDEX["internship"]] - 1e-9
+    )
+    return np.array(
+        [
+            int(jobs.sum()),
+            int(done.sum()),
+            int(followed.sum()),
+            int(np.isin(later, [int(State.EXIT_WORK), int(State.EXIT_STUDIES)]).sum()),
+            int((visits.nxt[jobs][done] == int(State.EXIT_WORK)).sum()),
+            int((visits.nxt[jobs][done] == int(State.AKASSA)).sum()),
+            int(internships.sum()),
+            int(int_done.sum()),
+        ],
+        dtype=np.int64,
+    )
+
+
+def shares(counts: np.ndarray) -> dict[str, np.ndarray]:
+    """Per-replication shares from stacked counts (replications × FIELDS)."""
+    c = {f: counts[:, i].astype(float) for i, f in enumerate(FIELDS)}
+    with np.errstate(invalid="ignore", divide="ignore"):
+        return {
+            "work_or_studies_3m_after_job": c["work_or_studies_3m"] / c["jobs_followed_3m"],
+            "hired_at_end_of_job": c["hired_at_end"] / c["jobs_completed"],
+            "akassa_after_job": c["akassa_at_end"] / c["jobs_completed"],
+            "jobs_completed": c["jobs_completed"] / c["job_starts"],
+            "internships_completed": c["internships_completed"] / c["internship_starts"],
+        }
