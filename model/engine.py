@@ -323,11 +323,11 @@ def _run_arm(
 
 
 def _tear_down(env: simpy.Environment, households: list[Household], settled: simpy.Event) -> None:
-    """Break the reference cycles an arm leaves (process ↔ awaited event ↔ generator ↔ household).
+    """Break the reference cycles an arm leaves (household → process → awaited event → process).
 
     Without this every arm leaves tens of thousands of objects for the cyclic
     garbage collector, whose full passes cost more than a third of a replication.
-    Uses SimPy internals (``_queue``, ``_generator``, ``_target``) knowingly.
+    Uses SimPy internals (``_queue``, ``_target``) knowingly.
     """
     for item in env._queue:
         item[-1].callbacks = None
@@ -336,10 +336,8 @@ def _tear_down(env: simpy.Environment, households: list[Household], settled: sim
     for hh in households:
         proc = getattr(hh, "proc", None)
         if proc is not None:
-            proc._generator.close()
-            proc._target = None
-            hh.proc = None
-        hh.ts = hh.ps = None
+            proc._target = None  # a process parked on its private event: process ↔ event
+        hh.proc = hh.ts = hh.ps = None
 
 
 def _tracked(households: list[Household], pop: Population, T: float) -> float:

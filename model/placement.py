@@ -28,6 +28,7 @@ class Placement:
         self.streams = streams
         # place types that never have a place are skipped altogether
         self.order = [k for k in p.placement_order if p.capacity[k].any()]
+        self.min_months = p.min_months.tolist()  # plain floats: numpy scalar indexing is slow on this path
         self.env = env
         self.move = move
         n = len(PLACE_STATES)
@@ -66,11 +67,13 @@ class Placement:
         m = min(int(now), self.last_month)
         token = hh.token
         queued = []
+        jobs_left = hh.jobs < self.p.max_jobs
+        internships_left = hh.internships < self.p.max_internships
         for k in self.order:
-            if not self.allowed(hh, k):
+            if not (internships_left if k == INTERNSHIP else jobs_left):
                 continue
             self.seq += 1
-            t_ok = hh.origin + self.p.min_months[k, m]
+            t_ok = hh.origin + self.min_months[k][m]
             if t_ok <= now:
                 heapq.heappush(self.ready[k], (key, self.seq, token, hh))
                 queued.append(k)
