@@ -159,7 +159,7 @@ def main() -> None:
         )
         + "\n"
     )
-    print(f"\nwritten: {path.relative_to(ROOT)}")
+    print(f"\nwritten: {path}")
 
 
 if __name__ == "__main__":
