@@ -36,6 +36,9 @@ def compare(monthly: pd.DataFrame, annual: pd.DataFrame, ledger: pd.DataFrame | 
         cfm = monthly[(monthly["arm"] == "counterfactual") & (monthly["month"].dt.year == 2022)]
         hh_months = cfm.groupby("rep")["households_on_benefit"].sum()
         add(by_key["benefit_per_household_month_2022"], _pct((paid / hh_months).to_numpy()))
+    ws = summary.get("participants", {}).get("work_or_studies_3m_after_job")
+    if ws:
+        add(by_key["work_or_studies_3m_after_job"], (ws["p50"], ws["p5"], ws["p95"]))
     early = monthly[(monthly["arm"] == "counterfactual") & (monthly["month"].dt.year == 2022)]
     early = early[early["month"].dt.month <= 3]
     if len(early):

@@ -63,6 +63,16 @@ OBSERVED: tuple[Observed, ...] = (
         "Benefit per household and month 2022 (national)",
     ),
     Observed(
+        "work_or_studies_3m_after_job",
+        0.25,
+        None,
+        None,
+        "share",
+        "Malmö 2022 follow-up, facts.md §2 (Malmö's participants and jobs, mostly state-subsidised)",
+        "Andel i arbete eller studier 3 månader efter avslutad anställning (Malmö)",
+        "Share in work or studies 3 months after a finished job (Malmö)",
+    ),
+    Observed(
         "households_early_2022",
         None,
         1000,

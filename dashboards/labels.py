@@ -70,6 +70,18 @@ TEXT: dict[str, dict[str, str]] = {
         "sv": "Alla belopp är beräknade av modellen; antaganden och källor står i scenariofilen och regelfilerna.",
         "en": "Every amount is computed by the model; assumptions and sources are in the scenario and rule files.",
     },
+    "participants": {"sv": "Deltagarnas utfall (med insatserna)", "en": "Participant outcomes (with the programme)"},
+    "part_work_or_studies_3m_after_job": {
+        "sv": "I arbete eller studier 3 månader efter avslutad anställning",
+        "en": "In work or studies 3 months after a finished job",
+    },
+    "part_hired_at_end_of_job": {
+        "sv": "Anställd av arbetsplatsen vid slutet",
+        "en": "Hired by the workplace at the end",
+    },
+    "part_akassa_after_job": {"sv": "A-kassa efter anställningen", "en": "A-kassa after the job"},
+    "part_jobs_completed": {"sv": "Anställningar som fullföljs", "en": "Jobs completed"},
+    "part_internships_completed": {"sv": "Praktikperioder som fullföljs", "en": "Internships completed"},
     "internship": {"sv": "Praktik", "en": "Internship"},
     "municipal_job": {"sv": "Kommunal anställning", "en": "Municipal job"},
     "nystartsjobb": {"sv": "Nystartsjobb", "en": "Nystartsjobb"},

@@ -148,7 +148,9 @@ def build_report(
     obs_rows = []
     for row in compare(monthly, annual, ledger, summary):
         o, m = row["observed"], row["model"]
-        if o.unit == "year":
+        if o.unit == "share":
+            reported = percent(o.value or 0.0, lang)
+        elif o.unit == "year":
             reported = str(int(o.value or 0))
         elif o.value is None:
             if o.unit == "SEK":
@@ -159,6 +161,8 @@ def build_report(
             reported = mnkr(o.value, lang) if o.unit == "SEK" and o.value > 1e5 else number(o.value, 0, lang)
         if isinstance(m, str):
             modelled = _year(m if m == "never" else int(m), lang)
+        elif o.unit == "share":
+            modelled = f"{percent(m[0], lang)} [{percent(m[1], lang)} – {percent(m[2], lang)}]"
         elif o.unit == "SEK" and abs(m[0]) > 1e5:
             modelled = f"{mnkr(m[0], lang)} [{mnkr(m[1], lang)} – {mnkr(m[2], lang)}]"
         else:
@@ -168,6 +172,15 @@ def build_report(
         f"<h2>{t('observed', lang)}</h2>",
         _table([t("figure", lang), t("reported", lang), t("modelled", lang), t("source", lang)], obs_rows),
     ]
+
+    part = summary.get("participants", {})
+    if part:
+        prow = [
+            [t(f"part_{k}", lang), f"{percent(v['p50'], lang)} [{percent(v['p5'], lang)} – {percent(v['p95'], lang)}]"]
+            for k, v in part.items()
+            if k != "counts_p50"
+        ]
+        parts += [f"<h2>{t('participants', lang)}</h2>", _table([t("figure", lang), t("modelled", lang)], prow)]
 
     stale = summary.get("stale_rules", [])
     parts.append(f"<h2>{t('stale', lang)}</h2>")

@@ -26,7 +26,7 @@ def _init_worker(params: Params) -> None:
 
 def _run_one(rep: int) -> RepTables:
     assert _PARAMS is not None
-    return tabulate(simulate(_PARAMS, rep))
+    return tabulate(simulate(_PARAMS, rep), _PARAMS)
 
 
 def run_replications(
@@ -46,7 +46,7 @@ def run_replications(
 
     if workers <= 1 or len(todo) <= 1:
         for r in todo:
-            finish(tabulate(simulate(p, r)))
+            finish(tabulate(simulate(p, r), p))
     else:
         ctx = mp.get_context("spawn")
         with ProcessPoolExecutor(max_workers=workers, mp_context=ctx, initializer=_init_worker, initargs=(p,)) as ex:

@@ -16,6 +16,8 @@ import pandas as pd
 
 from model.ledger import CATEGORIES, PARTIES, SIGNS
 from model.params import Params
+from model.participants import FIELDS, shares
+from model.participants import outcomes as participant_outcomes
 from model.scenario import Target
 from model.simulate import ARMS, RepResult
 from model.states import PLACE_TYPES, STATE_LABELS
@@ -33,9 +35,10 @@ class RepTables:
     events: int
     household_months: float
     simulated_household_months: float
+    participants: np.ndarray  # counts in model.participants.FIELDS, programme arm
 
 
-def tabulate(result: RepResult) -> RepTables:
+def tabulate(result: RepResult, p: Params) -> RepTables:
     arms = {}
     for arm in ARMS:
         a = result.arms[arm]
@@ -46,7 +49,10 @@ def tabulate(result: RepResult) -> RepTables:
             "starts": a.starts,
             "flows": a.flows,
         }
-    return RepTables(result.rep, arms, result.events, result.household_months, result.simulated_household_months)
+    counts = participant_outcomes(p, result.arms["programme"].visits)
+    return RepTables(
+        result.rep, arms, result.events, result.household_months, result.simulated_household_months, counts
+    )
 
 
 def views(flows: np.ndarray) -> dict[str, np.ndarray]:
@@ -176,8 +182,8 @@ def _pct(values: np.ndarray) -> dict[str, float]:
     return out
 
 
-def summarise(p: Params, annual: pd.DataFrame, monthly: pd.DataFrame) -> dict:
-    """Monte Carlo summary: percentiles, probabilities, breakeven, targets."""
+def summarise(p: Params, annual: pd.DataFrame, monthly: pd.DataFrame, participants: np.ndarray | None = None) -> dict:
+    """Monte Carlo summary: percentiles, probabilities, breakeven, targets, participant outcomes."""
     full_years = sorted(int(y) for y in annual.loc[annual["months"] == 12, "year"].unique())
     reps = sorted(annual["rep"].unique())
     piv = annual.pivot_table(index=["rep", "year"], columns="arm", values="social_board_net_sek", observed=True)
@@ -228,6 +234,13 @@ def summarise(p: Params, annual: pd.DataFrame, monthly: pd.DataFrame) -> dict:
         years[str(y)] = row
 
     targets = {t.name: target_probability(t, monthly) for t in p.targets}
+    part: dict = {}
+    if participants is not None and len(participants):
+        part = {"counts_p50": {f: float(np.median(participants[:, i])) for i, f in enumerate(FIELDS)}}
+        for name, v in shares(participants).items():
+            v = v[~np.isnan(v)]
+            if len(v):
+                part[name] = _pct(v)
     return {
         "scenario": p.scenario,
         "replications": len(reps),
@@ -235,6 +248,7 @@ def summarise(p: Params, annual: pd.DataFrame, monthly: pd.DataFrame) -> dict:
         "breakeven": breakeven,
         "years": years,
         "targets": targets,
+        "participants": part,
         "stale_rules": [str(s) for s in p.stale_rules],
     }
 

@@ -130,7 +130,7 @@ def run(
     p = req.params
     monthly = monthly_frame(p, tables)
     annual = annual_frame(p, monthly)
-    summary = summarise(p, annual, monthly)
+    summary = summarise(p, annual, monthly, np.stack([t.participants for t in tables]))
     summary["places"] = places_table(p)
     monthly.to_parquet(staging / "monthly.parquet", index=False)
     ledger = ledger_frame(p, tables)

@@ -98,3 +98,30 @@ def test_counterfactual_household_stays_on_benefit():
     need = np.array([9315.0] * 12 + [9685.0] * 12 + [10085.0] * 12)
     np.testing.assert_allclose(cf.flows[CATEGORY_INDEX["benefit"]], need)
     assert cf.flows.sum() == need.sum()
+
+
+def test_participant_outcomes_of_the_one_household():
+    """One job started and completed, a-kassa after it, still on a-kassa 3 months later; one internship."""
+    from model.participants import FIELDS, outcomes
+
+    p = params_of(one_household_dict())
+    counts = dict(zip(FIELDS, outcomes(p, simulate(p, rep=0).arms["programme"].visits).tolist(), strict=True))
+    assert counts == {
+        "job_starts": 1,
+        "jobs_completed": 1,
+        "jobs_followed_3m": 1,
+        "work_or_studies_3m": 0,
+        "hired_at_end": 0,
+        "akassa_at_end": 1,
+        "internship_starts": 1,
+        "internships_completed": 1,
+    }
+
+
+def test_state_at_reads_the_visit_covering_a_time():
+    from model.participants import state_at
+
+    p = params_of(one_household_dict())
+    v = simulate(p, rep=0).arms["programme"].visits
+    got = state_at(v, np.zeros(5, dtype=np.int64), np.array([1.0, 3.0, 8.99, 12.0, 30.0]))
+    assert [State(s).name for s in got] == ["INTERNSHIP", "MUNICIPAL_JOB", "MUNICIPAL_JOB", "AKASSA", "BENEFIT"]
