@@ -82,6 +82,3 @@ class Calendar:
     def year_of_month(self) -> list[int]:
         """Calendar year of each month index."""
         return [ym.year for ym in self.months()]
-
-    def index_of(self, ym: YearMonth) -> int:
-        return ym.minus(self.start)

@@ -326,31 +326,29 @@ def _run_arm(
             ev.callbacks.append(lambda _ev, m=m: release(m + 1))
         env.schedule(ev, URGENT, m + 1)  # before anything else that happens at m + 1
     env.run(until=T)
-    if p.n_months and not sampled[-1].any():
-        sampled[-1] = counts
 
-    for hh in households:
-        if hh.t_enter <= T and hasattr(hh, "proc"):
-            log_hh(hh.id)
-            log_state(hh.state)
-            log_t0(hh.t_enter)
-            log_t1(T)
-            log_nxt(NO_NEXT)
-            in_job = 1 < hh.state < AKASSA
-            log_wp(hh.workplace if in_job else 0)
-            log_ref(hh.job_start if (in_job or hh.state == AKASSA) else NAN)
+    for hh in households:  # every household has arrived before the horizon: close its open visit
+        log_hh(hh.id)
+        log_state(hh.state)
+        log_t0(hh.t_enter)
+        log_t1(T)
+        log_nxt(NO_NEXT)
+        in_job = 1 < hh.state < AKASSA
+        log_wp(hh.workplace if in_job else 0)
+        log_ref(hh.job_start if (in_job or hh.state == AKASSA) else NAN)
     placed = [hh for hh in households if hh.jobs or hh.internships]
     participants = np.array([hh.id for hh in placed], dtype=np.int64)
     tracked, tracked_placed = _tracked(households, pop, T), _tracked(placed, pop, T)
-    for b in buckets:
-        if b:
-            for _t, ev in b:
-                ev.callbacks = None
-    _tear_down(env, households, settled)
+    _tear_down(env, households, settled, buckets)
     return ArmResult(log.freeze(), sampled, ev_count[0], tracked, participants, tracked_placed)
 
 
-def _tear_down(env: simpy.Environment, households: list[Household], settled: simpy.Event) -> None:
+def _tear_down(
+    env: simpy.Environment,
+    households: list[Household],
+    settled: simpy.Event,
+    buckets: list[list[tuple[float, Event]] | None],
+) -> None:
     """Break the reference cycles an arm leaves (household → process → awaited event → process).
 
     Without this every arm leaves tens of thousands of objects for the cyclic
@@ -360,6 +358,9 @@ def _tear_down(env: simpy.Environment, households: list[Household], settled: sim
     for item in env._queue:
         item[-1].callbacks = None
     env._queue.clear()
+    for bucket in buckets:  # months after the horizon's last release
+        for _t, ev in bucket or ():
+            ev.callbacks = None
     settled.callbacks = None
     for hh in households:
         proc = getattr(hh, "proc", None)

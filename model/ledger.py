@@ -86,9 +86,6 @@ class Priced:
         """Net cost per month of ``party`` (paid − received)."""
         return SIGNS[PARTIES.index(party)] @ self.flows
 
-    def municipality_net(self) -> np.ndarray:
-        return self.net("social_board") + self.net("department")
-
 
 def expand(
     visits: Visits, n_months: int, states: np.ndarray, which: np.ndarray | None = None

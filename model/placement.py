@@ -55,11 +55,6 @@ class Placement:
                 parts.append(hh.origin)
         return tuple(parts)
 
-    def allowed(self, hh: Any, k: int) -> bool:
-        if k == INTERNSHIP:
-            return hh.internships < self.p.max_internships
-        return hh.jobs < self.p.max_jobs
-
     # queue operations -----------------------------------------------------
     def join(self, hh: Any, now: float) -> None:
         """``hh`` is on benefit and may be placed: queue it, and place it if a place is free."""

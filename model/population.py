@@ -41,9 +41,6 @@ class Population:
     def n(self) -> int:
         return len(self.arrival)
 
-    def subset(self, ids: np.ndarray) -> dict[str, np.ndarray]:
-        return {k: getattr(self, k)[ids] for k in self.__dataclass_fields__}
-
 
 def arrivals(p: Params, rep: int) -> np.ndarray:
     """Arrival times of the new households (Poisson counts per month, uniform within)."""

@@ -120,28 +120,6 @@ def benefit_amount(
     return max(0.0, need - income)
 
 
-@dataclass(frozen=True)
-class WageCost:
-    """Monthly employer cost of a wage."""
-
-    wage: float
-    arbetsgivaravgift: float
-    pension_and_insurance: float
-
-    @property
-    def total(self) -> float:
-        return self.wage + self.arbetsgivaravgift + self.pension_and_insurance
-
-
-def wage_cost(rules: RuleSet, on: dt.date, wage: float) -> WageCost:
-    """Split a gross wage's cost into wage, arbetsgivaravgift and the rest of PO-pålägg."""
-    if wage < 0:
-        raise RuleError(f"wage must be ≥ 0, got {wage}")
-    avgift = rules.value("payroll.arbetsgivaravgift", on)
-    po = rules.value("payroll.po_total", on)
-    return WageCost(wage, wage * avgift, wage * max(po - avgift, 0.0))
-
-
 def labour_market_wage(rules: RuleSet, on: dt.date, hours_share: float = 1.0) -> float:
     """Gross monthly wage of a labour-market job at ``hours_share`` of full time."""
     return rules.value("wage.monthly_wage", on) * hours_share

@@ -246,8 +246,3 @@ def _leaf(node: dict[str, Any], keys: list[str], file: str, lv: dt.date) -> Rule
 def load_rules(directory: Path | None = None) -> RuleSet:
     """Load the rule files (default: the ones shipped in ``model/rules``)."""
     return RuleSet.load(directory)
-
-
-def describe(rules: RuleSet, paths: Iterable[str]) -> dict[str, str]:
-    """Path → description, for reports."""
-    return {p: rules.rule(p).description for p in paths}
