@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass, field
+from typing import TypeVar
 
 import numpy as np
 
@@ -18,6 +19,8 @@ from model.rules import RuleSet, StaleUse, load_rules
 from model.rules import functions as rf
 from model.scenario import Scenario, Target
 from model.states import JOB_TYPES, PLACE_TYPES, REASONS
+
+V = TypeVar("V")
 
 #: Index of each place type in arrays ordered as ``PLACE_TYPES``.
 PLACE_INDEX = {name: i for i, name in enumerate(PLACE_TYPES)}
@@ -133,25 +136,25 @@ def mean_spell(rates_total: list[float], band_starts: tuple[float, ...]) -> floa
     return mean
 
 
-def _by_year(values: dict[int, float] | float, cal: Calendar, default_first: bool = True) -> np.ndarray:
-    """A per-month array from a number or a {year: value} map (later years carry the last)."""
+def _for_year(values: dict[int, V], year: int) -> V:
+    """The value given for ``year``, else the latest earlier year's (the earliest year's if none is earlier)."""
+    earlier = [k for k in values if k <= year]
+    return values[max(earlier)] if earlier else values[min(values)]
+
+
+def _by_year(values: dict[int, float] | float, cal: Calendar) -> np.ndarray:
+    """A per-month array from a number or a {year: value} map."""
     if not isinstance(values, dict):
         return np.full(cal.n_months, float(values))
-    years = sorted(values)
-    out = np.empty(cal.n_months)
-    for m, y in enumerate(cal.year_of_month()):
-        known = [k for k in years if k <= y]
-        out[m] = values[known[-1]] if known else (values[years[0]] if default_first else 0.0)
-    return out
+    return np.array([float(_for_year(values, y)) for y in cal.year_of_month()])
 
 
 def _capacity(sc: Scenario, cal: Calendar) -> tuple[np.ndarray, np.ndarray]:
     """Places by type and month: starts × duration / 12, ramped up over the first months."""
     p = sc.programme
-    years = sorted(p.starts_per_year)
     full = np.zeros((len(PLACE_TYPES), cal.n_months))
     for m, y in enumerate(cal.year_of_month()):
-        starts = p.starts_per_year[[k for k in years if k <= y][-1]]
+        starts = _for_year(p.starts_per_year, y)
         full[INTERNSHIP, m] = starts.internships * p.duration_months.internship / 12
         for job in JOB_TYPES:
             share = getattr(p.job_mix, job)
