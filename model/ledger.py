@@ -82,16 +82,11 @@ class Priced:
     households_on_benefit: np.ndarray  # (months,)
     rows: Rows | None = None
 
-    def net(self, party: str) -> np.ndarray:
-        """Net cost per month of ``party`` (paid − received)."""
-        return SIGNS[PARTIES.index(party)] @ self.flows
-
 
 def expand(
-    visits: Visits, n_months: int, states: np.ndarray, which: np.ndarray | None = None
+    visits: Visits, n_months: int, states: np.ndarray, which: np.ndarray
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """Rows (visit index, month, overlap) for visits (of ``which``) in ``states`` with time in the horizon."""
-    which = np.arange(len(visits)) if which is None else which
+    """Rows (visit index, month, overlap) for the visits ``which`` in ``states`` with time in the horizon."""
     sel = visits.state[which]
     idx = which[np.isin(sel, states) & (visits.t1[which] > visits.t0[which])]
     t0, t1 = visits.t0[idx], visits.t1[idx]
