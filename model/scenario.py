@@ -246,6 +246,12 @@ class Scenario(Strict):
         first = years[0]
         if first not in self.programme.starts_per_year:
             raise ValueError(f"programme.starts_per_year must give the start year {first}")
+        for t in self.targets:
+            if t.last_year < years[0] or t.first_year > years[-1]:
+                raise ValueError(
+                    f"targets: {t.name} covers {t.first_year}–{t.last_year}, outside the simulated "
+                    f"years {years[0]}–{years[-1]}"
+                )
         return self
 
     @property
