@@ -241,7 +241,7 @@ class Scenario(Strict):
     @model_validator(mode="after")
     def _time(self) -> Scenario:
         if self.start > self.horizon:
-            raise ValueError(f"start {self.start} is after the horizon {self.horizon}")
+            raise ValueError(f"start: {self.start} is after the horizon {self.horizon}")
         years = self.calendar.years()
         first = years[0]
         if first not in self.programme.starts_per_year:
@@ -293,7 +293,7 @@ def _problems(err: ValidationError, file: str) -> list[Problem]:
             msg = "unknown key" + (f"; valid keys: {', '.join(keys)}" if keys else "")
         elif e["type"] == "missing":
             msg = "missing required key"
-        elif "input" in e and not isinstance(e["input"], dict | list):
+        elif "input" in e and not isinstance(e["input"], dict | list) and "got" not in msg:
             msg += f" (got {e['input']!r})"
         out.append(Problem(file, field, msg))
     # one problem per field: unions report each alternative; keep the first
