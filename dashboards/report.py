@@ -62,8 +62,11 @@ def build_report(
         f"<div>{t('breakeven', lang)} – {t('breakeven_cumulative', lang)}"
         f"<b>P50: {_year(be['cumulative']['p50'], lang)}</b></div>",
     ]
-    for name, tgt in summary["targets"].items():
-        parts.append(f"<div>{html.escape(name)}<b>{percent(tgt['programme'], lang)}</b>{t('p_target', lang)}</div>")
+    for tgt in summary["targets"].values():
+        parts.append(
+            f"<div>{html.escape(target_text(tgt, lang))}<b>{percent(tgt['programme'], lang)}</b>"
+            f"{t('p_target', lang)} ({t('programme', lang).lower()})</div>"
+        )
     parts.append("</div>")
 
     rows = []
