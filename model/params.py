@@ -14,7 +14,7 @@ from typing import TypeVar
 import numpy as np
 
 from model.calendar import Calendar
-from model.errors import InputError, Problem
+from model.errors import InputError, Problem, RuleError
 from model.rules import RuleSet, StaleUse, load_rules
 from model.rules import functions as rf
 from model.scenario import Scenario, Target
@@ -166,7 +166,7 @@ def _capacity(sc: Scenario, cal: Calendar) -> tuple[np.ndarray, np.ndarray]:
 
 def resolve(sc: Scenario, rules: RuleSet | None = None, file: str = "<scenario>") -> Params:
     """Turn a validated scenario and the rules into :class:`Params`."""
-    rules = (rules or load_rules()).tracked()
+    rules = _reformed(rules or load_rules(), sc, file).tracked()
     cal = sc.calendar
     dates = [ym.first_day() for ym in cal.months()]
 
@@ -250,6 +250,19 @@ def resolve(sc: Scenario, rules: RuleSet | None = None, file: str = "<scenario>"
         rules=rules,
         stale_rules=tuple(rules.stale_uses()),
     )
+
+
+def _reformed(rules: RuleSet, sc: Scenario, file: str) -> RuleSet:
+    """The rules with the scenario's reforms; each bad reform is a problem naming its field."""
+    problems = []
+    for path, dated in sc.reforms.items():
+        try:
+            rules.with_reforms({path: dated})
+        except RuleError as err:
+            problems.append(Problem(file, f"reforms.{path}", str(err)))
+    if problems:
+        raise InputError(problems)
+    return rules.with_reforms(sc.reforms, source=file)
 
 
 def _money(sc: Scenario, rules: RuleSet, dates: list) -> MoneyTables:

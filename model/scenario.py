@@ -6,6 +6,7 @@ every problem is reported as ``file: field: message``.
 
 from __future__ import annotations
 
+import datetime as dt
 import importlib.resources
 import itertools
 from pathlib import Path
@@ -223,6 +224,16 @@ class Target(Strict):
         return self
 
 
+def _reform_date(v: Any) -> dt.date:
+    if isinstance(v, dt.date):
+        return v
+    text = str(v)
+    return YearMonth.parse(text).first_day() if len(text) == 7 else dt.date.fromisoformat(text)
+
+
+ReformDate = Annotated[dt.date, BeforeValidator(_reform_date)]
+
+
 class Scenario(Strict):
     name: Annotated[str, Field(min_length=1, pattern=r"^[A-Za-z0-9_.-]+$")]
     municipality: str
@@ -237,6 +248,8 @@ class Scenario(Strict):
     effects: Effects
     budget_frames: dict[int, NonNeg]
     targets: list[Target]
+    #: rule overrides from a date on, {rule.path: {date: value}}; checked against the rules in resolve()
+    reforms: dict[str, dict[ReformDate, float | list[float]]] = Field(default_factory=dict)
 
     @model_validator(mode="after")
     def _time(self) -> Scenario:

@@ -11,6 +11,7 @@ run reports as a warning.
 from __future__ import annotations
 
 import bisect
+import dataclasses
 import datetime as dt
 import difflib
 from collections.abc import Iterable, Mapping
@@ -43,6 +44,13 @@ class Rule:
     values: tuple[DatedValue, ...]
     file: str
     last_verified: dt.date | None
+    reformed_from: dt.date | None = None  # a scenario sets the value from this date on
+
+    def stale_on(self, on: dt.date) -> bool:
+        """Is the value for ``on`` carried forward past the rule's last check (and not set by a reform)?"""
+        if self.reformed_from is not None and on >= self.reformed_from:
+            return False
+        return self.last_verified is not None and on > self.last_verified
 
     def at(self, on: dt.date) -> DatedValue:
         """The value in force on ``on``."""
@@ -115,9 +123,27 @@ class RuleSet:
         """The value of ``path`` in force on ``on`` (a float, a tuple or a string)."""
         rule = self.rule(path)
         dated = rule.at(on)
-        if rule.last_verified is not None and on > rule.last_verified:
+        if rule.stale_on(on):
             self._stale.setdefault(path, []).append(on)
         return dated.value
+
+    def with_reforms(self, reforms: Mapping[str, Mapping[dt.date, Any]], source: str = "scenario") -> RuleSet:
+        """These rules with dated overrides: ``{path: {date: value}}``.
+
+        From each date on the rule takes the reform's value, whatever the law's
+        later changes (they are dropped). A reform value must have the shape of
+        the rule's own values (a number, or a list of the same length).
+        """
+        rules = dict(self.rules)
+        for path, dated in reforms.items():
+            rule = self.rule(path)
+            if not dated:
+                raise RuleError(f"reform of {path}: give at least one {{date: value}}")
+            first = min(dated)
+            kept = tuple(v for v in rule.values if v.valid_from < first)
+            added = tuple(DatedValue(d, _reform_value(rule, dated[d]), f"reform in {source}") for d in sorted(dated))
+            rules[path] = dataclasses.replace(rule, values=kept + added, reformed_from=first)
+        return RuleSet(rules)
 
     def reference(self, path: str, on: dt.date) -> str:
         return self.rule(path).at(on).reference
@@ -131,6 +157,20 @@ class RuleSet:
             assert lv is not None
             out.append(StaleUse(path, lv, min(dates), max(dates)))
         return out
+
+
+def _reform_value(rule: Rule, raw: Any) -> Value:
+    """A reform value, checked against the shape of the rule's own values."""
+    current = rule.values[-1].value
+    value = _freeze(raw, "reform", rule.path)
+    if isinstance(current, tuple):
+        if not isinstance(value, tuple) or len(value) != len(current):
+            raise RuleError(f"reform of {rule.path}: expected a list of {len(current)} values like {list(current)}")
+    elif isinstance(current, float) and not isinstance(value, float):
+        raise RuleError(f"reform of {rule.path}: expected a number like {current:g}, got {raw!r}")
+    if isinstance(value, float) and value < 0:
+        raise RuleError(f"reform of {rule.path}: must be ≥ 0, got {raw!r}")
+    return value
 
 
 def summarise_stale(uses: Iterable[StaleUse]) -> list[str]:

@@ -1,0 +1,85 @@
+"""Reforms: a scenario overrides a rule value from a date on."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import numpy as np
+import pytest
+
+from model.errors import InputError
+from model.ledger import CATEGORY_INDEX, price
+from model.rules import load_rules
+from model.simulate import simulate
+from model.states import State
+from tests.conftest import params_of, small_dict
+
+JAN_2026 = 48  # month index of 2026-01 from 2022-01
+
+
+def intro_scenario(**reforms: dict) -> dict:
+    d = small_dict()
+    d["horizon"] = "2027-12"
+    d["population"]["initial_households"] = 150
+    d["population"]["ready_share"] = 1.0
+    d["programme"]["job_mix"] = {"municipal_job": 0.0, "nystartsjobb": 0.0, "introduktionsjobb": 1.0}
+    d["programme"]["max_jobs_per_household"] = 2
+    d["budget_frames"] = {}
+    if reforms:
+        d["reforms"] = reforms
+    return d
+
+
+def test_reform_changes_only_months_from_its_date():
+    base = simulate(params_of(intro_scenario()), 0).arms["programme"]
+    reformed = simulate(params_of(intro_scenario(**{"introduktionsjobb.share": {"2026-01": 0.6}})), 0)
+    ref = reformed.arms["programme"]
+    np.testing.assert_array_equal(base.flows[:, :JAN_2026], ref.flows[:, :JAN_2026])
+    np.testing.assert_array_equal(base.stocks, ref.stocks)
+    col = CATEGORY_INDEX["subsidy_introduktionsjobb"]
+    assert (ref.flows[col, JAN_2026:] < base.flows[col, JAN_2026:]).any()
+    others = [i for i in range(len(CATEGORY_INDEX)) if i != col]
+    np.testing.assert_array_equal(base.flows[others], ref.flows[others])
+    # every job month is priced at the share in force when the job started: 80 % before 2026-01, 60 % after
+    p = params_of(intro_scenario(**{"introduktionsjobb.share": {"2026-01": 0.6}}))
+    rows = price(p, reformed.population, ref.visits, keep_rows=True).rows
+    job = ref.visits.state[rows.visit] == int(State.INTRODUKTIONSJOBB)
+    started = np.floor(ref.visits.ref[rows.visit[job]])
+    per_month = rows.sek[job, col] / rows.overlap[job]
+    share = np.where(started >= JAN_2026, 0.6, 0.8)
+    assert (started >= JAN_2026).any() and (started < JAN_2026).any()
+    np.testing.assert_allclose(per_month, share * 1.3142 * 20000)
+
+
+def test_reformed_subsidy_per_month_by_hand():
+    p = params_of(intro_scenario(**{"introduktionsjobb.share": {"2026-01-01": 0.6}}))
+    assert p.money.subsidy[2, JAN_2026 - 1] == pytest.approx(0.8 * 1.3142 * 20000)
+    assert p.money.subsidy[2, JAN_2026] == pytest.approx(0.6 * 1.3142 * 20000)
+
+
+def test_reform_drops_later_law_changes():
+    rules = load_rules().with_reforms({"nystartsjobb.k": {dt.date(2023, 1, 1): 2.5}})
+    assert rules.value("nystartsjobb.k", dt.date(2022, 6, 1)) == 2.0
+    assert rules.value("nystartsjobb.k", dt.date(2025, 6, 1)) == 2.5  # the law's 2024 change is overridden
+
+
+def test_reformed_values_are_not_stale():
+    rules = load_rules().with_reforms({"benefit_norm.adult.single": {dt.date(2026, 1, 1): 4100}}).tracked()
+    rules.value("benefit_norm.adult.single", dt.date(2025, 6, 1))
+    rules.value("benefit_norm.adult.single", dt.date(2027, 6, 1))
+    (use,) = rules.stale_uses()
+    assert use.last == dt.date(2025, 6, 1)
+
+
+def test_unknown_reform_path_names_nearest():
+    with pytest.raises(InputError) as err:
+        params_of(intro_scenario(**{"introduktionsjobb.shar": {"2026-01": 0.6}}))
+    msg = str(err.value)
+    assert "reforms.introduktionsjobb.shar" in msg and "nearest: introduktionsjobb.share" in msg
+
+
+def test_reform_value_must_fit_the_rule():
+    with pytest.raises(InputError, match=r"expected a list of 8 values"):
+        params_of(intro_scenario(**{"benefit_norm.child.amounts": {"2026-01": 3000}}))
+    with pytest.raises(InputError, match=r"must be ≥ 0"):
+        params_of(intro_scenario(**{"introduktionsjobb.share": {"2026-01": -0.1}}))
