@@ -13,6 +13,7 @@ from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn, TimeRemainingColumn
 from rich.table import Table
 
+from model.cli_rules import rules_app
 from model.errors import AmsimError, InputError
 from model.params import resolve
 from model.rules import summarise_stale
@@ -25,6 +26,7 @@ app = typer.Typer(
     add_completion=False,
     pretty_exceptions_enable=False,
 )
+app.add_typer(rules_app, name="rules")
 out_console = Console()
 err_console = Console(stderr=True)
 

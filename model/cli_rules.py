@@ -1,0 +1,257 @@
+"""`amsim rules`: look at the dated rules and evaluate them, without running a simulation."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from typing import Annotated, Any
+
+import typer
+from rich.console import Console
+from rich.table import Table
+
+from model.calendar import YearMonth
+from model.errors import AmsimError, RuleError
+from model.rules import RuleSet, load_rules
+from model.rules import functions as rf
+from model.states import JOB_TYPES
+
+rules_app = typer.Typer(
+    help="The dated rules: list them, show a value's history, evaluate a rule.", no_args_is_help=True
+)
+eval_app = typer.Typer(help="Evaluate a rule for a date, a job or a household.", no_args_is_help=True)
+rules_app.add_typer(eval_app, name="eval")
+out = Console()
+err = Console(stderr=True)
+
+JsonOpt = Annotated[bool, typer.Option("--json", help="Print JSON instead of a table.")]
+
+
+def _date(text: str) -> dt.date:
+    try:
+        return YearMonth.parse(text).first_day() if len(text) == 7 else dt.date.fromisoformat(text)
+    except ValueError:
+        raise typer.BadParameter(f"expected YYYY-MM or YYYY-MM-DD, got {text!r}") from None
+
+
+def _share(text: str) -> float:
+    """'100%', '50 %' or '0.5' → a share of full time in (0, 1]."""
+    t = text.strip().rstrip("%").strip()
+    try:
+        v = float(t) / (100 if text.strip().endswith("%") else 1)
+    except ValueError:
+        raise typer.BadParameter(f"expected a share like 100% or 0.5, got {text!r}") from None
+    if not 0 < v <= 1:
+        raise typer.BadParameter(f"must be in (0, 1] (or 1–100 %), got {text!r}")
+    return v
+
+
+def _fail(e: Exception) -> None:
+    err.print(f"[red]error[/red] {e}", highlight=False, soft_wrap=True)
+    raise typer.Exit(2)
+
+
+def _show(data: dict, as_json: bool, rows: list[tuple[str, str]] | None = None, title: str = "") -> None:
+    if as_json:
+        out.print_json(json.dumps(data, ensure_ascii=False, default=str))
+        return
+    table = Table(title=title, show_header=False)
+    table.add_column(justify="left")
+    table.add_column(justify="right")
+    for k, v in rows or [(k, str(v)) for k, v in data.items()]:
+        table.add_row(k, v)
+    out.print(table)
+
+
+def _value_text(v: Any) -> str:
+    if isinstance(v, tuple):
+        return "[" + ", ".join(_value_text(x) for x in v) + "]"
+    if isinstance(v, float):
+        return f"{v:g}"
+    return str(v)
+
+
+@rules_app.command("list")
+def list_rules(
+    on: Annotated[str, typer.Option("--date", help="Show the values in force on this date (default: today).")] = "",
+    as_json: JsonOpt = False,
+) -> None:
+    """Every rule with the value in force on a date, its reference and whether it is carried forward."""
+    day = _date(on) if on else dt.date.today()
+    rules = load_rules()
+    items = []
+    for path in rules.paths():
+        rule = rules.rule(path)
+        try:
+            dated = rule.at(day)
+        except RuleError:
+            items.append({"path": path, "value": None, "valid_from": None, "reference": "no value yet"})
+            continue
+        items.append(
+            {
+                "path": path,
+                "value": dated.value,
+                "valid_from": dated.valid_from.isoformat(),
+                "last_verified": rule.last_verified.isoformat() if rule.last_verified else None,
+                "carried_forward": rule.stale_on(day),
+                "reference": dated.reference,
+            }
+        )
+    if as_json:
+        out.print_json(json.dumps({"date": day.isoformat(), "rules": items}, ensure_ascii=False))
+        return
+    table = Table(title=f"Rules in force on {day.isoformat()}")
+    for col in ("path", "value", "from", "reference"):
+        table.add_column(col, overflow="fold")
+    for i in items:
+        flag = " (carried forward)" if i.get("carried_forward") else ""
+        table.add_row(i["path"], _value_text(i["value"]), str(i["valid_from"] or "–"), i["reference"] + flag)
+    out.print(table)
+
+
+@rules_app.command("show")
+def show_rule(
+    path: Annotated[str, typer.Argument(help="Dotted rule path, e.g. nystartsjobb.k.")], as_json: JsonOpt = False
+) -> None:
+    """The history of one rule: every dated value with its reference."""
+    try:
+        rule = load_rules().rule(path)
+    except RuleError as e:
+        _fail(e)
+    data = {
+        "path": rule.path,
+        "description": rule.description,
+        "file": rule.file,
+        "last_verified": rule.last_verified.isoformat() if rule.last_verified else None,
+        "values": [
+            {"valid_from": v.valid_from.isoformat(), "value": v.value, "reference": v.reference} for v in rule.values
+        ],
+    }
+    if as_json:
+        out.print_json(json.dumps(data, ensure_ascii=False))
+        return
+    table = Table(title=f"{rule.path}: {rule.description}")
+    for col in ("valid from", "value", "reference"):
+        table.add_column(col, overflow="fold")
+    for v in rule.values:
+        table.add_row(v.valid_from.isoformat(), _value_text(v.value), v.reference)
+    out.print(table)
+    out.print(f"last verified: {data['last_verified'] or 'a definition (never stale)'}", highlight=False)
+
+
+def _rules_with(k: float | None, day: dt.date) -> RuleSet:
+    rules = load_rules()
+    return rules.with_reforms({"nystartsjobb.k": {day: k}}, source="--k") if k is not None else rules
+
+
+@eval_app.command("subsidy")
+def eval_subsidy(
+    job_type: Annotated[str, typer.Option("--type", help=f"Job type: {', '.join(JOB_TYPES)}.")],
+    wage: Annotated[float, typer.Option("--wage", help="Gross monthly wage, SEK.")],
+    on: Annotated[str, typer.Option("--date", help="Start date of the job (YYYY-MM or YYYY-MM-DD).")],
+    k: Annotated[
+        float | None, typer.Option("--k", help="nystartsjobb: number of avgifter (overrides the rule).")
+    ] = None,
+    hours: Annotated[str, typer.Option("--hours", help="Share of full time, e.g. 100% or 0.5.")] = "100%",
+    as_json: JsonOpt = False,
+) -> None:
+    """The state's monthly subsidy for a job started on a date."""
+    day, share = _date(on), _share(hours)
+    try:
+        if k is not None and k < 0:
+            raise RuleError(f"--k must be ≥ 0, got {k:g}")
+        rules = _rules_with(k, day)
+        sek = rf.subsidy(rules, job_type, day, wage, share)
+        avgift = rules.value("payroll.arbetsgivaravgift", day)
+    except AmsimError as e:
+        _fail(e)
+    data = {
+        "type": job_type,
+        "date": day.isoformat(),
+        "wage": wage,
+        "hours_share": share,
+        "subsidy_sek": sek,
+        "wage_cost_sek": wage * (1 + avgift),
+        "share_of_wage_cost": sek / (wage * (1 + avgift)) if wage else 0.0,
+    }
+    rows = [(k_, f"{v:,.2f}" if isinstance(v, float) else str(v)) for k_, v in data.items()]
+    _show(data, as_json, rows, f"Subsidy, {job_type}")
+
+
+@eval_app.command("akassa")
+def eval_akassa(
+    on: Annotated[str, typer.Option("--date", help="Decision date (YYYY-MM or YYYY-MM-DD).")],
+    wage: Annotated[float, typer.Option("--wage", help="Monthly wage of the qualifying job, SEK.")] = 20000.0,
+    member: Annotated[bool, typer.Option("--member", help="Member of an a-kassa for 12 months or more.")] = False,
+    parent: Annotated[bool, typer.Option("--parent", help="Parent of a child under 18.")] = False,
+    hours: Annotated[str, typer.Option("--hours", help="Share of full time worked, e.g. 100%.")] = "100%",
+    as_json: JsonOpt = False,
+) -> None:
+    """A-kassa after a qualifying job: days, and the daily and monthly amount by period."""
+    day, share = _date(on), _share(hours)
+    try:
+        if wage < 0:
+            raise RuleError(f"--wage must be ≥ 0, got {wage:g}")
+        s = rf.akassa_schedule(load_rules(), day, member, wage, share, parent)
+    except AmsimError as e:
+        _fail(e)
+    edges = (0.0, *s.breaks, s.days)
+    periods = [
+        {"from_day": int(lo) + 1, "to_day": int(min(hi, s.days)), "daily_sek": r, "monthly_sek": r * s.days_per_month}
+        for lo, hi, r in zip(edges, edges[1:], s.rates, strict=False)
+        if lo < s.days
+    ]
+    data = {
+        "date": day.isoformat(),
+        "member": member,
+        "days": s.days,
+        "months": s.months,
+        "periods": periods,
+        "total_sek": s.amount(0, s.days),
+    }
+    rows = [("days", f"{s.days:g} ({s.months:.1f} months)")]
+    rows += [
+        (f"days {p['from_day']}–{p['to_day']}", f"{p['daily_sek']:,.0f}/day, {p['monthly_sek']:,.0f}/month")
+        for p in periods
+    ]
+    rows.append(("total", f"{data['total_sek']:,.0f}"))
+    _show(data, as_json, rows, "A-kassa (" + ("income-based" if member else "basic amount") + ")")
+
+
+@eval_app.command("benefit")
+def eval_benefit(
+    on: Annotated[str, typer.Option("--date", help="Month (YYYY-MM or YYYY-MM-DD).")],
+    adults: Annotated[int, typer.Option("--adults", help="1 or 2.")] = 1,
+    children: Annotated[str, typer.Option("--children", help="Children's ages, e.g. 3,7.")] = "",
+    wage: Annotated[float, typer.Option("--wage", help="Gross wage in the month, SEK.")] = 0.0,
+    akassa: Annotated[float, typer.Option("--akassa", help="Gross a-kassa in the month, SEK.")] = 0.0,
+    as_json: JsonOpt = False,
+) -> None:
+    """Försörjningsstöd for a household in a month: norm, housing, child allowance, income."""
+    day = _date(on)
+    try:
+        ages = [float(a) for a in children.split(",") if a.strip()]
+    except ValueError:
+        raise typer.BadParameter(f"--children: expected ages like 3,7, got {children!r}") from None
+    try:
+        rules = load_rules()
+        norm = rf.benefit_norm(rules, day, adults, ages)
+        in_norm = [a for a in ages if a < rf.norm_tables(rules, day).max_child_age]
+        housing = rf.housing_cost(rules, day, adults, len(in_norm))
+        allowance = rf.child_allowance(rules, day, ages)
+        income = rf.net_income(rules, day, wage, akassa)
+        benefit = rf.benefit_amount(rules, day, adults, ages, wage, akassa)
+    except AmsimError as e:
+        _fail(e)
+    data = {
+        "date": day.isoformat(),
+        "adults": adults,
+        "children": ages,
+        "norm_sek": norm,
+        "housing_sek": housing,
+        "child_allowance_sek": allowance,
+        "net_income_sek": income,
+        "benefit_sek": benefit,
+    }
+    rows = [(k, f"{v:,.0f}" if isinstance(v, float) else str(v)) for k, v in data.items()]
+    _show(data, as_json, rows, "Försörjningsstöd")

@@ -1,0 +1,78 @@
+"""`amsim rules`: list, show, eval; JSON output; clear errors."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from typer.testing import CliRunner
+
+from model.cli import app
+
+runner = CliRunner()
+
+
+def run(*args: str):
+    return runner.invoke(app, ["rules", *args])
+
+
+def test_list_shows_values_and_references():
+    res = run("list", "--date", "2023-06", "--json")
+    assert res.exit_code == 0
+    data = json.loads(res.output)
+    single = next(r for r in data["rules"] if r["path"] == "benefit_norm.adult.single")
+    assert single["value"] == 3490 and single["valid_from"] == "2023-01-01" and "1.086" in single["reference"]
+    housing = next(r for r in data["rules"] if r["path"] == "housing.rent.adults_only")
+    assert housing["carried_forward"] is True
+
+
+def test_show_gives_the_history():
+    res = run("show", "nystartsjobb.wage_cap", "--json")
+    data = json.loads(res.output)
+    assert [v["value"] for v in data["values"]] == [22000, 20000]
+    assert run("show", "nystartsjobb.wage_cap").exit_code == 0
+
+
+def test_eval_subsidy_by_hand():
+    res = run("eval", "subsidy", "--type", "nystartsjobb", "--wage", "27000", "--date", "2024-03", "--k", "2", "--json")
+    assert res.exit_code == 0, res.output
+    assert json.loads(res.output)["subsidy_sek"] == pytest.approx(2 * 0.3142 * 20000)
+    res = run("eval", "subsidy", "--type", "nystartsjobb", "--wage", "27000", "--date", "2024-03", "--json")
+    assert json.loads(res.output)["subsidy_sek"] == pytest.approx(1 * 0.3142 * 20000)  # the rule's k in 2024
+    res = run(
+        "eval", "subsidy", "--type", "nystartsjobb", "--wage", "12000", "--date", "2022-03", "--hours", "50%", "--json"
+    )
+    assert json.loads(res.output)["subsidy_sek"] == pytest.approx(2 * 0.3142 * 10000)
+
+
+def test_eval_benefit_by_hand():
+    res = run("eval", "benefit", "--adults", "1", "--children", "3,7", "--date", "2023-05", "--json")
+    data = json.loads(res.output)
+    assert data["norm_sek"] == 3490 + 2390 + 3380 + 1560
+    assert data["benefit_sek"] == data["norm_sek"] + 8975 - 2 * 1250
+
+
+def test_eval_akassa_parent_gets_450_days():
+    res = run("eval", "akassa", "--date", "2023-02", "--parent", "--json")
+    data = json.loads(res.output)
+    assert data["days"] == 450 and data["periods"][0]["daily_sek"] == 510
+
+
+@pytest.mark.parametrize(
+    ("args", "words"),
+    [
+        (
+            ["eval", "subsidy", "--type", "extrajobb", "--wage", "20000", "--date", "2023-01"],
+            "allowed: municipal_job, nystartsjobb, introduktionsjobb",
+        ),
+        (["eval", "subsidy", "--type", "nystartsjobb", "--wage", "-5", "--date", "2023-01"], "wage must be ≥ 0"),
+        (["eval", "subsidy", "--type", "introduktionsjobb", "--wage", "20000", "--date", "2017-01"], "no value before"),
+        (["eval", "subsidy", "--type", "nystartsjobb", "--wage", "20000", "--date", "2023-13"], "YYYY-MM"),
+        (["eval", "benefit", "--adults", "3", "--date", "2023-01"], "adults must be 1 or 2"),
+        (["show", "nystartsjobb.kk"], "nearest: nystartsjobb.k"),
+    ],
+)
+def test_bad_input_is_a_clear_error(args, words):
+    res = run(*args)
+    assert res.exit_code != 0
+    assert words in res.output
