@@ -40,6 +40,7 @@ CATEGORIES: tuple[Category, ...] = (
     Category("pension_insurance", "social_board", "external", "payroll.po_total − payroll.arbetsgivaravgift"),
     Category("subsidy_nystartsjobb", "state", "social_board", "nystartsjobb.k × payroll.arbetsgivaravgift × wage"),
     Category("subsidy_introduktionsjobb", "state", "social_board", "introduktionsjobb.share × wage cost"),
+    Category("supervision_support", "state", "social_board", "introduktionsjobb.supervision_support"),
     Category("akassa", "state", "household", "akassa (old law)"),
     Category("supervision", "department", "external", "programme.supervision_cost_per_month"),
     Category("supervision_compensation", "social_board", "department", "programme.supervision_compensation_per_month"),
@@ -213,6 +214,14 @@ def _price_rows(
         ):
             is_type = state[j] == int(s)
             parts[name] = (j[is_type], subsidy[is_type])
+        # supervision support: the part of each job month within the support months after the job's start
+        intro = state[j] == int(State.INTRODUKTIONSJOBB)
+        if intro.any():
+            ji, st_i = j[intro], visits.ref[vis[j[intro]]]
+            end = st_i + mt.support_months[start[intro]]
+            lo = np.maximum(np.maximum(visits.t0[vis[ji]], month[ji]), st_i)
+            hi = np.minimum(np.minimum(visits.t1[vis[ji]], month[ji] + 1), end)
+            parts["supervision_support"] = (ji, mt.support[start[intro]] * np.maximum(hi - lo, 0.0))
 
     a = np.flatnonzero(state == _AK)
     if len(a):

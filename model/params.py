@@ -46,6 +46,8 @@ class MoneyTables:
     po_total: np.ndarray
     wage_full_time: np.ndarray
     subsidy: np.ndarray  # (3 job types, T): monthly subsidy of a job started in month m
+    support: np.ndarray  # (T,): introduktionsjobb supervision support per month, for a job started in month m
+    support_months: np.ndarray  # (T,): months of support, for a job started in month m
     other_income_share: float  # share of norm + housing met by income other than benefit
 
 
@@ -293,5 +295,7 @@ def _money(sc: Scenario, rules: RuleSet, dates: list) -> MoneyTables:
         po_total=np.array([rules.value("payroll.po_total", d) for d in dates]),
         wage_full_time=wage,
         subsidy=subsidy,
+        support=np.array([rf.supervision_support(rules, "introduktionsjobb", d, 0.0) for d in dates]),
+        support_months=np.array([rules.value("introduktionsjobb.supervision_support.months", d) for d in dates]),
         other_income_share=sc.population.other_income_share,
     )

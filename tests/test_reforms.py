@@ -83,3 +83,30 @@ def test_reform_value_must_fit_the_rule():
         params_of(intro_scenario(**{"benefit_norm.child.amounts": {"2026-01": 3000}}))
     with pytest.raises(InputError, match=r"must be ≥ 0"):
         params_of(intro_scenario(**{"introduktionsjobb.share": {"2026-01": -0.1}}))
+
+
+def test_engine_subsidies_equal_the_rules_month_by_month():
+    """Every nystartsjobb and introduktionsjobb month in the ledger carries the rule's subsidy and support."""
+    from model.rules import functions as rf
+
+    d = intro_scenario()
+    d["programme"]["job_mix"] = {"municipal_job": 0.0, "nystartsjobb": 0.5, "introduktionsjobb": 0.5}
+    p = params_of(d)
+    r = simulate(p, 0)
+    v = r.arms["programme"].visits
+    rows = price(p, r.population, v, keep_rows=True).rows
+    rules = load_rules()
+    checked = 0
+    for i in np.flatnonzero(np.isin(v.state[rows.visit], [int(State.NYSTARTSJOBB), int(State.INTRODUKTIONSJOBB)])):
+        visit, m, f = rows.visit[i], rows.month[i], rows.overlap[i]
+        job = State(v.state[visit]).label
+        start = float(v.ref[visit])
+        on = p.calendar.month(int(start)).first_day()
+        col = CATEGORY_INDEX[f"subsidy_{job}"]
+        assert rows.sek[i, col] == pytest.approx(rf.subsidy(rules, job, on, 20000.0) * f)
+        # support: the month's part inside the first 6 months of the job, at 2 000 a month
+        lo, hi = max(v.t0[visit], m), min(v.t1[visit], m + 1, start + 6)
+        expected = 2000.0 * max(hi - lo, 0.0) if job == "introduktionsjobb" else 0.0
+        assert rows.sek[i, CATEGORY_INDEX["supervision_support"]] == pytest.approx(expected)
+        checked += 1
+    assert checked > 200

@@ -30,6 +30,7 @@ FUNCTIONS = {
     "child_allowance": rf.child_allowance,
     "benefit_amount": rf.benefit_amount,
     "subsidy": rf.subsidy,
+    "supervision_support": rf.supervision_support,
     "akassa_qualifies": rf.akassa_qualifies,
     "akassa_days": rf.akassa_days,
     "akassa_amount": _akassa_amount,

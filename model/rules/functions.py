@@ -152,6 +152,18 @@ def subsidy(rules: RuleSet, job_type: str, on: dt.date, wage: float, hours_share
     return 0.0
 
 
+def supervision_support(rules: RuleSet, job_type: str, on: dt.date, months_into_job: float) -> float:
+    """State supervision support for a job started on ``on``, in a month ``months_into_job`` after its start.
+
+    Introduktionsjobb: a fixed amount per month for the first months; other types: none.
+    """
+    _check_job_type(job_type)
+    if job_type != "introduktionsjobb":
+        return 0.0
+    months = rules.value("introduktionsjobb.supervision_support.months", on)
+    return rules.value("introduktionsjobb.supervision_support.per_month", on) if 0 <= months_into_job < months else 0.0
+
+
 def min_months_on_benefit(rules: RuleSet, place_type: str, on: dt.date) -> float:
     """Months on benefit a household needs before it may be placed in ``place_type``."""
     if place_type not in PLACE_TYPES:
