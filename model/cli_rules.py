@@ -181,18 +181,26 @@ def eval_subsidy(
 @eval_app.command("akassa")
 def eval_akassa(
     on: Annotated[str, typer.Option("--date", help="Decision date (YYYY-MM or YYYY-MM-DD).")],
-    wage: Annotated[float, typer.Option("--wage", help="Monthly wage of the qualifying job, SEK.")] = 20000.0,
+    wage: Annotated[float, typer.Option("--wage", help="Monthly wage of the finished job, SEK.")] = 20000.0,
     member: Annotated[bool, typer.Option("--member", help="Member of an a-kassa for 12 months or more.")] = False,
     parent: Annotated[bool, typer.Option("--parent", help="Parent of a child under 18.")] = False,
     hours: Annotated[str, typer.Option("--hours", help="Share of full time worked, e.g. 100%.")] = "100%",
+    job_type: Annotated[
+        str, typer.Option("--type", help=f"The finished job: {', '.join(JOB_TYPES)}.")
+    ] = "municipal_job",
+    months: Annotated[float, typer.Option("--months", help="Months the job lasted.")] = 6.0,
     as_json: JsonOpt = False,
 ) -> None:
-    """A-kassa after a qualifying job: days, and the daily and monthly amount by period."""
+    """A-kassa after a finished job, under the law of the decision date: days, and the amount by period."""
     day, share = _date(on), _share(hours)
     try:
         if wage < 0:
             raise RuleError(f"--wage must be ≥ 0, got {wage:g}")
-        s = rf.akassa_schedule(load_rules(), day, member, wage, share, parent)
+        rules = load_rules()
+        hours_pm = share * rules.value("wage.full_time_hours", day)
+        days = rf.akassa_entitlement(rules, day, job_type, months, hours_pm, wage, parent)
+        s = rf.akassa_schedule(rules, day, member, wage, share, parent, days=days)
+        law = rf.akassa_law(rules, day)
     except AmsimError as e:
         _fail(e)
     edges = (0.0, *s.breaks, s.days)
@@ -203,19 +211,26 @@ def eval_akassa(
     ]
     data = {
         "date": day.isoformat(),
+        "law": law,
+        "job_type": job_type,
+        "months_worked": months,
         "member": member,
+        "qualifies": s.days > 0,
         "days": s.days,
         "months": s.months,
         "periods": periods,
         "total_sek": s.amount(0, s.days),
     }
-    rows = [("days", f"{s.days:g} ({s.months:.1f} months)")]
+    rows = [("law", law), ("days", f"{s.days:g} ({s.months:.1f} months)")]
     rows += [
         (f"days {p['from_day']}–{p['to_day']}", f"{p['daily_sek']:,.0f}/day, {p['monthly_sek']:,.0f}/month")
         for p in periods
     ]
     rows.append(("total", f"{data['total_sek']:,.0f}"))
-    _show(data, as_json, rows, "A-kassa (" + ("income-based" if member else "basic amount") + ")")
+    kind = {("old", True): "income-based", ("old", False): "basic amount", ("new", True): "member"}.get(
+        (law, member), "non-member"
+    )
+    _show(data, as_json, rows, f"A-kassa ({kind})" + ("" if s.days else ": does not qualify"))
 
 
 @eval_app.command("benefit")

@@ -133,6 +133,7 @@ def _run_arm(
     post_multiplier, hire_p, window = p.post_multiplier, p.hire_probability, p.post_window
     ret_p, ret_mean = p.return_probability, p.return_mean_months
     last_month = p.n_months - 1
+    akassa_months = p.akassa_months.tolist()  # [job type][decision month][parent]
     log_hh, log_state, log_t0, log_t1 = log.hh.append, log.state.append, log.t0.append, log.t1.append
     log_nxt, log_wp, log_ref = log.nxt.append, log.workplace.append, log.ref.append
     log1p = math.log1p
@@ -222,16 +223,13 @@ def _run_arm(
                     else:
                         wp = hh.workplace
                         hh.post_mult, hh.post_until = post_multiplier[wp], now + window
-                        m = min(int(now), last_month)
+                        earned = akassa_months[k - 1][min(int(now), last_month)]
+                        months = earned[0]
+                        if earned[1] != months and has_child_under(pop.child_birth[hh.id], now):
+                            months = earned[1]
                         if next(hh.ps) < hire_p[wp - 1]:
                             move(hh, EXIT_OF_ROUTE[0], now)
-                        elif (
-                            p.akassa_counts[k - 1, m]
-                            and durations[k] >= p.akassa_min_months[m] - 1e-9
-                            and p.hours_share * p.full_time_hours[m] >= p.akassa_min_hours[m]
-                        ):
-                            parent = has_child_under(pop.child_birth[hh.id], now)
-                            months = p.akassa_months_parent[m] if parent else p.akassa_months_standard[m]
+                        elif months > 0:
                             hh.akassa_end = now + months
                             move(hh, AKASSA, now)
                         else:

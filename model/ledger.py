@@ -8,12 +8,13 @@ so every SEK can be traced to a household (through its visit) and a rule.
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 
 import numpy as np
 
 from model.params import Params
-from model.population import Population, has_child_under
+from model.population import Population
 from model.rules import functions as rf
 from model.states import JOB_STATES, State
 from model.visits import Visits
@@ -250,18 +251,20 @@ def _akassa_amounts(
 
     cache = p.cache.setdefault("akassa_schedule", {})
 
-    def schedule(m: int, member: bool, start: int, parent: bool) -> rf.AkassaSchedule:
-        key = (m, member, start if member else -1, parent)  # the basic amount does not depend on the wage
+    def schedule(m: int, member: bool, start: int) -> rf.AkassaSchedule:
+        key = (m, member, start)
         if key not in cache:
             wage = p.money.wage_full_time[start] * p.hours_share
-            cache[key] = rf.akassa_schedule(p.rules, cal.month(m).first_day(), member, wage, p.hours_share, parent)
+            # the visit ends when the days run out (the engine), so the ledger needs only the daily rates
+            cache[key] = rf.akassa_schedule(
+                p.rules, cal.month(m).first_day(), member, wage, p.hours_share, False, days=math.inf
+            )
         return cache[key]
 
     for i, v in enumerate(uniq.tolist()):
         t0 = float(visits.t0[v])
         hh = int(visits.hh[v])
-        parent = has_child_under(pop.child_birth[hh], t0)
-        s = schedule(int(t0), bool(pop.member[hh]), int(visits.ref[v]), parent)
+        s = schedule(int(t0), bool(pop.member[hh]), int(visits.ref[v]))
         edges = (0.0, *s.breaks, np.inf)
         for k, r in enumerate(s.rates):
             lower[i, k], upper[i, k], rate[i, k] = edges[k], edges[k + 1], r

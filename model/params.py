@@ -90,13 +90,8 @@ class Params:
     post_window: float
     post_multiplier: tuple[float, float, float]  # internship, ordinary, created
     hire_probability: tuple[float, float]  # ordinary, created
-    # a-kassa (old law) by month of decision
-    akassa_counts: np.ndarray  # (3 job types, T) bool
-    akassa_min_months: np.ndarray
-    akassa_min_hours: np.ndarray
-    akassa_months_standard: np.ndarray
-    akassa_months_parent: np.ndarray
-    full_time_hours: np.ndarray
+    # a-kassa by month of decision: months earned by a finished job of each type (0: none), old or new law
+    akassa_months: np.ndarray  # (3 job types, T, 2): [.., .., 1] for a parent of a child under 18
     # money
     money: MoneyTables
     supervision_cost: float
@@ -195,11 +190,8 @@ def resolve(sc: Scenario, rules: RuleSet | None = None, file: str = "<scenario>"
     min_months = np.array([[rf.min_months_on_benefit(rules, t, d) for d in dates] for t in PLACE_TYPES])
     ret = bl.returns
 
-    counts = np.array(
-        [[t in rules.value("akassa.work_condition.counting_job_types", d) for d in dates] for t in JOB_TYPES]
-    )
-    per_month = np.array([rules.value("akassa.days.per_month", d) for d in dates])
     money = _money(sc, rules, dates)
+    akassa_months = _akassa_months(sc, rules, dates, money.wage_full_time)
     return Params(
         scenario=sc.name,
         calendar=cal,
@@ -237,12 +229,7 @@ def resolve(sc: Scenario, rules: RuleSet | None = None, file: str = "<scenario>"
             sc.effects.post_programme_multiplier.created,
         ),
         hire_probability=(sc.effects.hire_probability.ordinary, sc.effects.hire_probability.created),
-        akassa_counts=counts,
-        akassa_min_months=np.array([rules.value("akassa.work_condition.min_months", d) for d in dates]),
-        akassa_min_hours=np.array([rules.value("akassa.work_condition.min_hours_per_month", d) for d in dates]),
-        akassa_months_standard=np.array([rf.akassa_days(rules, d, False) for d in dates]) / per_month,
-        akassa_months_parent=np.array([rf.akassa_days(rules, d, True) for d in dates]) / per_month,
-        full_time_hours=np.array([rules.value("wage.full_time_hours", d) for d in dates]),
+        akassa_months=akassa_months,
         money=money,
         supervision_cost=prog.supervision_cost_per_month,
         supervision_compensation=prog.supervision_compensation_per_month,
@@ -265,6 +252,26 @@ def _reformed(rules: RuleSet, sc: Scenario, file: str) -> RuleSet:
     if problems:
         raise InputError(problems)
     return rules.with_reforms(sc.reforms, source=file)
+
+
+def _akassa_months(sc: Scenario, rules: RuleSet, dates: list, wage_full_time: np.ndarray) -> np.ndarray:
+    """Months of a-kassa a finished job of each type earns, by decision month (the law of that date)."""
+    prog = sc.programme
+    counting = tuple(prog.akassa_new_law_counting_job_types)
+    out = np.zeros((len(JOB_TYPES), len(dates), 2))
+    for k, job in enumerate(JOB_TYPES):
+        months = float(getattr(prog.duration_months, job))
+        for m, d in enumerate(dates):
+            wage = wage_full_time[max(0, m - round(months))] * prog.hours_share
+            hours = prog.hours_share * rules.value("wage.full_time_hours", d)
+            per_month = rules.value("akassa.days.per_month", d)
+            for parent in (0, 1):
+                days = rf.akassa_entitlement(rules, d, job, months, hours, wage, bool(parent), counting)
+                out[k, m, parent] = days / per_month
+    for m, d in enumerate(dates):  # the ledger's rates, looked up here so their stale uses are reported
+        for member in (False, True):
+            rf.akassa_schedule(rules, d, member, wage_full_time[m], prog.hours_share, False, days=math.inf)
+    return out
 
 
 def _money(sc: Scenario, rules: RuleSet, dates: list) -> MoneyTables:

@@ -174,6 +174,8 @@ class Programme(Strict):
     supervision_cost_per_month: NonNeg
     supervision_compensation_per_month: NonNeg
     administration_per_participant_month: NonNeg
+    #: which job types count toward a-kassa under the new law (2025-10-01 on): not settled in law or practice
+    akassa_new_law_counting_job_types: list[JobType] = Field(default_factory=lambda: ["municipal_job", "nystartsjobb"])
 
     @model_validator(mode="after")
     def _lists(self) -> Programme:

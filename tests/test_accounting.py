@@ -12,6 +12,7 @@ compensation 1 000 (social board → department), administration 2 500.
 from __future__ import annotations
 
 import numpy as np
+import pytest
 
 from model.ledger import CATEGORY_INDEX, PARTIES, SIGNS
 from model.simulate import simulate
@@ -125,3 +126,25 @@ def test_state_at_reads_the_visit_covering_a_time():
     v = simulate(p, rep=0).arms["programme"].visits
     got = state_at(v, np.zeros(5, dtype=np.int64), np.array([1.0, 3.0, 8.99, 12.0, 30.0]))
     assert [State(s).name for s in got] == ["INTERNSHIP", "MUNICIPAL_JOB", "MUNICIPAL_JOB", "AKASSA", "BENEFIT"]
+
+
+def test_job_ending_under_the_new_law_gives_100_days_at_50_percent():
+    """Start 2025-04: internship to July, municipal job to January 2026, decided under the new a-kassa law."""
+    d = one_household_dict()
+    d["start"], d["horizon"] = "2025-04", "2027-03"
+    d["programme"]["starts_per_year"] = {2025: {"jobs": 2, "internships": 4}}
+    d["budget_frames"] = {2025: 100000.0}
+    d["targets"] = [{"name": "t", "first_year": 2025, "last_year": 2026, "statistic": "max", "threshold": 1}]
+    p = params_of(d)
+    prog = simulate(p, rep=0).arms["programme"]
+    v = prog.visits
+    nonzero = v.t1 > v.t0
+    end = 9 + 100 / 22  # 100 days: 6 months at ≥ 11 000 SEK, 120 000 SEK in total
+    assert [State(s).name for s in v.state[nonzero]] == ["INTERNSHIP", "MUNICIPAL_JOB", "AKASSA", "BENEFIT"]
+    np.testing.assert_allclose(v.t1[nonzero][:3], [3.0, 9.0, end])
+    akassa = prog.flows[CATEGORY_INDEX["akassa"]]
+    np.testing.assert_allclose(akassa[9:13], 10000.0)  # 50 % of 20 000 (not a member)
+    assert akassa[13] == pytest.approx(10000.0 * (end - 13))
+    assert akassa[14:].sum() == 0
+    # 2026 uses the 2024 norm, carried forward: 3 790 + 1 230 + rent 5 065 = 10 085; net a-kassa 7 700
+    np.testing.assert_allclose(prog.flows[CATEGORY_INDEX["topup_akassa"]][9:13], 10085.0 - 7700.0)

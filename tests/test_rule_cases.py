@@ -21,7 +21,7 @@ RULES = load_rules()
 
 
 def _akassa_amount(rules, on, first_day, last_day, **kw):
-    return rf.akassa_schedule(rules, on, **kw).amount(first_day, last_day)
+    return rf.akassa_schedule(rules, on, days=1000, **kw).amount(first_day, last_day)
 
 
 FUNCTIONS = {
@@ -33,6 +33,7 @@ FUNCTIONS = {
     "supervision_support": rf.supervision_support,
     "akassa_qualifies": rf.akassa_qualifies,
     "akassa_days": rf.akassa_days,
+    "akassa_entitlement": rf.akassa_entitlement,
     "akassa_amount": _akassa_amount,
 }
 

@@ -173,21 +173,78 @@ def min_months_on_benefit(rules: RuleSet, place_type: str, on: dt.date) -> float
     return 0.0
 
 
-def akassa_qualifies(rules: RuleSet, on: dt.date, job_type: str, months_worked: float, hours_per_month: float) -> bool:
-    """Does a finished job qualify for a-kassa (old-law work condition, decision on ``on``)?"""
-    _check_job_type(job_type)
-    counting = rules.value("akassa.work_condition.counting_job_types", on)
+def akassa_law(rules: RuleSet, on: dt.date) -> str:
+    """'old' or 'new': the law that decides a-kassa for a decision on ``on``."""
+    return rules.value("akassa.law", on)
+
+
+def akassa_qualifies(
+    rules: RuleSet,
+    on: dt.date,
+    job_type: str,
+    months_worked: float,
+    hours_per_month: float,
+    monthly_wage: float = 20000.0,
+    counting_new_law: Sequence[str] = ("municipal_job", "nystartsjobb"),
+) -> bool:
+    """Does a finished job qualify for a-kassa on its decision date ``on``?"""
     return (
-        job_type in counting
-        and months_worked >= rules.value("akassa.work_condition.min_months", on) - 1e-9
-        and hours_per_month >= rules.value("akassa.work_condition.min_hours_per_month", on)
+        akassa_entitlement(rules, on, job_type, months_worked, hours_per_month, monthly_wage, False, counting_new_law)
+        > 0
     )
 
 
 def akassa_days(rules: RuleSet, on: dt.date, parent_of_child_under_18: bool) -> float:
-    """Days of a-kassa for a period decided on ``on``."""
+    """Days of a-kassa for a period decided on ``on`` under the old law."""
     key = "parent_child_under_18" if parent_of_child_under_18 else "standard"
     return rules.value(f"akassa.days.{key}", on)
+
+
+def akassa_entitlement(
+    rules: RuleSet,
+    on: dt.date,
+    job_type: str,
+    months_worked: float,
+    hours_per_month: float,
+    monthly_wage: float,
+    parent_of_child_under_18: bool,
+    counting_new_law: Sequence[str] = ("municipal_job", "nystartsjobb"),
+) -> float:
+    """Days of a-kassa earned by one finished job of ``months_worked`` months (0: not qualified).
+
+    Old law: the job type counts, ≥ 6 months of ≥ 60 hours → 300 days (450 for a
+    parent of a child under 18). New law: the job type counts (which types do is
+    unknown, so a scenario parameter), its months with income ≥ 11 000 and the
+    12-month total decide 300/200/100 days, or 66 for 4 consecutive months alone.
+    """
+    _check_job_type(job_type)
+    if monthly_wage < 0 or months_worked < 0:
+        raise RuleError(f"wage and months must be ≥ 0, got {monthly_wage}, {months_worked}")
+    if akassa_law(rules, on) == "old":
+        counting = rules.value("akassa.work_condition.counting_job_types", on)
+        ok = (
+            job_type in counting
+            and months_worked >= rules.value("akassa.work_condition.min_months", on) - 1e-9
+            and hours_per_month >= rules.value("akassa.work_condition.min_hours_per_month", on)
+        )
+        return akassa_days(rules, on, parent_of_child_under_18) if ok else 0.0
+    if job_type not in counting_new_law:
+        return 0.0
+    months_in_12 = min(months_worked, 12.0)
+    qualifying = (
+        int(months_in_12 + 1e-9) if monthly_wage >= rules.value("akassa_new.income_condition.month_income", on) else 0
+    )
+    if qualifying < rules.value("akassa_new.income_condition.min_months", on):
+        return 0.0
+    if monthly_wage * months_in_12 >= rules.value("akassa_new.income_condition.total_12_months", on) - 1e-6:
+        for threshold, days in zip(
+            rules.value("akassa_new.days.months_thresholds", on),
+            rules.value("akassa_new.days.by_months", on),
+            strict=True,
+        ):
+            if qualifying >= threshold:
+                return days
+    return rules.value("akassa_new.days.consecutive_only", on)  # a job's months are consecutive
 
 
 @dataclass(frozen=True)
@@ -223,23 +280,43 @@ def akassa_schedule(
     monthly_wage: float,
     hours_share: float,
     parent_of_child_under_18: bool,
+    days: float | None = None,
 ) -> AkassaSchedule:
     """The a-kassa a household receives after a qualifying job, decided on ``on``.
 
-    Members get the income-based amount (a share of daily income, capped);
-    others get the basic amount, pro rata to the hours worked.
+    Old law: members get the income-based amount (a share of daily income,
+    capped), others the basic amount pro rata to hours worked. New law: a share
+    of the monthly income up to the ceiling, by membership (members here have 12
+    months or more, others under 6), stepping down after 100 and 200 days.
+    ``days`` defaults to the old law's 300/450, or the new law's days for a
+    6-month full-time job.
     """
     per_month = rules.value("akassa.days.per_month", on)
-    days = akassa_days(rules, on, parent_of_child_under_18)
+    if akassa_law(rules, on) == "new":
+        if days is None:
+            days = akassa_entitlement(rules, on, "municipal_job", 6, 165, monthly_wage, parent_of_child_under_18)
+        income = min(monthly_wage, rules.value("akassa_new.income_ceiling", on))
+        tiers = rules.value("akassa_new.rate.membership_months", on)
+        rates = rules.value("akassa_new.rate.by_membership", on)
+        membership = 12 if member else 0
+        rate = next(r for t, r in zip(tiers, rates, strict=True) if membership >= t)
+        steps = rules.value("akassa_new.rate.step_days", on)
+        drops = rules.value("akassa_new.rate.step_points", on)
+        daily, out = [], rate
+        daily.append(out * income / per_month)
+        for d in drops:
+            out -= d
+            daily.append(max(out, 0.0) * income / per_month)
+        return AkassaSchedule(tuple(steps), tuple(daily), days, per_month)
+    if days is None:
+        days = akassa_days(rules, on, parent_of_child_under_18)
     if not member:
         return AkassaSchedule((), (rules.value("akassa.basic.daily_max", on) * hours_share,), days, per_month)
     daily_income = monthly_wage / per_month
     repl = rules.value("akassa.income_based.replacement", on)
     caps = rules.value("akassa.income_based.daily_cap", on)
-    step, cap_step = (
-        rules.value("akassa.income_based.step_day", on),
-        rules.value("akassa.income_based.cap_step_day", on),
-    )
+    step = rules.value("akassa.income_based.step_day", on)
+    cap_step = rules.value("akassa.income_based.cap_step_day", on)
     breaks = tuple(sorted({step, cap_step}))
 
     def rate(day: float) -> float:
