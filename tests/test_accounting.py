@@ -148,3 +148,27 @@ def test_job_ending_under_the_new_law_gives_100_days_at_50_percent():
     assert akassa[14:].sum() == 0
     # 2026 uses the 2024 norm, carried forward: 3 790 + 1 230 + rent 5 065 = 10 085; net a-kassa 7 700
     np.testing.assert_allclose(prog.flows[CATEGORY_INDEX["topup_akassa"]][9:13], 10085.0 - 7700.0)
+
+
+def test_parent_gets_450_days_under_the_old_law():
+    d = one_household_dict()
+    d["population"]["children"] = {1: 1.0}  # one child, 0–17 at arrival: under 18 when the job ends
+    v = simulate(params_of(d), rep=0).arms["programme"].visits
+    ak = v.state == int(State.AKASSA)
+    assert ak.sum() == 1
+    assert v.t1[ak][0] - v.t0[ak][0] == pytest.approx(450 / 22)
+
+
+def test_introduktionsjobb_never_leads_to_akassa_under_the_old_law():
+    d = one_household_dict()
+    d["population"]["reasons"] = {"unemployed": 1.0, "sfi": 0.0, "sick": 0.0, "no_capacity": 0.0, "other": 0.0}
+    d["programme"]["job_mix"] = {"municipal_job": 0.0, "nystartsjobb": 0.0, "introduktionsjobb": 1.0}
+    d["programme"]["starts_per_year"] = {2022: {"jobs": 2, "internships": 0}}  # 2 × 12/12 = 2 places
+    d["programme"]["placement_order"] = ["introduktionsjobb", "municipal_job", "nystartsjobb", "internship"]
+    p = params_of(d)
+    assert p.min_months[3, 0] == 12  # needs 12 months on benefit first: the household waits, then is placed
+    v = simulate(p, rep=0).arms["programme"].visits
+    names = [State(s).name for s in v.state[v.t1 > v.t0]]
+    assert names == ["BENEFIT", "INTRODUKTIONSJOBB", "BENEFIT"]
+    job = v.state == int(State.INTRODUKTIONSJOBB)
+    assert v.t0[job][0] == pytest.approx(12.0) and v.t1[job][0] == pytest.approx(24.0)
