@@ -249,6 +249,8 @@ def _reformed(rules: RuleSet, sc: Scenario, file: str) -> RuleSet:
             rules.with_reforms({path: dated})
         except RuleError as err:
             problems.append(Problem(file, f"reforms.{path}", str(err)))
+        except InputError as err:
+            problems += [Problem(file, f"reforms.{path}", pr.message) for pr in err.problems]
     if problems:
         raise InputError(problems)
     return rules.with_reforms(sc.reforms, source=file)

@@ -26,6 +26,7 @@ from pydantic import (
 
 from model.calendar import Calendar, YearMonth
 from model.errors import InputError, Problem
+from model.rules.functions import NEW_LAW_COUNTING_DEFAULT
 from model.states import JOB_TYPES, PLACE_TYPES
 
 Prob = Annotated[float, Field(ge=0, le=1)]
@@ -175,7 +176,7 @@ class Programme(Strict):
     supervision_compensation_per_month: NonNeg
     administration_per_participant_month: NonNeg
     #: which job types count toward a-kassa under the new law (2025-10-01 on): not settled in law or practice
-    akassa_new_law_counting_job_types: list[JobType] = Field(default_factory=lambda: ["municipal_job", "nystartsjobb"])
+    akassa_new_law_counting_job_types: list[JobType] = Field(default_factory=lambda: list(NEW_LAW_COUNTING_DEFAULT))
 
     @model_validator(mode="after")
     def _lists(self) -> Programme:

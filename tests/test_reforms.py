@@ -83,6 +83,8 @@ def test_reform_value_must_fit_the_rule():
         params_of(intro_scenario(**{"benefit_norm.child.amounts": {"2026-01": 3000}}))
     with pytest.raises(InputError, match=r"must be ≥ 0"):
         params_of(intro_scenario(**{"introduktionsjobb.share": {"2026-01": -0.1}}))
+    with pytest.raises(InputError, match=r"reforms\.akassa\.law: expected a number|reforms\.introduktionsjobb"):
+        params_of(intro_scenario(**{"introduktionsjobb.share": {"2026-01": [0.6, 0.5]}}))
 
 
 def test_engine_subsidies_equal_the_rules_month_by_month():

@@ -173,6 +173,10 @@ def min_months_on_benefit(rules: RuleSet, place_type: str, on: dt.date) -> float
     return 0.0
 
 
+#: Job types assumed to count toward a-kassa under the new law (facts.md §5 leaves it open): as under the old law.
+NEW_LAW_COUNTING_DEFAULT: tuple[str, ...] = ("municipal_job", "nystartsjobb")
+
+
 def akassa_law(rules: RuleSet, on: dt.date) -> str:
     """'old' or 'new': the law that decides a-kassa for a decision on ``on``."""
     return rules.value("akassa.law", on)
@@ -184,8 +188,8 @@ def akassa_qualifies(
     job_type: str,
     months_worked: float,
     hours_per_month: float,
-    monthly_wage: float = 20000.0,
-    counting_new_law: Sequence[str] = ("municipal_job", "nystartsjobb"),
+    monthly_wage: float,
+    counting_new_law: Sequence[str] = NEW_LAW_COUNTING_DEFAULT,
 ) -> bool:
     """Does a finished job qualify for a-kassa on its decision date ``on``?"""
     return (
@@ -208,7 +212,7 @@ def akassa_entitlement(
     hours_per_month: float,
     monthly_wage: float,
     parent_of_child_under_18: bool,
-    counting_new_law: Sequence[str] = ("municipal_job", "nystartsjobb"),
+    counting_new_law: Sequence[str] = NEW_LAW_COUNTING_DEFAULT,
 ) -> float:
     """Days of a-kassa earned by one finished job of ``months_worked`` months (0: not qualified).
 
@@ -288,13 +292,13 @@ def akassa_schedule(
     capped), others the basic amount pro rata to hours worked. New law: a share
     of the monthly income up to the ceiling, by membership (members here have 12
     months or more, others under 6), stepping down after 100 and 200 days.
-    ``days`` defaults to the old law's 300/450, or the new law's days for a
-    6-month full-time job.
+    ``days`` defaults to the old law's 300/450; under the new law they depend on
+    the job (:func:`akassa_entitlement`) and must be given.
     """
     per_month = rules.value("akassa.days.per_month", on)
     if akassa_law(rules, on) == "new":
         if days is None:
-            days = akassa_entitlement(rules, on, "municipal_job", 6, 165, monthly_wage, parent_of_child_under_18)
+            raise RuleError("under the new a-kassa law the days depend on the job: give days (akassa_entitlement)")
         income = min(monthly_wage, rules.value("akassa_new.income_ceiling", on))
         tiers = rules.value("akassa_new.rate.membership_months", on)
         rates = rules.value("akassa_new.rate.by_membership", on)
