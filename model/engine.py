@@ -38,7 +38,9 @@ class Household:
 
     __slots__ = (
         "after_internship",
+        "age0",
         "akassa_end",
+        "arrival",
         "eligible",
         "id",
         "internships",
@@ -46,6 +48,7 @@ class Household:
         "jobs",
         "member",
         "n_children",
+        "newly",
         "origin",
         "post_mult",
         "post_until",
@@ -268,11 +271,13 @@ def _run_arm(
     arrival, origin = pop.arrival[ids].tolist(), pop.origin[ids].tolist()
     reasons, kids = pop.reason[ids].tolist(), pop.n_children[ids].tolist()
     readiness, member, ready = pop.readiness[ids].tolist(), pop.member[ids].tolist(), pop.ready[ids].tolist()
+    age0, newly = pop.age[ids].tolist(), pop.newly_arrived[ids].tolist()
     for j, i in enumerate(ids.tolist()):
         hh = Household()
         hh.id = i
         hh.state = BENEFIT
         hh.t_enter = arrival[j]
+        hh.arrival, hh.age0, hh.newly = arrival[j], age0[j], newly[j]
         hh.origin = origin[j]
         reason = reasons[j]
         hh.rates = rates_of[reason]

@@ -68,6 +68,9 @@ class Params:
     children_cdf: tuple[float, ...]  # P(n_children ≤ k), k = 0, 1, …
     ready_share: float
     member_share: float
+    age_lower: tuple[float, ...]  # lower age of each band; the last band runs to MAX_AGE
+    age_cdf: tuple[float, ...]
+    newly_arrived_reasons: tuple[bool, ...]
     # baseline hazards
     band_starts: tuple[float, ...]
     rates: tuple[tuple[tuple[float, float, float, float], ...], ...]  # [reason][band] = (work, studies, moved, other)
@@ -84,7 +87,7 @@ class Params:
     priority: tuple[str, ...]
     placement_order: tuple[int, ...]
     ordinary_share: float
-    min_months: np.ndarray  # (4, T) months on benefit needed, by type and month
+    eligibility: tuple[tuple[rf.Eligibility, ...], ...]  # [place type][month]: ages and months on benefit needed
     lock_in: tuple[float, float]  # internship, job
     dropout: tuple[float, float]
     post_window: float
@@ -187,7 +190,8 @@ def resolve(sc: Scenario, rules: RuleSet | None = None, file: str = "<scenario>"
 
     prog = sc.programme
     capacity, capacity_full = _capacity(sc, cal)
-    min_months = np.array([[rf.min_months_on_benefit(rules, t, d) for d in dates] for t in PLACE_TYPES])
+    eligibility = tuple(tuple(rf.eligibility(rules, t, d) for d in dates) for t in PLACE_TYPES)
+    ages = sorted(sc.population.age_shares)
     ret = bl.returns
 
     money = _money(sc, rules, dates)
@@ -205,6 +209,9 @@ def resolve(sc: Scenario, rules: RuleSet | None = None, file: str = "<scenario>"
         children_cdf=cdf,
         ready_share=sc.population.ready_share,
         member_share=sc.population.akassa_member_share,
+        age_lower=tuple(float(a) for a in ages),
+        age_cdf=tuple(float(x) for x in np.cumsum([sc.population.age_shares[a] for a in ages])),
+        newly_arrived_reasons=tuple(r in sc.population.newly_arrived_reasons for r in REASONS),
         band_starts=band_starts,
         rates=tuple(rates),
         return_probability=(ret.work.probability, ret.studies.probability, 0.0, ret.other.probability),
@@ -219,7 +226,7 @@ def resolve(sc: Scenario, rules: RuleSet | None = None, file: str = "<scenario>"
         priority=tuple(prog.priority),
         placement_order=tuple(PLACE_INDEX[t] for t in prog.placement_order),
         ordinary_share=prog.ordinary_workplace_share,
-        min_months=min_months,
+        eligibility=eligibility,
         lock_in=(sc.effects.lock_in.internship, sc.effects.lock_in.job),
         dropout=(sc.effects.dropout_per_month.internship, sc.effects.dropout_per_month.job),
         post_window=float(sc.effects.post_programme_window_months),

@@ -20,6 +20,15 @@ from model.states import PLACE_STATES, State
 ORDINARY, CREATED = 1, 2
 
 
+def eligible_from(e: Any, hh: Any, now: float) -> float:
+    """When ``hh`` may take a place under eligibility ``e``: enough months on benefit, and old enough.
+
+    Age decides which months apply as it is when the household joins the queue.
+    """
+    months = e.months_needed(hh.age0 + (now - hh.arrival) / 12.0, hh.newly)
+    return max(hh.origin + months, hh.arrival + (e.min_age - hh.age0) * 12.0)
+
+
 class Placement:
     """Places by type, their occupants, and the queues that fill them."""
 
@@ -28,7 +37,7 @@ class Placement:
         self.streams = streams
         # place types that never have a place are skipped altogether
         self.order = [k for k in p.placement_order if p.capacity[k].any()]
-        self.min_months = p.min_months.tolist()  # plain floats: numpy scalar indexing is slow on this path
+        self.eligibility = p.eligibility
         self.env = env
         self.move = move
         n = len(PLACE_STATES)
@@ -68,7 +77,7 @@ class Placement:
             if not (internships_left if k == INTERNSHIP else jobs_left):
                 continue
             self.seq += 1
-            t_ok = hh.origin + self.min_months[k][m]
+            t_ok = eligible_from(self.eligibility[k][m], hh, now)
             if t_ok <= now:
                 heapq.heappush(self.ready[k], (key, self.seq, token, hh))
                 queued.append(k)

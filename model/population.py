@@ -20,6 +20,7 @@ CHILD_MAX_AGE_AT_ARRIVAL = 18.0  # years; assumption: children 0–17 at arrival
 _REASON, _COUPLE, _KIDS, _AGE0 = 0, 1, 2, 3
 _READY, _MEMBER, _DURATION = _AGE0 + MAX_CHILDREN, _AGE0 + MAX_CHILDREN + 1, _AGE0 + MAX_CHILDREN + 2
 N_ATTRIBUTES = _DURATION + 1
+MAX_AGE = 65.0  # years: the last age band runs to here
 
 
 @dataclass(frozen=True)
@@ -36,6 +37,8 @@ class Population:
     readiness: np.ndarray  # in [0, 1); higher = closer to work
     ready: np.ndarray  # bool: judged ready for a job or internship
     member: np.ndarray  # bool: a-kassa member of 12 months or more
+    age: np.ndarray  # years, at arrival
+    newly_arrived: np.ndarray  # bool: in Sweden 3 years or less
 
     @property
     def n(self) -> int:
@@ -80,6 +83,13 @@ def generate(p: Params, rep: int) -> Population:
     for i in range(n0):
         if totals[reason[i]][-1] > 0:  # a stationary stock exists only if every spell ends
             origin[i] = -stationary_duration(totals[reason[i]], p.band_starts, u[i, _DURATION])
+    lower = np.asarray(p.age_lower)
+    upper = np.append(lower[1:], MAX_AGE)
+    # ages from a stream of their own: adding them left every other attribute's draws as they were
+    u_age = generator(p.seed, rep, Purpose.ATTRIBUTES, 1).random(n) * p.age_cdf[-1]
+    band = np.minimum(np.searchsorted(np.asarray(p.age_cdf), u_age, side="right"), len(lower) - 1)
+    within = (u_age - np.r_[0.0, p.age_cdf][band]) / np.diff(np.r_[0.0, p.age_cdf])[band]
+    age = lower[band] + np.clip(within, 0.0, 1.0) * (upper[band] - lower[band])
     return Population(
         arrival=arrival,
         initial=initial,
@@ -91,6 +101,8 @@ def generate(p: Params, rep: int) -> Population:
         readiness=readiness,
         ready=ready,
         member=u[:, _MEMBER] < p.member_share,
+        age=age,
+        newly_arrived=np.asarray(p.newly_arrived_reasons)[reason],
     )
 
 

@@ -111,6 +111,14 @@ class Population(Strict):
     ready_share: Prob
     akassa_member_share: Prob
     other_income_share: Prob
+    age_shares: dict[Annotated[int, Field(ge=16, le=64)], Prob]  # lower age of each band (to 65) → share
+    newly_arrived_reasons: list[ReasonName]  # reasons whose households count as newly arrived (≤ 3 years)
+
+    @field_validator("age_shares")
+    @classmethod
+    def _ages_sum(cls, v: dict[int, float]) -> dict[int, float]:
+        _sums_to_one({str(k): x for k, x in v.items()}, "age shares")
+        return v
 
     @field_validator("children")
     @classmethod

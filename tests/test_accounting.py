@@ -165,10 +165,24 @@ def test_introduktionsjobb_never_leads_to_akassa_under_the_old_law():
     d["programme"]["job_mix"] = {"municipal_job": 0.0, "nystartsjobb": 0.0, "introduktionsjobb": 1.0}
     d["programme"]["starts_per_year"] = {2022: {"jobs": 2, "internships": 0}}  # 2 × 12/12 = 2 places
     d["programme"]["placement_order"] = ["introduktionsjobb", "municipal_job", "nystartsjobb", "internship"]
+    d["population"]["age_shares"] = {25: 1.0}  # 25–65: the 12-month rule applies
     p = params_of(d)
-    assert p.min_months[3, 0] == 12  # needs 12 months on benefit first: the household waits, then is placed
+    assert p.eligibility[3][0].months == 12  # needs 12 months on benefit first: the household waits, then is placed
     v = simulate(p, rep=0).arms["programme"].visits
     names = [State(s).name for s in v.state[v.t1 > v.t0]]
     assert names == ["BENEFIT", "INTRODUKTIONSJOBB", "BENEFIT"]
     job = v.state == int(State.INTRODUKTIONSJOBB)
     assert v.t0[job][0] == pytest.approx(12.0) and v.t1[job][0] == pytest.approx(24.0)
+
+
+def test_young_household_gets_a_nystartsjobb_after_6_months():
+    d = one_household_dict()
+    d["population"]["age_shares"] = {20: 1.0, 24: 0.0}  # aged 20–24 at arrival
+    d["programme"]["job_mix"] = {"municipal_job": 0.0, "nystartsjobb": 1.0, "introduktionsjobb": 0.0}
+    d["programme"]["starts_per_year"] = {2022: {"jobs": 2, "internships": 0}}
+    d["programme"]["placement_order"] = ["nystartsjobb", "municipal_job", "introduktionsjobb", "internship"]
+    r = simulate(params_of(d), rep=0)
+    assert 20 <= r.population.age[0] < 24
+    v = r.arms["programme"].visits
+    job = v.state == int(State.NYSTARTSJOBB)
+    assert v.t0[job][0] == pytest.approx(6.0)  # 6 months on benefit under 25 (12 from 25)

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import itertools
 import math
+from types import SimpleNamespace
 
 import numpy as np
 from hypothesis import HealthCheck, given, settings
@@ -10,7 +12,7 @@ from hypothesis import strategies as st
 
 from model.ledger import CATEGORIES, MUNICIPALITY, PARTIES, SIGNS
 from model.params import PLACE_INDEX
-from model.placement import Placement
+from model.placement import Placement, eligible_from
 from model.simulate import ARMS, simulate
 from model.states import N_STATES, PLACE_STATES, REASONS, State
 from tests.conftest import params_of, small_dict
@@ -214,7 +216,7 @@ def test_priority_order_is_respected():
         waiting = (v.state == int(State.BENEFIT)) & (v.t0 < t) & (v.t1 > t)
         for j in np.flatnonzero(waiting):
             h = v.hh[j]
-            if not _eligible(p, pop, v, h, k, t):
+            if not _eligible(p, pop, v, h, k, t, v.t0[j]):
                 continue
             assert _key(pop, h) >= key, f"household {h} waited with a better key than {v.hh[i]} at {t}"
             checked += 1
@@ -225,17 +227,27 @@ def _key(pop, h: int) -> tuple:
     return (0 if pop.n_children[h] > 0 else 1, -pop.readiness[h])
 
 
-def _eligible(p, pop, v, h: int, k: int, t: float) -> bool:
-    if not (p.eligible_reasons[pop.reason[h]] and pop.ready[h]):
+def _eligible(p, pop, v, h: int, k: int, t: float, joined: float) -> bool:
+    """Was household ``h``, waiting since ``joined``, eligible for place type ``k`` at ``t``?"""
+    if not (p.eligible_reasons[pop.reason[h]] and pop.ready[h]) or not p.capacity[k].any():
         return False
     before = (v.hh == h) & (v.t0 < t)
     jobs = np.isin(v.state[before], [int(s) for s in PLACE_STATES[1:]]).sum()
     internships = (v.state[before] == int(State.INTERNSHIP)).sum()
     if (k == 0 and internships >= p.max_internships) or (k > 0 and jobs >= p.max_jobs):
         return False
-    spell = v.t0[(v.hh == h) & (v.state == int(State.BENEFIT)) & (v.t0 <= t)]
-    origin = pop.origin[h] if not len(spell) else min(pop.origin[h], spell.min())
-    return t - origin >= p.min_months[k, min(int(t), p.n_months - 1)] - 1e-9 and p.capacity[k].any()
+    # the benefit spell starts at the household's last return from an exit, else at its own origin
+    mine = np.flatnonzero((v.hh == h) & (v.t0 <= joined))
+    mine = mine[np.argsort(v.t0[mine], kind="stable")]
+    exits = [int(s) for s in (State.EXIT_WORK, State.EXIT_STUDIES, State.EXIT_MOVED, State.EXIT_OTHER)]
+    returns = [v.t0[b] for a, b in itertools.pairwise(mine) if v.state[a] in exits]
+    hh = SimpleNamespace(
+        age0=pop.age[h],
+        arrival=pop.arrival[h],
+        newly=bool(pop.newly_arrived[h]),
+        origin=returns[-1] if returns else pop.origin[h],
+    )
+    return t >= eligible_from(p.eligibility[k][min(int(joined), p.n_months - 1)], hh, joined) - 1e-9
 
 
 def test_placement_key_orders_as_the_scenario_says():

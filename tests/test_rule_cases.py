@@ -34,6 +34,7 @@ FUNCTIONS = {
     "akassa_qualifies": rf.akassa_qualifies,
     "akassa_days": rf.akassa_days,
     "akassa_entitlement": rf.akassa_entitlement,
+    "months_before_eligible": rf.months_before_eligible,
     "akassa_amount": _akassa_amount,
 }
 

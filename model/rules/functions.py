@@ -8,6 +8,7 @@ use (``norm_tables`` …) once per month and applies them to arrays.
 from __future__ import annotations
 
 import datetime as dt
+import math
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -164,13 +165,46 @@ def supervision_support(rules: RuleSet, job_type: str, on: dt.date, months_into_
     return rules.value("introduktionsjobb.supervision_support.per_month", on) if 0 <= months_into_job < months else 0.0
 
 
-def min_months_on_benefit(rules: RuleSet, place_type: str, on: dt.date) -> float:
-    """Months on benefit a household needs before it may be placed in ``place_type``."""
+@dataclass(frozen=True)
+class Eligibility:
+    """Who may take a place of a type: an age floor, and months on benefit by age and arrival."""
+
+    min_age: float = 0.0
+    young_below: float = 0.0
+    months_young: float = 0.0
+    months: float = 0.0
+    months_newly_arrived: float = 0.0
+
+    def months_needed(self, age: float, newly_arrived: bool) -> float:
+        if newly_arrived:
+            return self.months_newly_arrived
+        return self.months_young if age < self.young_below else self.months
+
+
+def eligibility(rules: RuleSet, place_type: str, on: dt.date) -> Eligibility:
+    """The eligibility rules of ``place_type`` for a placement on ``on`` (none for municipal places)."""
     if place_type not in PLACE_TYPES:
         raise RuleError(f"unknown place type {place_type!r}; allowed: {', '.join(PLACE_TYPES)}")
-    if place_type in ("nystartsjobb", "introduktionsjobb"):
-        return rules.value(f"{place_type}.min_months_away", on)
-    return 0.0
+    if place_type not in ("nystartsjobb", "introduktionsjobb"):
+        return Eligibility()
+    e = f"{place_type}.eligibility"
+    return Eligibility(
+        rules.value(f"{e}.min_age", on),
+        rules.value(f"{e}.young_below", on),
+        rules.value(f"{e}.months_away_young", on),
+        rules.value(f"{e}.months_away", on),
+        rules.value(f"{e}.months_away_newly_arrived", on),
+    )
+
+
+def months_before_eligible(
+    rules: RuleSet, place_type: str, on: dt.date, age: float, newly_arrived: bool = False
+) -> float:
+    """Months on benefit a household needs before a place of ``place_type`` on ``on`` (inf: too young)."""
+    if age < 0:
+        raise RuleError(f"age must be ≥ 0, got {age}")
+    e = eligibility(rules, place_type, on)
+    return math.inf if age < e.min_age else e.months_needed(age, newly_arrived)
 
 
 #: Job types assumed to count toward a-kassa under the new law (facts.md §5 leaves it open): as under the old law.
