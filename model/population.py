@@ -88,7 +88,8 @@ def generate(p: Params, rep: int) -> Population:
     # ages from a stream of their own: adding them left every other attribute's draws as they were
     u_age = generator(p.seed, rep, Purpose.ATTRIBUTES, 1).random(n) * p.age_cdf[-1]
     band = np.minimum(np.searchsorted(np.asarray(p.age_cdf), u_age, side="right"), len(lower) - 1)
-    within = (u_age - np.r_[0.0, p.age_cdf][band]) / np.diff(np.r_[0.0, p.age_cdf])[band]
+    width = np.diff(np.r_[0.0, p.age_cdf])[band]
+    within = (u_age - np.r_[0.0, p.age_cdf][band]) / np.where(width > 0, width, 1.0)  # a zero-share band: its start
     age = lower[band] + np.clip(within, 0.0, 1.0) * (upper[band] - lower[band])
     return Population(
         arrival=arrival,
