@@ -31,7 +31,6 @@ FUNCTIONS = {
     "benefit_amount": rf.benefit_amount,
     "subsidy": rf.subsidy,
     "supervision_support": rf.supervision_support,
-    "akassa_qualifies": rf.akassa_qualifies,
     "akassa_days": rf.akassa_days,
     "akassa_entitlement": rf.akassa_entitlement,
     "months_before_eligible": rf.months_before_eligible,

@@ -120,10 +120,10 @@ def test_akassa_by_hand(rules):
     high = rf.akassa_schedule(rules, D(2022, 10, 1), True, 40000, 1.0, True)
     assert high.amount(0, 100) == pytest.approx(100 * 1200) and high.amount(100, 200) == pytest.approx(100 * 1000)
     assert high.days == 450
-    assert rf.akassa_qualifies(rules, D(2022, 10, 1), "municipal_job", 6, 165, 20000)
-    assert not rf.akassa_qualifies(rules, D(2022, 10, 1), "introduktionsjobb", 12, 165, 20000)
-    assert not rf.akassa_qualifies(rules, D(2022, 10, 1), "nystartsjobb", 5.5, 165, 20000)
-    assert not rf.akassa_qualifies(rules, D(2022, 10, 1), "nystartsjobb", 6, 59, 20000)
+    assert rf.akassa_entitlement(rules, D(2022, 10, 1), "municipal_job", 6, 165, 20000, False) == 300
+    assert rf.akassa_entitlement(rules, D(2022, 10, 1), "introduktionsjobb", 12, 165, 20000, False) == 0
+    assert rf.akassa_entitlement(rules, D(2022, 10, 1), "nystartsjobb", 5.5, 165, 20000, False) == 0
+    assert rf.akassa_entitlement(rules, D(2022, 10, 1), "nystartsjobb", 6, 59, 20000, False) == 0
 
 
 def test_ledger_need_equals_the_rule_function():

@@ -216,22 +216,6 @@ def akassa_law(rules: RuleSet, on: dt.date) -> str:
     return rules.value("akassa.law", on)
 
 
-def akassa_qualifies(
-    rules: RuleSet,
-    on: dt.date,
-    job_type: str,
-    months_worked: float,
-    hours_per_month: float,
-    monthly_wage: float,
-    counting_new_law: Sequence[str] = NEW_LAW_COUNTING_DEFAULT,
-) -> bool:
-    """Does a finished job qualify for a-kassa on its decision date ``on``?"""
-    return (
-        akassa_entitlement(rules, on, job_type, months_worked, hours_per_month, monthly_wage, False, counting_new_law)
-        > 0
-    )
-
-
 def akassa_days(rules: RuleSet, on: dt.date, parent_of_child_under_18: bool) -> float:
     """Days of a-kassa for a period decided on ``on`` under the old law."""
     key = "parent_child_under_18" if parent_of_child_under_18 else "standard"
