@@ -209,8 +209,8 @@ def summarise(p: Params, annual: pd.DataFrame, monthly: pd.DataFrame, participan
     years: dict[str, dict] = {}
     for y in sorted(int(v) for v in annual["year"].unique()):
         row: dict = {"months": int(annual.loc[annual["year"] == y, "months"].iloc[0])}
-        for arm in ("programme", "counterfactual"):
-            a = annual[(annual["year"] == y) & (annual["arm"] == arm)].sort_values("rep")
+        by_arm = {arm: annual[(annual["year"] == y) & (annual["arm"] == arm)].sort_values("rep") for arm in ARMS}
+        for arm, a in by_arm.items():
             entry = {
                 "households_on_benefit_mean": _pct(a["households_on_benefit_mean"]),
                 "social_board_net_sek": _pct(a["social_board_net_sek"]),
@@ -224,8 +224,7 @@ def summarise(p: Params, annual: pd.DataFrame, monthly: pd.DataFrame, participan
                 entry["deficit_sek"] = _pct(d)
                 entry["p_deficit"] = float(np.mean(d > 0))
             row[arm] = entry
-        prog = annual[(annual["year"] == y) & (annual["arm"] == "programme")].sort_values("rep")
-        cf = annual[(annual["year"] == y) & (annual["arm"] == "counterfactual")].sort_values("rep")
+        prog, cf = by_arm["programme"], by_arm["counterfactual"]
         diff = prog["social_board_net_sek"].to_numpy() - cf["social_board_net_sek"].to_numpy()
         row["difference_social_board_sek"] = _pct(diff)
         row["difference_households_on_benefit"] = _pct(

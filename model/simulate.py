@@ -92,6 +92,7 @@ def simulate(p: Params, rep: int, full_counterfactual: bool = False) -> RepResul
     priced_shared = price(p, pop, shared)
     priced_cf_shared = priced_shared if cf_shared is shared else price(p, pop, cf_shared)
     arms = {}
+    arrivals = _arrivals(pop, T)  # the same households arrive in both arms
     for arm, shared_visits, shared_price, own in (
         ("programme", shared, priced_shared, prog_part),
         ("counterfactual", cf_shared, priced_cf_shared, cf_part),
@@ -101,7 +102,7 @@ def simulate(p: Params, rep: int, full_counterfactual: bool = False) -> RepResul
         arms[arm] = ArmOutput(
             visits=visits,
             stocks=visits.stocks(T),
-            arrivals=_arrivals(pop, T),
+            arrivals=arrivals,
             starts=_starts(visits, T),
             flows=flows,
             households_on_benefit=on_benefit,
