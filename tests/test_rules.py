@@ -27,12 +27,13 @@ def test_value_changes_on_its_valid_from_date(rules):
     assert rules.value("benefit_norm.adult.single", D(2022, 1, 1)) == 3210
     assert rules.value("nystartsjobb.wage_cap", D(2021, 12, 31)) == 22000
     assert rules.value("nystartsjobb.wage_cap", D(2022, 1, 1)) == 20000
+    assert rules.value("akassa.work_condition.min_hours_per_month", D(2020, 4, 12)) == 80
     assert rules.value("akassa.work_condition.min_hours_per_month", D(2020, 4, 13)) == 60
 
 
 def test_date_before_first_value_is_an_error(rules):
-    with pytest.raises(RuleError, match="no value before 2020-04-13"):
-        rules.value("akassa.work_condition.min_hours_per_month", D(2020, 4, 12))
+    with pytest.raises(RuleError, match="no value before 2019-01-01"):
+        rules.value("akassa.work_condition.min_hours_per_month", D(2018, 12, 31))
 
 
 def test_unknown_path_names_nearest(rules):
