@@ -12,8 +12,8 @@ from rich.table import Table
 
 from model.calendar import YearMonth
 from model.errors import AmsimError, RuleError
-from model.rules import RuleSet, load_rules
 from model.rules import functions as rf
+from model.rules import load_rules
 from model.states import JOB_TYPES
 
 rules_app = typer.Typer(
@@ -111,7 +111,8 @@ def list_rules(
 
 @rules_app.command("show")
 def show_rule(
-    path: Annotated[str, typer.Argument(help="Dotted rule path, e.g. nystartsjobb.k.")], as_json: JsonOpt = False
+    path: Annotated[str, typer.Argument(help="Dotted rule path, e.g. nystartsjobb.k.regular.")],
+    as_json: JsonOpt = False,
 ) -> None:
     """The history of one rule: every dated value with its reference."""
     try:
@@ -139,30 +140,32 @@ def show_rule(
     out.print(f"last verified: {data['last_verified'] or 'a definition (never stale)'}", highlight=False)
 
 
-def _rules_with(k: float | None, day: dt.date) -> RuleSet:
-    rules = load_rules()
-    return rules.with_reforms({"nystartsjobb.k": {day: k}}, source="--k") if k is not None else rules
-
-
 @eval_app.command("subsidy")
 def eval_subsidy(
     job_type: Annotated[str, typer.Option("--type", help=f"Job type: {', '.join(JOB_TYPES)}.")],
     wage: Annotated[float, typer.Option("--wage", help="Gross monthly wage, SEK.")],
     on: Annotated[str, typer.Option("--date", help="Start date of the job (YYYY-MM or YYYY-MM-DD).")],
     k: Annotated[
-        float | None, typer.Option("--k", help="nystartsjobb: number of avgifter (overrides the rule).")
+        float | None, typer.Option("--k", help="nystartsjobb: number of avgifter (overrides the level's rule).")
     ] = None,
+    months_away: Annotated[
+        float, typer.Option("--months-away", help="nystartsjobb: months away from work at the start (sets the level).")
+    ] = 0.0,
+    newly_arrived: Annotated[
+        bool, typer.Option("--newly-arrived", help="nystartsjobb: the household is newly arrived (sets the level).")
+    ] = False,
     hours: Annotated[str, typer.Option("--hours", help="Share of full time, e.g. 100% or 0.5.")] = "100%",
     as_json: JsonOpt = False,
 ) -> None:
     """The state's monthly subsidy for a job started on a date."""
     day, share = _date(on), _share(hours)
+    rules = load_rules()
     try:
-        if k is not None and k < 0:
-            raise RuleError(f"--k must be ≥ 0, got {k:g}")
-        rules = _rules_with(k, day)
-        sek = rf.subsidy(rules, job_type, day, wage, share)
+        level = rf.nystartsjobb_level(rules, day, months_away, newly_arrived) if job_type == "nystartsjobb" else None
+        sek = rf.subsidy(rules, job_type, day, wage, share, level=level or "regular", k=k)
         avgift = rules.value("payroll.arbetsgivaravgift", day)
+        if level is not None and k is None:
+            k = rules.value(f"nystartsjobb.k.{level}", day)
     except AmsimError as e:
         _fail(e)
     data = {
@@ -170,6 +173,7 @@ def eval_subsidy(
         "date": day.isoformat(),
         "wage": wage,
         "hours_share": share,
+        **({"level": level, "k": k} if level is not None else {}),
         "subsidy_sek": sek,
         "wage_cost_sek": wage * (1 + avgift),
         "share_of_wage_cost": sek / (wage * (1 + avgift)) if wage else 0.0,

@@ -44,8 +44,10 @@ class Household:
         "eligible",
         "id",
         "internships",
+        "job_months",
         "job_start",
         "jobs",
+        "level",
         "member",
         "n_children",
         "newly",
@@ -136,9 +138,10 @@ def _run_arm(
     post_multiplier, hire_p, window = p.post_multiplier, p.hire_probability, p.post_window
     ret_p, ret_mean = p.return_probability, p.return_mean_months
     last_month = p.n_months - 1
-    akassa_months = p.akassa_months.tolist()  # [job type][decision month][parent]
+    akassa_months = {key: v.tolist() for key, v in p.akassa_months.items()}  # [(type, months)][month][parent]
     log_hh, log_state, log_t0, log_t1 = log.hh.append, log.state.append, log.t0.append, log.t1.append
     log_nxt, log_wp, log_ref = log.nxt.append, log.workplace.append, log.ref.append
+    log_level, log_months = log.level.append, log.job_months.append
     log1p = math.log1p
 
     def move(hh: Household, new: int, now: float) -> None:
@@ -151,6 +154,8 @@ def _run_arm(
         in_job = 1 < old < AKASSA
         log_wp(hh.workplace if in_job else 0)
         log_ref(hh.job_start if (in_job or old == AKASSA) else NAN)
+        log_level(hh.level if in_job else 0)
+        log_months(hh.job_months if in_job else NAN)
         counts[old] -= 1
         counts[new] += 1
         hh.state = new
@@ -209,7 +214,7 @@ def _run_arm(
                 t, route = draw_exit(
                     now, hh.origin, bands, rates, -log1p(-tsu()), tsu(), lock=lock_in[job], extra=dropout[job]
                 )
-                t_end = now + durations[k]
+                t_end = now + (hh.job_months if job else durations[k])
                 if t_end >= T and t >= T:
                     yield settled  # neither the place nor the household ends within the horizon
                 if t < t_end:
@@ -226,7 +231,7 @@ def _run_arm(
                     else:
                         wp = hh.workplace
                         hh.post_mult, hh.post_until = post_multiplier[wp], now + window
-                        earned = akassa_months[k - 1][min(int(now), last_month)]
+                        earned = akassa_months[k - 1, hh.job_months][min(int(now), last_month)]
                         months = earned[0]
                         if earned[1] != months and has_child_under(pop.child_birth[hh.id], now):
                             months = earned[1]
@@ -286,8 +291,8 @@ def _run_arm(
         hh.member = member[j]
         hh.eligible = eligible_reason[reason] and ready[j]
         hh.after_internship = hh.waiting = False
-        hh.jobs = hh.internships = hh.token = hh.workplace = 0
-        hh.job_start = hh.akassa_end = NAN
+        hh.jobs = hh.internships = hh.token = hh.workplace = hh.level = 0
+        hh.job_start = hh.akassa_end = hh.job_months = NAN
         hh.post_mult, hh.post_until = 1.0, -INF
         hh.settled_at = T
         hh.ts, hh.ps = ts.stream(i), None
@@ -339,6 +344,8 @@ def _run_arm(
         in_job = 1 < hh.state < AKASSA
         log_wp(hh.workplace if in_job else 0)
         log_ref(hh.job_start if (in_job or hh.state == AKASSA) else NAN)
+        log_level(hh.level if in_job else 0)
+        log_months(hh.job_months if in_job else NAN)
     placed = [hh for hh in households if hh.jobs or hh.internships]
     participants = np.array([hh.id for hh in placed], dtype=np.int64)
     tracked, tracked_placed = _tracked(households, pop, T), _tracked(placed, pop, T)

@@ -39,7 +39,9 @@ CATEGORIES: tuple[Category, ...] = (
     Category("wage", "social_board", "household", "wage.monthly_wage × programme.hours_share"),
     Category("arbetsgivaravgift", "social_board", "state", "payroll.arbetsgivaravgift"),
     Category("pension_insurance", "social_board", "external", "payroll.po_total − payroll.arbetsgivaravgift"),
-    Category("subsidy_nystartsjobb", "state", "social_board", "nystartsjobb.k × payroll.arbetsgivaravgift × wage"),
+    Category(
+        "subsidy_nystartsjobb", "state", "social_board", "nystartsjobb.k.<level> × payroll.arbetsgivaravgift × wage"
+    ),
     Category("subsidy_introduktionsjobb", "state", "social_board", "introduktionsjobb.share × wage cost"),
     Category("supervision_support", "state", "social_board", "introduktionsjobb.supervision_support"),
     Category("akassa", "state", "household", "akassa (old law)"),
@@ -208,7 +210,7 @@ def _price_rows(
         parts["pension_insurance"] = (j, wage * np.maximum(mt.po_total[mj] - mt.arbetsgivaravgift[mj], 0.0) * fj)
         parts["topup_wage"] = (j, np.maximum(net_need[j] - wage * (1 - mt.tax_wage[mj]), 0.0) * fj)
         job_type = state[j].astype(np.int64) - int(State.MUNICIPAL_JOB)
-        subsidy = mt.subsidy[job_type, start] * fj
+        subsidy = mt.subsidy[job_type, visits.level[vis[j]], start] * fj
         for name, s in (
             ("subsidy_nystartsjobb", State.NYSTARTSJOBB),
             ("subsidy_introduktionsjobb", State.INTRODUKTIONSJOBB),

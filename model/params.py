@@ -45,7 +45,7 @@ class MoneyTables:
     arbetsgivaravgift: np.ndarray
     po_total: np.ndarray
     wage_full_time: np.ndarray
-    subsidy: np.ndarray  # (3 job types, T): monthly subsidy of a job started in month m
+    subsidy: np.ndarray  # (job types, nystartsjobb levels, T): monthly subsidy of a job started in month m
     support: np.ndarray  # (T,): introduktionsjobb supervision support per month, for a job started in month m
     support_months: np.ndarray  # (T,): months of support, for a job started in month m
     other_income_share: float  # share of norm + housing met by income other than benefit
@@ -93,8 +93,12 @@ class Params:
     post_window: float
     post_multiplier: tuple[float, float, float]  # internship, ordinary, created
     hire_probability: tuple[float, float]  # ordinary, created
-    # a-kassa by month of decision: months earned by a finished job of each type (0: none), old or new law
-    akassa_months: np.ndarray  # (3 job types, T, 2): [.., .., 1] for a parent of a child under 18
+    # jobs by start month: how long one runs its course (the plan cut at the law's maximum), by age group
+    job_months: np.ndarray  # (job types, T, 2): [.., .., 1] for a household under job_young_below at the start
+    job_young_below: np.ndarray  # (job types, T)
+    nystartsjobb_long_away: np.ndarray  # (T,): months away from which a nystartsjobb gets the long_away level
+    # a-kassa by month of decision: months earned by a finished job (0: none), old or new law
+    akassa_months: dict[tuple[int, float], np.ndarray]  # (job type, job months) → (T, 2): [.., 1] for a parent
     # money
     money: MoneyTables
     supervision_cost: float
@@ -194,8 +198,11 @@ def resolve(sc: Scenario, rules: RuleSet | None = None, file: str = "<scenario>"
     ages = sorted(sc.population.age_shares)
     ret = bl.returns
 
-    money = _money(sc, rules, dates)
-    akassa_months = _akassa_months(sc, rules, dates, money.wage_full_time)
+    used = tuple(bool(capacity_full[PLACE_INDEX[job]].any()) for job in JOB_TYPES)
+    money = _money(sc, rules, dates, used)
+    job_months, young_below = _job_months(sc, rules, dates, used)
+    akassa_months = _akassa_months(sc, rules, dates, money.wage_full_time, job_months)
+    long_away = [rules.value("nystartsjobb.long_away_months", d) for d in dates] if used[1] else [math.inf] * len(dates)
     return Params(
         scenario=sc.name,
         calendar=cal,
@@ -236,6 +243,9 @@ def resolve(sc: Scenario, rules: RuleSet | None = None, file: str = "<scenario>"
             sc.effects.post_programme_multiplier.created,
         ),
         hire_probability=(sc.effects.hire_probability.ordinary, sc.effects.hire_probability.created),
+        job_months=job_months,
+        job_young_below=young_below,
+        nystartsjobb_long_away=np.array(long_away, dtype=float),
         akassa_months=akassa_months,
         money=money,
         supervision_cost=prog.supervision_cost_per_month,
@@ -263,27 +273,48 @@ def _reformed(rules: RuleSet, sc: Scenario, file: str) -> RuleSet:
     return rules.with_reforms(sc.reforms, source=file)
 
 
-def _akassa_months(sc: Scenario, rules: RuleSet, dates: list, wage_full_time: np.ndarray) -> np.ndarray:
-    """Months of a-kassa a finished job of each type earns, by decision month (the law of that date)."""
+def _job_months(sc: Scenario, rules: RuleSet, dates: list, used: tuple[bool, ...]) -> tuple[np.ndarray, np.ndarray]:
+    """Months each job type runs its course, by start month and age group: the plan cut at the law's maximum.
+
+    A job keeps the maximum of its start date. Job types without places are not looked up (their rules may
+    not reach back to the scenario's start).
+    """
+    out = np.zeros((len(JOB_TYPES), len(dates), 2))
+    young_below = np.zeros((len(JOB_TYPES), len(dates)))
+    for k, job in enumerate(JOB_TYPES):
+        planned = float(getattr(sc.programme.duration_months, job))
+        for m, d in enumerate(dates):
+            most = rf.max_duration(rules, job, d) if used[k] else rf.MaxDuration()
+            young_below[k, m] = most.young_below
+            out[k, m] = min(planned, most.months), min(planned, most.months_young)
+    return out, young_below
+
+
+def _akassa_months(
+    sc: Scenario, rules: RuleSet, dates: list, wage_full_time: np.ndarray, job_months: np.ndarray
+) -> dict[tuple[int, float], np.ndarray]:
+    """Months of a-kassa a finished job earns, by job type and length, and decision month (the law of that date)."""
     prog = sc.programme
     counting = tuple(prog.akassa_new_law_counting_job_types)
-    out = np.zeros((len(JOB_TYPES), len(dates), 2))
+    out = {}
     for k, job in enumerate(JOB_TYPES):
-        months = float(getattr(prog.duration_months, job))
-        for m, d in enumerate(dates):
-            wage = wage_full_time[max(0, m - round(months))] * prog.hours_share
-            hours = prog.hours_share * rules.value("wage.full_time_hours", d)
-            per_month = rules.value("akassa.days.per_month", d)
-            for parent in (0, 1):
-                days = rf.akassa_entitlement(rules, d, job, months, hours, wage, bool(parent), counting)
-                out[k, m, parent] = days / per_month
+        for months in sorted(set(job_months[k].ravel().tolist())):
+            table = np.zeros((len(dates), 2))
+            for m, d in enumerate(dates):
+                wage = wage_full_time[max(0, m - round(months))] * prog.hours_share
+                hours = prog.hours_share * rules.value("wage.full_time_hours", d)
+                per_month = rules.value("akassa.days.per_month", d)
+                for parent in (0, 1):
+                    days = rf.akassa_entitlement(rules, d, job, months, hours, wage, bool(parent), counting)
+                    table[m, parent] = days / per_month
+            out[k, months] = table
     for m, d in enumerate(dates):  # the ledger's rates, looked up here so their stale uses are reported
         for member in (False, True):
             rf.akassa_schedule(rules, d, member, wage_full_time[m], prog.hours_share, False, days=math.inf)
     return out
 
 
-def _money(sc: Scenario, rules: RuleSet, dates: list) -> MoneyTables:
+def _money(sc: Scenario, rules: RuleSet, dates: list, used: tuple[bool, ...]) -> MoneyTables:
     tables = [rf.norm_tables(rules, d) for d in dates]
     bands = {t.child_bands for t in tables}
     if len(bands) != 1:
@@ -292,9 +323,14 @@ def _money(sc: Scenario, rules: RuleSet, dates: list) -> MoneyTables:
         )
     hours = sc.programme.hours_share
     wage = np.array([rf.labour_market_wage(rules, d) for d in dates])
-    subsidy = np.array(
-        [[rf.subsidy(rules, job, d, w * hours, hours) for d, w in zip(dates, wage, strict=True)] for job in JOB_TYPES]
-    )
+    subsidy = np.zeros((len(JOB_TYPES), len(rf.NYSTARTSJOBB_LEVELS), len(dates)))
+    for k, job in enumerate(JOB_TYPES):
+        levels = rf.NYSTARTSJOBB_LEVELS if job == "nystartsjobb" else rf.NYSTARTSJOBB_LEVELS[:1]
+        for j, level in enumerate(levels if used[k] else ()):
+            subsidy[k, j] = [
+                rf.subsidy(rules, job, d, w * hours, hours, level) for d, w in zip(dates, wage, strict=True)
+            ]
+        subsidy[k, len(levels) :] = subsidy[k, 0]  # other job types: one level
     return MoneyTables(
         single=np.array([t.single for t in tables]),
         couple=np.array([t.couple for t in tables]),

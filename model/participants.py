@@ -39,7 +39,7 @@ def outcomes(p: Params, visits: Visits) -> np.ndarray:
     """Counts in :data:`FIELDS` for one arm's visits."""
     T = float(p.n_months)
     jobs = np.isin(visits.state, [int(s) for s in JOB_STATES])
-    duration = np.array([p.durations[PLACE_INDEX[State(s).label]] for s in visits.state[jobs]])
+    duration = visits.job_months[jobs]
     length = visits.t1[jobs] - visits.t0[jobs]
     done = (visits.nxt[jobs] >= 0) & (length >= duration - 1e-9)
     end = visits.t1[jobs][done]

@@ -14,10 +14,13 @@ import heapq
 from collections.abc import Callable
 from typing import Any
 
-from model.params import INTERNSHIP, Params
+from model.params import INTERNSHIP, PLACE_INDEX, Params
+from model.rules.functions import NYSTARTSJOBB_LEVELS, level_of
 from model.states import PLACE_STATES, State
 
 ORDINARY, CREATED = 1, 2
+NYSTARTSJOBB = PLACE_INDEX["nystartsjobb"]
+LEVEL_INDEX = {name: i for i, name in enumerate(NYSTARTSJOBB_LEVELS)}
 
 
 def eligible_from(e: Any, hh: Any, now: float) -> float:
@@ -48,6 +51,9 @@ class Placement:
         self.wake_at: list[float | None] = [None] * n
         self.seq = 0
         self.last_month = p.n_months - 1
+        self.job_months = p.job_months.tolist()  # [job type][start month][young]
+        self.young_below = p.job_young_below.tolist()
+        self.long_away = p.nystartsjobb_long_away.tolist()
 
     # keys -----------------------------------------------------------------
     def key(self, hh: Any) -> tuple:
@@ -140,6 +146,17 @@ class Placement:
             self.wake_at[k] = None
         self.fill(k, t)
 
+    def _set_job_rules(self, hh: Any, k: int, now: float) -> None:
+        """Fix the rules a job keeps from its start: its length by age, and a nystartsjobb's subsidy level.
+
+        Time away from work is the time since the benefit spell began (time on
+        benefit counts; so does time in programme places, a simplification).
+        """
+        m, j = min(int(now), self.last_month), k - 1
+        young = hh.age0 + (now - hh.arrival) / 12.0 < self.young_below[j][m]
+        hh.job_months = self.job_months[j][m][1 if young else 0]
+        hh.level = LEVEL_INDEX[level_of(now - hh.origin, hh.newly, self.long_away[m])] if k == NYSTARTSJOBB else 0
+
     def _place(self, hh: Any, k: int, now: float) -> None:
         hh.token += 1
         self.occupied[k] += 1
@@ -148,6 +165,7 @@ class Placement:
         else:
             hh.jobs += 1
             hh.job_start = now
+            self._set_job_rules(hh, k, now)
             if hh.ps is None:
                 hh.ps = self.streams.stream(hh.id)
             hh.workplace = ORDINARY if next(hh.ps) < self.p.ordinary_share else CREATED

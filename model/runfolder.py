@@ -30,9 +30,10 @@ from model.ledger import CATEGORIES, price
 from model.montecarlo import run_replications
 from model.outcomes import RepTables, annual_frame, ledger_frame, monthly_frame, summarise
 from model.params import PLACE_INDEX, Params
+from model.rules.functions import NYSTARTSJOBB_LEVELS
 from model.scenario import Scenario
 from model.simulate import ARMS, simulate
-from model.states import PLACE_TYPES, STATE_LABELS
+from model.states import PLACE_TYPES, REASONS, STATE_LABELS, State
 
 RUN_FILES = ("manifest.json", "monthly.parquet", "ledger.parquet", "annual.parquet", "summary.json", "report.html")
 
@@ -220,7 +221,11 @@ def write_trace(p: Params, rep: int, folder: Path) -> None:
                     "next_state": [STATE_LABELS[s] if s >= 0 else None for s in v.nxt],
                     "workplace": np.array(["", "ordinary", "created"])[v.workplace],
                     "job_start": v.ref,
-                    "reason": np.array(["unemployed", "sfi", "sick", "no_capacity", "other"])[pop.reason[v.hh]],
+                    "job_months": v.job_months,
+                    "nystartsjobb_level": np.where(
+                        v.state == int(State.NYSTARTSJOBB), np.array(NYSTARTSJOBB_LEVELS)[v.level], None
+                    ),
+                    "reason": np.array(REASONS)[pop.reason[v.hh]],
                     "adults": pop.adults[v.hh],
                     "children": pop.n_children[v.hh],
                 }

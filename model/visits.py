@@ -23,7 +23,7 @@ class VisitLog:
     which keeps the engine's memory (and so its speed) linear in households.
     """
 
-    __slots__ = ("hh", "nxt", "ref", "state", "t0", "t1", "workplace")
+    __slots__ = ("hh", "job_months", "level", "nxt", "ref", "state", "t0", "t1", "workplace")
 
     def __init__(self) -> None:
         self.hh = array("q")
@@ -33,6 +33,8 @@ class VisitLog:
         self.nxt = array("b")
         self.workplace = array("b")
         self.ref = array("d")
+        self.level = array("b")
+        self.job_months = array("d")
 
     def freeze(self) -> Visits:
         return Visits(
@@ -43,6 +45,8 @@ class VisitLog:
             nxt=np.frombuffer(self.nxt, dtype=np.int8).copy(),
             workplace=np.frombuffer(self.workplace, dtype=np.int8).copy(),
             ref=np.frombuffer(self.ref, dtype=np.float64).copy(),
+            level=np.frombuffer(self.level, dtype=np.int8).copy(),
+            job_months=np.frombuffer(self.job_months, dtype=np.float64).copy(),
         )
 
 
@@ -52,7 +56,10 @@ class Visits:
 
     ``ref`` is the start time of the job a visit belongs to (job visits) or
     that qualified it (a-kassa visits); NaN otherwise. ``workplace`` is 1 for an
-    ordinary workplace, 2 for a created one, 0 for no job.
+    ordinary workplace, 2 for a created one, 0 for no job. ``level`` is the
+    subsidy level of a nystartsjobb (index in ``NYSTARTSJOBB_LEVELS``; 0
+    otherwise) and ``job_months`` how long the job runs if it runs its course
+    (job visits; NaN otherwise), both fixed when the job starts.
     """
 
     hh: np.ndarray
@@ -62,6 +69,8 @@ class Visits:
     nxt: np.ndarray
     workplace: np.ndarray
     ref: np.ndarray
+    level: np.ndarray
+    job_months: np.ndarray
 
     def __len__(self) -> int:
         return len(self.hh)

@@ -186,3 +186,27 @@ def test_young_household_gets_a_nystartsjobb_after_6_months():
     v = r.arms["programme"].visits
     job = v.state == int(State.NYSTARTSJOBB)
     assert v.t0[job][0] == pytest.approx(6.0)  # 6 months on benefit under 25 (12 from 25)
+
+
+@pytest.mark.parametrize(("age", "months"), [(20, 12.0), (30, 24.0)])
+def test_nystartsjobb_lasts_at_most_1_year_under_25_and_2_years_from_25(age, months):
+    """A 30-month nystartsjobb is cut to the law's maximum for the age at its start; a-kassa follows the job."""
+    d = one_household_dict()
+    d["start"], d["horizon"] = "2022-01", "2025-12"
+    d["population"]["age_shares"] = {age: 1.0, age + 1: 0.0}
+    d["population"]["newly_arrived_reasons"] = ["unemployed"]  # eligible at once
+    d["programme"]["job_mix"] = {"municipal_job": 0.0, "nystartsjobb": 1.0, "introduktionsjobb": 0.0}
+    d["programme"]["starts_per_year"] = {2022: {"jobs": 1, "internships": 0}}  # 1 × 30/12 → 2 places
+    d["programme"]["duration_months"]["nystartsjobb"] = 30
+    d["programme"]["placement_order"] = ["nystartsjobb", "municipal_job", "introduktionsjobb", "internship"]
+    from model.participants import FIELDS, outcomes
+
+    p = params_of(d)
+    v = simulate(p, rep=0).arms["programme"].visits
+    names = [State(s).name for s in v.state[v.t1 > v.t0]]
+    assert names[:2] == ["NYSTARTSJOBB", "AKASSA"]
+    job = v.state == int(State.NYSTARTSJOBB)
+    assert v.t0[job][0] == 0.0
+    assert v.t1[job][0] == pytest.approx(months)
+    assert v.job_months[job][0] == months
+    assert outcomes(p, v)[FIELDS.index("jobs_completed")] == 1  # it ran its (cut) course

@@ -40,9 +40,19 @@ def test_eval_subsidy_by_hand():
     res = run("eval", "subsidy", "--type", "nystartsjobb", "--wage", "27000", "--date", "2024-03", "--json")
     assert json.loads(res.output)["subsidy_sek"] == pytest.approx(1 * 0.3142 * 20000)  # the rule's k in 2024
     res = run(
-        "eval", "subsidy", "--type", "nystartsjobb", "--wage", "12000", "--date", "2022-03", "--hours", "50%", "--json"
+        "eval", "subsidy", "--type", "nystartsjobb", "--wage", "12000", "--date", "2022-06", "--hours", "50%", "--json"
     )
     assert json.loads(res.output)["subsidy_sek"] == pytest.approx(2 * 0.3142 * 10000)
+
+
+def test_eval_subsidy_level_by_time_away_and_arrival():
+    base = ("eval", "subsidy", "--type", "nystartsjobb", "--wage", "20000", "--date", "2024-03", "--json")
+    data = json.loads(run(*base, "--months-away", "30").output)
+    assert (data["level"], data["k"]) == ("long_away", 2.0)
+    assert data["subsidy_sek"] == pytest.approx(2 * 0.3142 * 20000)
+    data = json.loads(run(*base, "--newly-arrived").output)
+    assert (data["level"], data["k"]) == ("newly_arrived", 2.5)
+    assert json.loads(run(*base, "--months-away", "12").output)["level"] == "regular"
 
 
 def test_eval_benefit_by_hand():
@@ -70,6 +80,10 @@ def test_eval_akassa_parent_gets_450_days():
         (["eval", "subsidy", "--type", "nystartsjobb", "--wage", "20000", "--date", "2023-13"], "YYYY-MM"),
         (["eval", "benefit", "--adults", "3", "--date", "2023-01"], "adults must be 1 or 2"),
         (["show", "nystartsjobb.kk"], "nearest: nystartsjobb.k"),
+        (
+            ["eval", "subsidy", "--type", "nystartsjobb", "--wage", "1", "--date", "2024-01", "--months-away", "-2"],
+            "months away must be ≥ 0",
+        ),
     ],
 )
 def test_bad_input_is_a_clear_error(args, words):

@@ -53,14 +53,14 @@ def test_reform_changes_only_months_from_its_date():
 
 def test_reformed_subsidy_per_month_by_hand():
     p = params_of(intro_scenario(**{"introduktionsjobb.share": {"2026-01-01": 0.6}}))
-    assert p.money.subsidy[2, JAN_2026 - 1] == pytest.approx(0.8 * 1.3142 * 20000)
-    assert p.money.subsidy[2, JAN_2026] == pytest.approx(0.6 * 1.3142 * 20000)
+    assert p.money.subsidy[2, 0, JAN_2026 - 1] == pytest.approx(0.8 * 1.3142 * 20000)
+    assert p.money.subsidy[2, 0, JAN_2026] == pytest.approx(0.6 * 1.3142 * 20000)
 
 
 def test_reform_drops_later_law_changes():
-    rules = load_rules().with_reforms({"nystartsjobb.k": {dt.date(2023, 1, 1): 2.5}})
-    assert rules.value("nystartsjobb.k", dt.date(2022, 6, 1)) == 2.0
-    assert rules.value("nystartsjobb.k", dt.date(2025, 6, 1)) == 2.5  # the law's 2024 change is overridden
+    rules = load_rules().with_reforms({"nystartsjobb.k.regular": {dt.date(2023, 1, 1): 2.5}})
+    assert rules.value("nystartsjobb.k.regular", dt.date(2022, 6, 1)) == 2.0
+    assert rules.value("nystartsjobb.k.regular", dt.date(2025, 6, 1)) == 2.5  # the law's 2024 change is overridden
 
 
 def test_reformed_values_are_not_stale():
@@ -93,22 +93,32 @@ def test_engine_subsidies_equal_the_rules_month_by_month():
 
     d = intro_scenario()
     d["programme"]["job_mix"] = {"municipal_job": 0.0, "nystartsjobb": 0.5, "introduktionsjobb": 0.5}
+    d["programme"]["eligible_reasons"] = ["unemployed", "sfi"]  # SFI households are the newly arrived
     p = params_of(d)
     r = simulate(p, 0)
     v = r.arms["programme"].visits
     rows = price(p, r.population, v, keep_rows=True).rows
     rules = load_rules()
-    checked = 0
+    pop = r.population
+    checked, levels = 0, set()
     for i in np.flatnonzero(np.isin(v.state[rows.visit], [int(State.NYSTARTSJOBB), int(State.INTRODUKTIONSJOBB)])):
         visit, m, f = rows.visit[i], rows.month[i], rows.overlap[i]
         job = State(v.state[visit]).label
         start = float(v.ref[visit])
         on = p.calendar.month(int(start)).first_day()
         col = CATEGORY_INDEX[f"subsidy_{job}"]
-        assert rows.sek[i, col] == pytest.approx(rf.subsidy(rules, job, on, 20000.0) * f)
+        level = "regular"
+        if job == "nystartsjobb":  # the level from the time since the benefit spell began, and arrival status
+            hh = v.hh[visit]
+            back = v.t1[(v.hh == hh) & (v.state >= int(State.EXIT_WORK)) & (v.t1 <= start) & (v.nxt == 0)]
+            spell = back.max() if len(back) else pop.origin[hh]
+            level = rf.nystartsjobb_level(rules, on, start - spell, bool(pop.newly_arrived[hh]))
+            levels.add(level)
+        assert rows.sek[i, col] == pytest.approx(rf.subsidy(rules, job, on, 20000.0, level=level) * f)
         # support: the month's part inside the first 6 months of the job, at 2 000 a month
         lo, hi = max(v.t0[visit], m), min(v.t1[visit], m + 1, start + 6)
         expected = 2000.0 * max(hi - lo, 0.0) if job == "introduktionsjobb" else 0.0
         assert rows.sek[i, CATEGORY_INDEX["supervision_support"]] == pytest.approx(expected)
         checked += 1
     assert checked > 200
+    assert levels == {"regular", "long_away", "newly_arrived"}

@@ -93,12 +93,12 @@ def test_benefit_amount_by_hand(rules):
 
 
 def test_subsidies_by_hand(rules):
-    # nystartsjobb 2022: k = 2 × 31.42 % × min(27 000, 20 000)
-    assert rf.subsidy(rules, "nystartsjobb", D(2022, 3, 1), 27000) == pytest.approx(12568.0)
+    # nystartsjobb from 2022-04 (regular level): k = 2 × 31.42 % × min(27 000, 20 000)
+    assert rf.subsidy(rules, "nystartsjobb", D(2022, 6, 1), 27000) == pytest.approx(12568.0)
     # 2024: k = 1
     assert rf.subsidy(rules, "nystartsjobb", D(2024, 3, 1), 27000) == pytest.approx(6284.0)
     # part time: cap pro rata, 50 % × 20 000
-    assert rf.subsidy(rules, "nystartsjobb", D(2022, 3, 1), 12000, 0.5) == pytest.approx(2 * 0.3142 * 10000)
+    assert rf.subsidy(rules, "nystartsjobb", D(2022, 6, 1), 12000, 0.5) == pytest.approx(2 * 0.3142 * 10000)
     # introduktionsjobb: 80 % × 1.3142 × min(27 000, 20 000)
     assert rf.subsidy(rules, "introduktionsjobb", D(2022, 3, 1), 27000) == pytest.approx(21027.2)
     assert rf.subsidy(rules, "municipal_job", D(2022, 3, 1), 27000) == 0

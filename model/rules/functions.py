@@ -131,10 +131,41 @@ def _check_job_type(job_type: str) -> None:
         raise RuleError(f"unknown job type {job_type!r}; allowed: {', '.join(JOB_TYPES)}")
 
 
-def subsidy(rules: RuleSet, job_type: str, on: dt.date, wage: float, hours_share: float = 1.0) -> float:
+#: Subsidy levels of a nystartsjobb, lowest first (the leaves of ``nystartsjobb.k``).
+NYSTARTSJOBB_LEVELS: tuple[str, ...] = ("regular", "long_away", "newly_arrived")
+
+
+def nystartsjobb_level(rules: RuleSet, on: dt.date, months_away: float, newly_arrived: bool = False) -> str:
+    """The subsidy level of a nystartsjobb started on ``on`` for a household away from work ``months_away``.
+
+    Newly arrived households get their own level; others the long-away level
+    from ``nystartsjobb.long_away_months`` on. Time on benefit counts as time away.
+    """
+    if months_away < 0:
+        raise RuleError(f"months away must be ≥ 0, got {months_away:g}")
+    return level_of(months_away, newly_arrived, rules.value("nystartsjobb.long_away_months", on))
+
+
+def level_of(months_away: float, newly_arrived: bool, long_away_months: float) -> str:
+    """The nystartsjobb level for a household, given the long-away threshold in force."""
+    if newly_arrived:
+        return "newly_arrived"
+    return "long_away" if months_away >= long_away_months else "regular"
+
+
+def subsidy(
+    rules: RuleSet,
+    job_type: str,
+    on: dt.date,
+    wage: float,
+    hours_share: float = 1.0,
+    level: str = "regular",
+    k: float | None = None,
+) -> float:
     """State subsidy to the employer for one month of a job started on ``on``.
 
-    nystartsjobb: k × arbetsgivaravgift × min(wage, cap × hours share);
+    nystartsjobb: k × arbetsgivaravgift × min(wage, cap × hours share), k by
+    ``level`` (:func:`nystartsjobb_level`) unless given;
     introduktionsjobb: share × (1 + arbetsgivaravgift) × min(wage, cap × hours share);
     municipal_job: none.
     """
@@ -143,10 +174,15 @@ def subsidy(rules: RuleSet, job_type: str, on: dt.date, wage: float, hours_share
         raise RuleError(f"wage must be ≥ 0, got {wage}")
     if not 0 < hours_share <= 1:
         raise RuleError(f"hours share must be in (0, 1], got {hours_share}")
+    if level not in NYSTARTSJOBB_LEVELS:
+        raise RuleError(f"unknown nystartsjobb level {level!r}; allowed: {', '.join(NYSTARTSJOBB_LEVELS)}")
+    if k is not None and k < 0:
+        raise RuleError(f"k must be ≥ 0, got {k:g}")
     avgift = rules.value("payroll.arbetsgivaravgift", on)
     if job_type == "nystartsjobb":
         cap = rules.value("nystartsjobb.wage_cap", on) * hours_share
-        return rules.value("nystartsjobb.k", on) * avgift * min(wage, cap)
+        k = rules.value(f"nystartsjobb.k.{level}", on) if k is None else k
+        return k * avgift * min(wage, cap)
     if job_type == "introduktionsjobb":
         cap = rules.value("introduktionsjobb.wage_cap", on) * hours_share
         return rules.value("introduktionsjobb.share", on) * (1 + avgift) * min(wage, cap)
@@ -205,6 +241,45 @@ def months_before_eligible(
         raise RuleError(f"age must be ≥ 0, got {age}")
     e = eligibility(rules, place_type, on)
     return math.inf if age < e.min_age else e.months_needed(age, newly_arrived)
+
+
+@dataclass(frozen=True)
+class MaxDuration:
+    """The longest a job of a type may run, by age at its start (no limit: inf)."""
+
+    young_below: float = 0.0
+    months_young: float = math.inf
+    months: float = math.inf
+
+    def months_for(self, age: float) -> float:
+        return self.months_young if age < self.young_below else self.months
+
+
+def max_duration(rules: RuleSet, job_type: str, on: dt.date) -> MaxDuration:
+    """The law's longest duration of a ``job_type`` started on ``on``.
+
+    nystartsjobb: by age at the start (1 year under 25, 2 years from 25);
+    introduktionsjobb: the longest with extensions (a first decision is 12
+    months); municipal jobs: set by the municipality, no limit here.
+    """
+    _check_job_type(job_type)
+    if job_type == "nystartsjobb":
+        return MaxDuration(
+            rules.value("nystartsjobb.duration.young_below", on),
+            rules.value("nystartsjobb.duration.max_months_young", on),
+            rules.value("nystartsjobb.duration.max_months", on),
+        )
+    if job_type == "introduktionsjobb":
+        most = rules.value("introduktionsjobb.duration.max_months", on)
+        return MaxDuration(0.0, most, most)
+    return MaxDuration()
+
+
+def job_months(rules: RuleSet, job_type: str, on: dt.date, planned_months: float, age: float) -> float:
+    """Months a job planned for ``planned_months`` runs if it runs its course: the plan, cut at the law's maximum."""
+    if planned_months <= 0 or age < 0:
+        raise RuleError(f"planned months must be > 0 and age ≥ 0, got {planned_months:g}, {age:g}")
+    return min(planned_months, max_duration(rules, job_type, on).months_for(age))
 
 
 #: Job types assumed to count toward a-kassa under the new law (facts.md §5 leaves it open): as under the old law.
