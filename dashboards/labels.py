@@ -54,6 +54,13 @@ TEXT: dict[str, dict[str, str]] = {
     "p_target": {"sv": "Sannolikhet att målet nås", "en": "Probability the target is met"},
     "key_results": {"sv": "Huvudresultat", "en": "Key results"},
     "per_year": {"sv": "Per år", "en": "Per year"},
+    "closed": {"sv": "Platser som inte kan tillsättas", "en": "Places that cannot be filled"},
+    "closed_text": {
+        "sv": "{type}: {n} platsmånader {first}–{last} är stängda för nya placeringar enligt reglerna; "
+        "bara tidigare påbörjade anställningar fortsätter",
+        "en": "{type}: {n} place-months in {first}–{last} are closed to new placements by the rules; "
+        "only jobs started earlier continue",
+    },
     "stale": {"sv": "Regler som förs vidare efter senaste kontroll", "en": "Rules carried forward past their check"},
     "no_stale": {"sv": "Inga regler används efter sitt kontrolldatum.", "en": "No rule is used past its check date."},
     "places": {"sv": "Platser och starter per år", "en": "Places and starts per year"},
@@ -86,12 +93,19 @@ TEXT: dict[str, dict[str, str]] = {
     "municipal_job": {"sv": "Kommunal anställning", "en": "Municipal job"},
     "nystartsjobb": {"sv": "Nystartsjobb", "en": "Nystartsjobb"},
     "introduktionsjobb": {"sv": "Introduktionsjobb", "en": "Introduktionsjobb"},
+    "extratjanst": {"sv": "Extratjänst", "en": "Extratjänst"},
 }
 
 
 def t(key: str, lang: str) -> str:
     """The text for ``key`` in ``lang``."""
     return TEXT[key][lang]
+
+
+def closed_text(closed: dict, lang: str) -> str:
+    """One line on places a scenario gives in months closed to new placements."""
+    n = number(float(closed["place_months"]), 0, lang)
+    return t("closed_text", lang).format(type=t(closed["type"], lang), n=n, first=closed["first"], last=closed["last"])
 
 
 def number(x: float, decimals: int, lang: str) -> str:

@@ -10,8 +10,9 @@ import plotly.io as pio
 
 from calibration.checks import compare
 from dashboards.figures import breakeven_figure, cost_figure, difference_figure, households_figure
-from dashboards.labels import mnkr, number, percent, t, target_text
+from dashboards.labels import closed_text, mnkr, number, percent, t, target_text
 from model.params import Params
+from model.states import PLACE_TYPES
 
 CSS = """
 body{font-family:system-ui,-apple-system,Segoe UI,Roboto,sans-serif;margin:2rem auto;max-width:1100px;color:#222}
@@ -119,7 +120,7 @@ def build_report(
     ]
 
     place_rows = []
-    start_cols = [f"starts_{pt}" for pt in ("internship", "municipal_job", "nystartsjobb", "introduktionsjobb")]
+    start_cols = [f"starts_{pt}" for pt in PLACE_TYPES]
     sim = annual[annual["arm"] == "programme"].groupby("year")[start_cols].median()
     for r in summary.get("places", []):
         if r["places"] == 0:
@@ -185,6 +186,10 @@ def build_report(
         ]
         parts += [f"<h2>{t('participants', lang)}</h2>", _table([t("figure", lang), t("modelled", lang)], prow)]
 
+    closed = summary.get("closed_places", [])
+    if closed:
+        items = "".join(f"<li>{html.escape(closed_text(c, lang))}</li>" for c in closed)
+        parts.append(f"<h2>{t('closed', lang)}</h2><div class='warn'><ul>{items}</ul></div>")
     stale = summary.get("stale_rules", [])
     parts.append(f"<h2>{t('stale', lang)}</h2>")
     if stale:

@@ -15,7 +15,7 @@ from rich.table import Table
 
 from model.cli_rules import rules_app
 from model.errors import AmsimError, InputError
-from model.params import resolve
+from model.params import closed_places_text, resolve
 from model.rules import summarise_stale
 from model.scenario import default_scenario_path, load_scenario
 
@@ -144,7 +144,7 @@ def run(
     _print_summary(result.summary, lang.value, p.frames)
     if result.resumed:
         out_console.print(f"resumed {result.resumed} saved replications")
-    for line in summarise_stale(p.stale_rules):
+    for line in [*map(closed_places_text, p.closed_places), *summarise_stale(p.stale_rules)]:
         err_console.print(f"[yellow]warning[/yellow] {line}", highlight=False, soft_wrap=True)
     out_console.print(
         f"run folder: {result.out}  ({time.perf_counter() - started:.1f} s)", highlight=False, soft_wrap=True

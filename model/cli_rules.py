@@ -164,6 +164,7 @@ def eval_subsidy(
         level = rf.nystartsjobb_level(rules, day, months_away, newly_arrived) if job_type == "nystartsjobb" else None
         sek = rf.subsidy(rules, job_type, day, wage, share, level=level or "regular", k=k)
         avgift = rules.value("payroll.arbetsgivaravgift", day)
+        can_start = rf.open_for_new_placements(rules, job_type, day)
         if level is not None and k is None:
             k = rules.value(f"nystartsjobb.k.{level}", day)
     except AmsimError as e:
@@ -174,6 +175,7 @@ def eval_subsidy(
         "wage": wage,
         "hours_share": share,
         **({"level": level, "k": k} if level is not None else {}),
+        "new_placements_allowed": can_start,
         "subsidy_sek": sek,
         "wage_cost_sek": wage * (1 + avgift),
         "share_of_wage_cost": sek / (wage * (1 + avgift)) if wage else 0.0,

@@ -309,15 +309,18 @@ def _run_arm(
             at(hh.t_enter).callbacks.append(lambda _ev, hh=hh: start(hh))
 
     if placement is not None:
-        cap = p.capacity
+        cap, new_ok = p.capacity, p.open_for_new
+
+        def changed(k: int | slice, m: int) -> bool:
+            return m == 0 or bool(np.any(cap[k, m] != cap[k, m - 1]) or np.any(new_ok[k, m] != new_ok[k, m - 1]))
 
         def open_places(m: int) -> None:
             for k in range(cap.shape[0]):
-                if m == 0 or cap[k, m] != cap[k, m - 1]:
+                if changed(k, m):
                     placement.set_capacity(k, int(cap[k, m]), float(m))
 
         for m in range(p.n_months):
-            if m == 0 or (cap[:, m] != cap[:, m - 1]).any():
+            if changed(slice(None), m):
                 ev = timeout(m)  # NORMAL priority: at t = 0 after every household has joined
                 ev.callbacks.append(lambda _ev, m=m: open_places(m))
 

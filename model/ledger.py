@@ -43,8 +43,9 @@ CATEGORIES: tuple[Category, ...] = (
         "subsidy_nystartsjobb", "state", "social_board", "nystartsjobb.k.<level> × payroll.arbetsgivaravgift × wage"
     ),
     Category("subsidy_introduktionsjobb", "state", "social_board", "introduktionsjobb.share × wage cost"),
-    Category("supervision_support", "state", "social_board", "introduktionsjobb.supervision_support"),
-    Category("akassa", "state", "household", "akassa (old law)"),
+    Category("subsidy_extratjanst", "state", "social_board", "extratjanst.share × wage cost"),
+    Category("supervision_support", "state", "social_board", "<introduktionsjobb|extratjanst>.supervision_support"),
+    Category("akassa", "state", "household", "akassa (old law) or akassa_new, by the decision date"),
     Category("supervision", "department", "external", "programme.supervision_cost_per_month"),
     Category("supervision_compensation", "social_board", "department", "programme.supervision_compensation_per_month"),
     Category("administration", "social_board", "external", "programme.administration_per_participant_month"),
@@ -211,20 +212,17 @@ def _price_rows(
         parts["topup_wage"] = (j, np.maximum(net_need[j] - wage * (1 - mt.tax_wage[mj]), 0.0) * fj)
         job_type = state[j].astype(np.int64) - int(State.MUNICIPAL_JOB)
         subsidy = mt.subsidy[job_type, visits.level[vis[j]], start] * fj
-        for name, s in (
-            ("subsidy_nystartsjobb", State.NYSTARTSJOBB),
-            ("subsidy_introduktionsjobb", State.INTRODUKTIONSJOBB),
-        ):
+        for s in JOB_STATES[1:]:
             is_type = state[j] == int(s)
-            parts[name] = (j[is_type], subsidy[is_type])
+            parts[f"subsidy_{s.label}"] = (j[is_type], subsidy[is_type])
         # supervision support: the part of each job month within the support months after the job's start
-        intro = state[j] == int(State.INTRODUKTIONSJOBB)
-        if intro.any():
-            ji, st_i = j[intro], visits.ref[vis[j[intro]]]
-            end = st_i + mt.support_months[start[intro]]
-            lo = np.maximum(np.maximum(visits.t0[vis[ji]], month[ji]), st_i)
-            hi = np.minimum(np.minimum(visits.t1[vis[ji]], month[ji] + 1), end)
-            parts["supervision_support"] = (ji, mt.support[start[intro]] * np.maximum(hi - lo, 0.0))
+        js, st_s = j, visits.ref[vis[j]]
+        end = st_s + mt.support_months[job_type, start]
+        lo = np.maximum(np.maximum(visits.t0[vis[js]], month[js]), st_s)
+        hi = np.minimum(np.minimum(visits.t1[vis[js]], month[js] + 1), end)
+        support = mt.support[job_type, start] * np.maximum(hi - lo, 0.0)
+        has = support > 0
+        parts["supervision_support"] = (js[has], support[has])
 
     a = np.flatnonzero(state == _AK)
     if len(a):

@@ -46,8 +46,8 @@ class MoneyTables:
     po_total: np.ndarray
     wage_full_time: np.ndarray
     subsidy: np.ndarray  # (job types, nystartsjobb levels, T): monthly subsidy of a job started in month m
-    support: np.ndarray  # (T,): introduktionsjobb supervision support per month, for a job started in month m
-    support_months: np.ndarray  # (T,): months of support, for a job started in month m
+    support: np.ndarray  # (job types, T): supervision support per month, for a job started in month m
+    support_months: np.ndarray  # (job types, T): months of support, for a job started in month m
     other_income_share: float  # share of norm + housing met by income other than benefit
 
 
@@ -88,6 +88,7 @@ class Params:
     placement_order: tuple[int, ...]
     ordinary_share: float
     eligibility: tuple[tuple[rf.Eligibility, ...], ...]  # [place type][month]: ages and months on benefit needed
+    open_for_new: np.ndarray  # (place types, T) bool: new placements allowed (extratjänst closed from 2022)
     lock_in: tuple[float, float]  # internship, job
     dropout: tuple[float, float]
     post_window: float
@@ -108,6 +109,8 @@ class Params:
     targets: tuple[Target, ...]
     rules: RuleSet = field(repr=False)
     stale_rules: tuple[StaleUse, ...] = ()
+    #: places the scenario gives in months the rules close to new placements: (type, place-months, first, last)
+    closed_places: tuple[tuple[str, int, str, str], ...] = ()
     #: memo of derived values (e.g. a-kassa schedules), filled as they are needed
     cache: dict = field(default_factory=dict, repr=False, compare=False)
 
@@ -194,15 +197,31 @@ def resolve(sc: Scenario, rules: RuleSet | None = None, file: str = "<scenario>"
 
     prog = sc.programme
     capacity, capacity_full = _capacity(sc, cal)
-    eligibility = tuple(tuple(rf.eligibility(rules, t, d) for d in dates) for t in PLACE_TYPES)
     ages = sorted(sc.population.age_shares)
     ret = bl.returns
 
-    used = tuple(bool(capacity_full[PLACE_INDEX[job]].any()) for job in JOB_TYPES)
-    money = _money(sc, rules, dates, used)
-    job_months, young_below = _job_months(sc, rules, dates, used)
+    # a place type's rules are looked up only for months in which one can start: the scenario gives it places
+    # and the law takes new placements (so a closed or unused programme needs no rules, and is never stale)
+    has_places = capacity_full.any(axis=1)
+    open_for_new = np.array(
+        [
+            [rf.open_for_new_placements(rules, t, d) if has_places[k] else True for d in dates]
+            for k, t in enumerate(PLACE_TYPES)
+        ]
+    )
+    can_start = open_for_new & has_places[:, None]
+    # eligibility also while closed: households queue then, and are placed if a reform reopens the type
+    eligibility = tuple(
+        tuple(rf.eligibility(rules, t, d) if has_places[k] else rf.Eligibility() for d in dates)
+        for k, t in enumerate(PLACE_TYPES)
+    )
+    job_starts = can_start[[PLACE_INDEX[job] for job in JOB_TYPES]]
+    money = _money(sc, rules, dates, job_starts)
+    job_months, young_below = _job_months(sc, rules, dates, job_starts)
     akassa_months = _akassa_months(sc, rules, dates, money.wage_full_time, job_months)
-    long_away = [rules.value("nystartsjobb.long_away_months", d) for d in dates] if used[1] else [math.inf] * len(dates)
+    long_away = [
+        rules.value("nystartsjobb.long_away_months", d) if job_starts[1, m] else math.inf for m, d in enumerate(dates)
+    ]
     return Params(
         scenario=sc.name,
         calendar=cal,
@@ -234,6 +253,7 @@ def resolve(sc: Scenario, rules: RuleSet | None = None, file: str = "<scenario>"
         placement_order=tuple(PLACE_INDEX[t] for t in prog.placement_order),
         ordinary_share=prog.ordinary_workplace_share,
         eligibility=eligibility,
+        open_for_new=open_for_new,
         lock_in=(sc.effects.lock_in.internship, sc.effects.lock_in.job),
         dropout=(sc.effects.dropout_per_month.internship, sc.effects.dropout_per_month.job),
         post_window=float(sc.effects.post_programme_window_months),
@@ -255,7 +275,24 @@ def resolve(sc: Scenario, rules: RuleSet | None = None, file: str = "<scenario>"
         targets=tuple(sc.targets),
         rules=rules,
         stale_rules=tuple(rules.stale_uses()),
+        closed_places=_closed_places(capacity_full, open_for_new, cal),
     )
+
+
+def _closed_places(capacity: np.ndarray, open_for_new: np.ndarray, cal: Calendar) -> tuple:
+    """Each place type with places in months the rules close to new placements (extratjänst from 2022)."""
+    out = []
+    for k, t in enumerate(PLACE_TYPES):
+        closed = np.flatnonzero((capacity[k] > 0) & ~open_for_new[k])
+        if len(closed):
+            first, last = str(cal.month(int(closed[0]))), str(cal.month(int(closed[-1])))
+            out.append((t, int(capacity[k, closed].sum()), first, last))
+    return tuple(out)
+
+
+def closed_places_text(closed: tuple[str, int, str, str]) -> str:
+    t, n, first, last = closed
+    return f"{t}: {n} place-months in {first}–{last} are closed to new placements by the rules (only earlier starts)"
 
 
 def _reformed(rules: RuleSet, sc: Scenario, file: str) -> RuleSet:
@@ -273,18 +310,17 @@ def _reformed(rules: RuleSet, sc: Scenario, file: str) -> RuleSet:
     return rules.with_reforms(sc.reforms, source=file)
 
 
-def _job_months(sc: Scenario, rules: RuleSet, dates: list, used: tuple[bool, ...]) -> tuple[np.ndarray, np.ndarray]:
+def _job_months(sc: Scenario, rules: RuleSet, dates: list, starts: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """Months each job type runs its course, by start month and age group: the plan cut at the law's maximum.
 
-    A job keeps the maximum of its start date. Job types without places are not looked up (their rules may
-    not reach back to the scenario's start).
+    A job keeps the maximum of its start date; months in which a type cannot start (``starts``) are not looked up.
     """
     out = np.zeros((len(JOB_TYPES), len(dates), 2))
     young_below = np.zeros((len(JOB_TYPES), len(dates)))
     for k, job in enumerate(JOB_TYPES):
         planned = float(getattr(sc.programme.duration_months, job))
         for m, d in enumerate(dates):
-            most = rf.max_duration(rules, job, d) if used[k] else rf.MaxDuration()
+            most = rf.max_duration(rules, job, d) if starts[k, m] else rf.MaxDuration()
             young_below[k, m] = most.young_below
             out[k, m] = min(planned, most.months), min(planned, most.months_young)
     return out, young_below
@@ -314,7 +350,8 @@ def _akassa_months(
     return out
 
 
-def _money(sc: Scenario, rules: RuleSet, dates: list, used: tuple[bool, ...]) -> MoneyTables:
+def _money(sc: Scenario, rules: RuleSet, dates: list, starts: np.ndarray) -> MoneyTables:
+    """Rule values per month; a job type's subsidy and support only for months one can start (``starts``)."""
     tables = [rf.norm_tables(rules, d) for d in dates]
     bands = {t.child_bands for t in tables}
     if len(bands) != 1:
@@ -326,11 +363,21 @@ def _money(sc: Scenario, rules: RuleSet, dates: list, used: tuple[bool, ...]) ->
     subsidy = np.zeros((len(JOB_TYPES), len(rf.NYSTARTSJOBB_LEVELS), len(dates)))
     for k, job in enumerate(JOB_TYPES):
         levels = rf.NYSTARTSJOBB_LEVELS if job == "nystartsjobb" else rf.NYSTARTSJOBB_LEVELS[:1]
-        for j, level in enumerate(levels if used[k] else ()):
+        for j, level in enumerate(levels):
             subsidy[k, j] = [
-                rf.subsidy(rules, job, d, w * hours, hours, level) for d, w in zip(dates, wage, strict=True)
+                rf.subsidy(rules, job, d, w * hours, hours, level) if starts[k, m] else 0.0
+                for m, (d, w) in enumerate(zip(dates, wage, strict=True))
             ]
         subsidy[k, len(levels) :] = subsidy[k, 0]  # other job types: one level
+    support = np.array(
+        [
+            [
+                rf.supervision_support_per_month(rules, job, d) if starts[k, m] else (0.0, 0.0)
+                for m, d in enumerate(dates)
+            ]
+            for k, job in enumerate(JOB_TYPES)
+        ]
+    )
     return MoneyTables(
         single=np.array([t.single for t in tables]),
         couple=np.array([t.couple for t in tables]),
@@ -347,7 +394,7 @@ def _money(sc: Scenario, rules: RuleSet, dates: list, used: tuple[bool, ...]) ->
         po_total=np.array([rules.value("payroll.po_total", d) for d in dates]),
         wage_full_time=wage,
         subsidy=subsidy,
-        support=np.array([rf.supervision_support(rules, "introduktionsjobb", d, 0.0) for d in dates]),
-        support_months=np.array([rules.value("introduktionsjobb.supervision_support.months", d) for d in dates]),
+        support=support[..., 0],
+        support_months=support[..., 1],
         other_income_share=sc.population.other_income_share,
     )

@@ -54,6 +54,7 @@ class Placement:
         self.job_months = p.job_months.tolist()  # [job type][start month][young]
         self.young_below = p.job_young_below.tolist()
         self.long_away = p.nystartsjobb_long_away.tolist()
+        self.open_for_new = p.open_for_new.tolist()
 
     # keys -----------------------------------------------------------------
     def key(self, hh: Any) -> tuple:
@@ -110,7 +111,9 @@ class Placement:
         self.fill(k, now)
 
     def fill(self, k: int, now: float) -> None:
-        """Place waiting households while type ``k`` has free places."""
+        """Place waiting households while type ``k`` has free places and takes new placements."""
+        if not self.open_for_new[k][min(int(now), self.last_month)]:
+            return
         self._mature(k, now)
         ready = self.ready[k]
         while self.occupied[k] < self.capacity[k] and ready:

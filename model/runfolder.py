@@ -29,7 +29,7 @@ from model.errors import AmsimError
 from model.ledger import CATEGORIES, price
 from model.montecarlo import run_replications
 from model.outcomes import RepTables, annual_frame, ledger_frame, monthly_frame, summarise
-from model.params import PLACE_INDEX, Params
+from model.params import PLACE_INDEX, Params, closed_places_text
 from model.rules.functions import NYSTARTSJOBB_LEVELS
 from model.scenario import Scenario
 from model.simulate import ARMS, simulate
@@ -164,6 +164,7 @@ def run(
         "events": events,
         "household_months": round(hh_months),
         "stale_rules": [str(s) for s in p.stale_rules],
+        "closed_places": [closed_places_text(c) for c in p.closed_places],
         "versions": {
             "python": platform.python_version(),
             **{d: _version(d) for d in ("numpy", "simpy", "pandas", "pyarrow", "pydantic", "plotly")},

@@ -32,8 +32,8 @@ from model.states import JOB_TYPES, PLACE_TYPES
 Prob = Annotated[float, Field(ge=0, le=1)]
 NonNeg = Annotated[float, Field(ge=0)]
 Month = Annotated[YearMonth, BeforeValidator(YearMonth.parse), PlainSerializer(str, return_type=str)]
-PlaceType = Literal["internship", "municipal_job", "nystartsjobb", "introduktionsjobb"]
-JobType = Literal["municipal_job", "nystartsjobb", "introduktionsjobb"]
+PlaceType = Literal["internship", "municipal_job", "nystartsjobb", "introduktionsjobb", "extratjanst"]
+JobType = Literal["municipal_job", "nystartsjobb", "introduktionsjobb", "extratjanst"]
 ReasonName = Literal["unemployed", "sfi", "sick", "no_capacity", "other"]
 PriorityKey = Literal["after_internship", "children", "readiness", "longest_on_benefit"]
 assert set(get_args(PlaceType)) == set(PLACE_TYPES) and set(get_args(JobType)) == set(JOB_TYPES)
@@ -155,12 +155,16 @@ class PlaceDurations(Strict):
     municipal_job: Annotated[float, Field(gt=0)]
     nystartsjobb: Annotated[float, Field(gt=0)]
     introduktionsjobb: Annotated[float, Field(gt=0)]
+    #: assumption: 12 months (facts.md gives no length); matters only for scenarios with extratjänster
+    extratjanst: Annotated[float, Field(gt=0)] = 12.0
 
 
 class JobMix(Strict):
     municipal_job: Prob
     nystartsjobb: Prob
     introduktionsjobb: Prob
+    #: closed to new placements from 2022-01-01 (rule extratjanst.new_placements), so none by default
+    extratjanst: Prob = 0.0
 
     @model_validator(mode="after")
     def _one(self) -> JobMix:
@@ -188,8 +192,12 @@ class Programme(Strict):
 
     @model_validator(mode="after")
     def _lists(self) -> Programme:
-        if sorted(self.placement_order) != sorted(PLACE_TYPES):
-            raise ValueError(f"placement_order must list each place type once: {', '.join(PLACE_TYPES)}")
+        order = self.placement_order
+        if "extratjanst" not in order:  # a closed programme: scenarios may leave it out, it then comes last
+            order.append("extratjanst")
+        if sorted(order) != sorted(PLACE_TYPES):
+            listed = ", ".join(PLACE_TYPES)
+            raise ValueError(f"placement_order must list each place type once: {listed} (extratjanst may be left out)")
         if len(set(self.priority)) != len(self.priority):
             raise ValueError("priority keys must be unique")
         return self

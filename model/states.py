@@ -13,11 +13,12 @@ class State(IntEnum):
     MUNICIPAL_JOB = 2
     NYSTARTSJOBB = 3
     INTRODUKTIONSJOBB = 4
-    AKASSA = 5
-    EXIT_WORK = 6
-    EXIT_STUDIES = 7
-    EXIT_MOVED = 8
-    EXIT_OTHER = 9
+    EXTRATJANST = 5
+    AKASSA = 6
+    EXIT_WORK = 7
+    EXIT_STUDIES = 8
+    EXIT_MOVED = 9
+    EXIT_OTHER = 10
 
     @property
     def label(self) -> str:
@@ -29,7 +30,7 @@ N_STATES = len(State)
 STATE_LABELS: tuple[str, ...] = tuple(s.label for s in State)
 
 #: The employment types of the programme.
-JOB_STATES: tuple[State, ...] = (State.MUNICIPAL_JOB, State.NYSTARTSJOBB, State.INTRODUKTIONSJOBB)
+JOB_STATES: tuple[State, ...] = (State.MUNICIPAL_JOB, State.NYSTARTSJOBB, State.INTRODUKTIONSJOBB, State.EXTRATJANST)
 #: Every programme place type (internship and the employment types).
 PLACE_STATES: tuple[State, ...] = (State.INTERNSHIP, *JOB_STATES)
 EXIT_STATES: tuple[State, ...] = (

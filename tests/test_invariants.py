@@ -14,7 +14,7 @@ from model.ledger import CATEGORIES, MUNICIPALITY, PARTIES, SIGNS
 from model.params import PLACE_INDEX
 from model.placement import Placement, eligible_from
 from model.simulate import ARMS, simulate
-from model.states import N_STATES, PLACE_STATES, REASONS, State
+from model.states import JOB_TYPES, N_STATES, PLACE_STATES, PLACE_TYPES, REASONS, State
 from tests.conftest import params_of, small_dict
 
 rate = st.floats(0.0, 0.3)
@@ -24,6 +24,9 @@ prob = st.floats(0.0, 1.0)
 @st.composite
 def scenarios(draw: st.DrawFn) -> dict:
     d = small_dict()
+    # from mid-2021 extratjänst can start (closed from 2022); nystartsjobb has no levels in the rules before 2022
+    early = draw(st.booleans())
+    d["start"] = "2021-07" if early else "2022-01"
     d["horizon"] = f"{2022 + draw(st.integers(0, 1))}-{draw(st.integers(1, 12)):02d}"
     pop = d["population"]
     pop["initial_households"] = draw(st.integers(0, 50))
@@ -41,18 +44,17 @@ def scenarios(draw: st.DrawFn) -> dict:
         d["baseline"]["returns"][k] = {"probability": draw(prob), "mean_months": draw(st.floats(0.5, 24))}
     prog = d["programme"]
     prog["starts_per_year"] = {
-        2022: {"jobs": draw(st.integers(0, 40)), "internships": draw(st.integers(0, 40))},
-        2023: {"jobs": draw(st.integers(0, 40)), "internships": draw(st.integers(0, 40))},
+        year: {"jobs": draw(st.integers(0, 40)), "internships": draw(st.integers(0, 40))} for year in (2021, 2022, 2023)
     }
-    mix = [draw(st.floats(0, 1)) for _ in range(3)]
-    total = sum(mix) or 1.0
-    prog["job_mix"] = {
-        "municipal_job": 1 - sum(m / total for m in mix[1:]) if sum(mix) else 1.0,
-        "nystartsjobb": mix[1] / total if sum(mix) else 0.0,
-        "introduktionsjobb": mix[2] / total if sum(mix) else 0.0,
-    }
-    for t in ("internship", "municipal_job", "nystartsjobb", "introduktionsjobb"):
-        prog["duration_months"][t] = draw(st.floats(0.5, 12))
+    mix = [draw(st.floats(0, 1)) for _ in JOB_TYPES]
+    if early:
+        mix[JOB_TYPES.index("nystartsjobb")] = 0.0
+    total = sum(mix)
+    shares = [m / total for m in mix] if total else [1.0] + [0.0] * (len(mix) - 1)
+    shares[0] = 1 - sum(shares[1:])
+    prog["job_mix"] = dict(zip(JOB_TYPES, shares, strict=True))
+    for t in PLACE_TYPES:
+        prog["duration_months"][t] = draw(st.floats(0.5, 30))
     prog["ramp_up_months"] = draw(st.integers(0, 4))
     prog["eligible_reasons"] = draw(st.lists(st.sampled_from(REASONS), unique=True))
     prog["max_jobs_per_household"] = draw(st.integers(0, 2))
@@ -60,9 +62,7 @@ def scenarios(draw: st.DrawFn) -> dict:
     prog["priority"] = draw(st.permutations(["after_internship", "children", "readiness", "longest_on_benefit"]))[
         : draw(st.integers(0, 4))
     ]
-    prog["placement_order"] = list(
-        draw(st.permutations(["internship", "municipal_job", "nystartsjobb", "introduktionsjobb"]))
-    )
+    prog["placement_order"] = list(draw(st.permutations(PLACE_TYPES)))
     prog["ordinary_workplace_share"] = draw(prob)
     eff = d["effects"]
     eff["lock_in"] = {"internship": draw(st.floats(0, 2)), "job": draw(st.floats(0, 2))}

@@ -32,6 +32,7 @@ FUNCTIONS = {
     "subsidy": rf.subsidy,
     "nystartsjobb_level": rf.nystartsjobb_level,
     "job_months": rf.job_months,
+    "open_for_new_placements": rf.open_for_new_placements,
     "supervision_support": rf.supervision_support,
     "akassa_days": rf.akassa_days,
     "akassa_entitlement": rf.akassa_entitlement,

@@ -131,6 +131,10 @@ def _check_job_type(job_type: str) -> None:
         raise RuleError(f"unknown job type {job_type!r}; allowed: {', '.join(JOB_TYPES)}")
 
 
+#: Job types whose subsidy is a share of the (capped) wage cost, and which carry supervision support.
+WAGE_COST_SUBSIDIES: tuple[str, ...] = ("introduktionsjobb", "extratjanst")
+
+
 #: Subsidy levels of a nystartsjobb, lowest first (the leaves of ``nystartsjobb.k``).
 NYSTARTSJOBB_LEVELS: tuple[str, ...] = ("regular", "long_away", "newly_arrived")
 
@@ -166,7 +170,7 @@ def subsidy(
 
     nystartsjobb: k × arbetsgivaravgift × min(wage, cap × hours share), k by
     ``level`` (:func:`nystartsjobb_level`) unless given;
-    introduktionsjobb: share × (1 + arbetsgivaravgift) × min(wage, cap × hours share);
+    introduktionsjobb, extratjänst: share × (1 + arbetsgivaravgift) × min(wage, cap × hours share);
     municipal_job: none.
     """
     _check_job_type(job_type)
@@ -183,22 +187,40 @@ def subsidy(
         cap = rules.value("nystartsjobb.wage_cap", on) * hours_share
         k = rules.value(f"nystartsjobb.k.{level}", on) if k is None else k
         return k * avgift * min(wage, cap)
-    if job_type == "introduktionsjobb":
-        cap = rules.value("introduktionsjobb.wage_cap", on) * hours_share
-        return rules.value("introduktionsjobb.share", on) * (1 + avgift) * min(wage, cap)
+    if job_type in WAGE_COST_SUBSIDIES:
+        cap = rules.value(f"{job_type}.wage_cap", on) * hours_share
+        return rules.value(f"{job_type}.share", on) * (1 + avgift) * min(wage, cap)
     return 0.0
 
 
-def supervision_support(rules: RuleSet, job_type: str, on: dt.date, months_into_job: float) -> float:
-    """State supervision support for a job started on ``on``, in a month ``months_into_job`` after its start.
+def supervision_support_per_month(rules: RuleSet, job_type: str, on: dt.date) -> tuple[float, float]:
+    """(SEK per month, months from the start) of supervision support for a job started on ``on``.
 
-    Introduktionsjobb: a fixed amount per month for the first months; other types: none.
+    Introduktionsjobb: a monthly amount; extratjänst: a daily amount over the
+    month's calendar days; other types: none.
     """
     _check_job_type(job_type)
-    if job_type != "introduktionsjobb":
-        return 0.0
-    months = rules.value("introduktionsjobb.supervision_support.months", on)
-    return rules.value("introduktionsjobb.supervision_support.per_month", on) if 0 <= months_into_job < months else 0.0
+    if job_type == "introduktionsjobb":
+        per_month = rules.value("introduktionsjobb.supervision_support.per_month", on)
+    elif job_type == "extratjanst":
+        per_day = rules.value("extratjanst.supervision_support.per_day", on)
+        per_month = per_day * rules.value("extratjanst.supervision_support.days_per_month", on)
+    else:
+        return 0.0, 0.0
+    return per_month, rules.value(f"{job_type}.supervision_support.months", on)
+
+
+def supervision_support(rules: RuleSet, job_type: str, on: dt.date, months_into_job: float) -> float:
+    """State supervision support for a job started on ``on``, in a month ``months_into_job`` after its start."""
+    per_month, months = supervision_support_per_month(rules, job_type, on)
+    return per_month if 0 <= months_into_job < months else 0.0
+
+
+def open_for_new_placements(rules: RuleSet, place_type: str, on: dt.date) -> bool:
+    """Whether a place of ``place_type`` may start on ``on`` (extratjänst closed from 2022; ongoing ones run on)."""
+    if place_type not in PLACE_TYPES:
+        raise RuleError(f"unknown place type {place_type!r}; allowed: {', '.join(PLACE_TYPES)}")
+    return place_type != "extratjanst" or rules.value("extratjanst.new_placements", on) >= 1
 
 
 @dataclass(frozen=True)
@@ -221,7 +243,7 @@ def eligibility(rules: RuleSet, place_type: str, on: dt.date) -> Eligibility:
     """The eligibility rules of ``place_type`` for a placement on ``on`` (none for municipal places)."""
     if place_type not in PLACE_TYPES:
         raise RuleError(f"unknown place type {place_type!r}; allowed: {', '.join(PLACE_TYPES)}")
-    if place_type not in ("nystartsjobb", "introduktionsjobb"):
+    if place_type not in ("nystartsjobb", *WAGE_COST_SUBSIDIES):
         return Eligibility()
     e = f"{place_type}.eligibility"
     return Eligibility(
