@@ -9,6 +9,8 @@ from typing import Annotated, Any
 import typer
 from rich.console import Console
 from rich.table import Table
+from rich.text import Text
+from rich.tree import Tree
 
 from model.calendar import YearMonth
 from model.errors import AmsimError, RuleError
@@ -100,13 +102,16 @@ def list_rules(
     if as_json:
         out.print_json(json.dumps({"date": day.isoformat(), "rules": items}, ensure_ascii=False))
         return
-    table = Table(title=f"Rules in force on {day.isoformat()}")
-    for col in ("path", "value", "from", "reference"):
-        table.add_column(col, overflow="fold")
+    tree = Tree(f"Rules in force on {day.isoformat()}")
+    branches: dict[str, Tree] = {}
     for i in items:
-        flag = " (carried forward)" if i.get("carried_forward") else ""
-        table.add_row(i["path"], _value_text(i["value"]), str(i["valid_from"] or "–"), i["reference"] + flag)
-    out.print(table)
+        head, _, rest = i["path"].partition(".")
+        branch = branches.get(head) or branches.setdefault(head, tree.add(f"[bold]{head}[/bold]"))
+        flag = " [yellow](carried forward)[/yellow]" if i.get("carried_forward") else ""
+        since = f"  from {i['valid_from']}" if i["valid_from"] else ""
+        leaf = Text.assemble((rest, "cyan"), f" = {_value_text(i['value'])}{since}")
+        branch.add(Text.assemble(leaf, Text.from_markup(flag), "\n", (i["reference"], "dim")))
+    out.print(tree)
 
 
 @rules_app.command("show")

@@ -26,6 +26,16 @@ def test_list_shows_values_and_references():
     assert housing["carried_forward"] is True
 
 
+def test_list_as_a_tree_keeps_every_path_whole():
+    """At 80 columns each rule's path (what a reform names) is printed in one piece, under its file."""
+    res = run("list", "--date", "2023-06")
+    assert res.exit_code == 0
+    lines = res.output.splitlines()
+    assert any(line.endswith("── introduktionsjobb") for line in lines)
+    assert any("eligibility.months_away_newly_arrived = 0  from 2018-05-01" in line for line in lines)
+    assert any("k.newly_arrived = 3  from 2022-04-01" in line for line in lines)
+
+
 def test_show_gives_the_history():
     res = run("show", "nystartsjobb.wage_cap", "--json")
     data = json.loads(res.output)
