@@ -6,6 +6,7 @@ with a margin (or the error it must raise), and the source of the expected value
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 from pathlib import Path
 
@@ -13,8 +14,8 @@ import pytest
 import yaml
 
 from model.errors import RuleError
+from model.rules import RuleSet, load_rules
 from model.rules import functions as rf
-from model.rules import load_rules
 
 CASES = Path(__file__).parent / "rule_cases"
 RULES = load_rules()
@@ -22,6 +23,10 @@ RULES = load_rules()
 
 def _akassa_amount(rules, on, first_day, last_day, **kw):
     return rf.akassa_schedule(rules, on, days=1000, **kw).amount(first_day, last_day)
+
+
+def _rule_value(rules, on, path):
+    return rules.value(path, on)
 
 
 FUNCTIONS = {
@@ -38,6 +43,9 @@ FUNCTIONS = {
     "akassa_entitlement": rf.akassa_entitlement,
     "months_before_eligible": rf.months_before_eligible,
     "akassa_amount": _akassa_amount,
+    "rule_value": _rule_value,
+    "labour_market_wage": rf.labour_market_wage,
+    "net_income": rf.net_income,
 }
 
 
@@ -49,11 +57,15 @@ def _cases() -> list:
     return out
 
 
+def _date(case: dict) -> dt.date:
+    return case["date"] if isinstance(case["date"], dt.date) else dt.date.fromisoformat(str(case["date"]))
+
+
 @pytest.mark.parametrize("case", _cases())
 def test_rule_case(case: dict) -> None:
     assert case.get("source"), "every case cites the source of its expected value"
     fn = FUNCTIONS[case["function"]]
-    on = case["date"] if isinstance(case["date"], dt.date) else dt.date.fromisoformat(str(case["date"]))
+    on = _date(case)
     if "error" in case:
         with pytest.raises(RuleError, match=case["error"]):
             fn(RULES, on=on, **case["input"])
@@ -68,3 +80,51 @@ def test_rule_case(case: dict) -> None:
 def test_every_rule_function_has_cases():
     used = {c.values[0]["function"] for c in _cases()}
     assert used == set(FUNCTIONS)
+
+
+class _Recording(RuleSet):
+    """Rules that note every (path, date) a case reads, and the files whose first date a case asked before."""
+
+    def __init__(self, rules: RuleSet) -> None:
+        super().__init__(rules.rules)
+        self.read: set[tuple[str, dt.date]] = set()
+        self.before_start: set[tuple[str, dt.date]] = set()
+
+    def value(self, path: str, on: dt.date):
+        self.read.add((path, on))
+        try:
+            return super().value(path, on)
+        except RuleError:
+            self.before_start.add((path.split(".")[0], on))
+            raise
+
+
+#: The new a-kassa law's values are read only from the law switch (akassa.law) on; the day before it the
+#: old law decides, which the akassa cases check on 2025-09-30.
+_NOT_READ_THE_DAY_BEFORE = ("akassa_new.",)
+
+
+def test_every_change_date_has_cases():
+    """For each date a rule value starts or changes, cases read it on that day and on the day before.
+
+    The day before a rule's first value is covered by a case that fails there with 'no value before'.
+    """
+    rec = _Recording(RULES)
+    for param in _cases():
+        case = param.values[0]
+        with contextlib.suppress(RuleError):
+            FUNCTIONS[case["function"]](rec, on=_date(case), **case["input"])
+    missing = []
+    for path in RULES.paths():
+        values = RULES.rule(path).values
+        for i, v in enumerate(values):
+            day, before = v.valid_from, v.valid_from - dt.timedelta(days=1)
+            if (path, day) not in rec.read:
+                missing.append(f"{path} on {day}")
+            if i == 0:
+                covered = (path.split(".")[0], before) in rec.before_start or path.startswith(_NOT_READ_THE_DAY_BEFORE)
+            else:
+                covered = (path, before) in rec.read
+            if not covered:
+                missing.append(f"{path} on {before} (the day before)")
+    assert not missing, "rule dates without a case:\n" + "\n".join(missing)
