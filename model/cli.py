@@ -60,6 +60,8 @@ def validate(
         f"{sc.replications} replications; {len(p.stale_rules)} rules carried forward past their check date",
         highlight=False,
     )
+    for line in map(closed_places_text, p.closed_places):
+        err_console.print(f"[yellow]warning[/yellow] {line}", highlight=False, soft_wrap=True)
 
 
 @app.command()

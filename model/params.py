@@ -291,6 +291,7 @@ def _closed_places(capacity: np.ndarray, open_for_new: np.ndarray, cal: Calendar
 
 
 def closed_places_text(closed: tuple[str, int, str, str]) -> str:
+    """One warning line (terminal, manifest) for an entry of :attr:`Params.closed_places`."""
     t, n, first, last = closed
     return f"{t}: {n} place-months in {first}–{last} are closed to new placements by the rules (only earlier starts)"
 

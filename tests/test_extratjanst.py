@@ -87,3 +87,15 @@ def test_extratjanst_money_equals_the_rules():
     # the state pays the social board the whole wage cost: its net cost of an extratjänst month is the pension part
     wage_cost = rows.sek[sel][:, [CATEGORY_INDEX["wage"], CATEGORY_INDEX["arbetsgivaravgift"]]].sum(axis=1)
     assert wage_cost == pytest.approx(rows.sek[sel, CATEGORY_INDEX["subsidy_extratjanst"]])
+
+
+def test_validate_warns_about_places_closed_by_the_rules(tmp_path):
+    from typer.testing import CliRunner
+
+    from model.cli import app
+    from tests.conftest import write_yaml
+
+    path = write_yaml(tmp_path / "extra.yaml", extra_scenario())
+    res = CliRunner().invoke(app, ["validate", str(path)])
+    assert res.exit_code == 0, res.output
+    assert "extratjanst:" in res.output and "closed to new placements" in res.output
