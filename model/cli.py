@@ -13,6 +13,7 @@ from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn, TimeRemainingColumn
 from rich.table import Table
 
+from model.cli_allocate import allocate_command
 from model.cli_rules import rules_app
 from model.errors import AmsimError, InputError
 from model.params import closed_places_text, resolve
@@ -27,6 +28,7 @@ app = typer.Typer(
     pretty_exceptions_enable=False,
 )
 app.add_typer(rules_app, name="rules")
+app.command("allocate")(allocate_command)
 out_console = Console()
 err_console = Console(stderr=True)
 

@@ -51,7 +51,7 @@ def scenarios(draw: st.DrawFn) -> dict:
         mix[JOB_TYPES.index("nystartsjobb")] = 0.0
     total = sum(mix)
     shares = [m / total for m in mix] if total else [1.0] + [0.0] * (len(mix) - 1)
-    shares[0] = 1 - sum(shares[1:])
+    shares[0] = max(0.0, 1 - sum(shares[1:]))  # rounding may leave -2e-16
     prog["job_mix"] = dict(zip(JOB_TYPES, shares, strict=True))
     for t in PLACE_TYPES:
         prog["duration_months"][t] = draw(st.floats(0.5, 30))
