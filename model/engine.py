@@ -41,6 +41,7 @@ class Household:
         "age0",
         "akassa_end",
         "arrival",
+        "dept",
         "eligible",
         "id",
         "internships",
@@ -141,7 +142,8 @@ def _run_arm(
     akassa_months = {key: v.tolist() for key, v in p.akassa_months.items()}  # [(type, months)][month][parent]
     log_hh, log_state, log_t0, log_t1 = log.hh.append, log.state.append, log.t0.append, log.t1.append
     log_nxt, log_wp, log_ref = log.nxt.append, log.workplace.append, log.ref.append
-    log_level, log_months = log.level.append, log.job_months.append
+    log_level, log_months, log_dept = log.level.append, log.job_months.append, log.dept.append
+    hire_factor = p.departments.hire_factor.tolist() if p.departments is not None else None
     log1p = math.log1p
 
     def move(hh: Household, new: int, now: float) -> None:
@@ -156,6 +158,7 @@ def _run_arm(
         log_ref(hh.job_start if (in_job or old == AKASSA) else NAN)
         log_level(hh.level if in_job else 0)
         log_months(hh.job_months if in_job else NAN)
+        log_dept(hh.dept if 0 < old < AKASSA else -1)
         counts[old] -= 1
         counts[new] += 1
         hh.state = new
@@ -235,14 +238,17 @@ def _run_arm(
                         months = earned[0]
                         if earned[1] != months and has_child_under(pop.child_birth[hh.id], now):
                             months = earned[1]
-                        if next(hh.ps) < hire_p[wp - 1]:
+                        hire = (
+                            hire_p[wp - 1] if hire_factor is None else min(1.0, hire_p[wp - 1] * hire_factor[hh.dept])
+                        )
+                        if next(hh.ps) < hire:
                             move(hh, EXIT_OF_ROUTE[0], now)
                         elif months > 0:
                             hh.akassa_end = now + months
                             move(hh, AKASSA, now)
                         else:
                             move(hh, BENEFIT, now)
-                placement.release(k, now)
+                placement.release(k, now, hh.dept)
             elif st == AKASSA:
                 t, route = draw_exit(now, hh.origin, bands, rates, -log1p(-tsu()), tsu(), hh.post_mult, hh.post_until)
                 if t >= T and hh.akassa_end >= T:
@@ -292,6 +298,7 @@ def _run_arm(
         hh.eligible = eligible_reason[reason] and ready[j]
         hh.after_internship = hh.waiting = False
         hh.jobs = hh.internships = hh.token = hh.workplace = hh.level = 0
+        hh.dept = -1
         hh.job_start = hh.akassa_end = hh.job_months = NAN
         hh.post_mult, hh.post_until = 1.0, -INF
         hh.settled_at = T
@@ -309,18 +316,27 @@ def _run_arm(
             at(hh.t_enter).callbacks.append(lambda _ev, hh=hh: start(hh))
 
     if placement is not None:
-        cap, new_ok = p.capacity, p.open_for_new
+        cap, new_ok, dp = p.capacity, p.open_for_new, p.departments
 
         def changed(k: int | slice, m: int) -> bool:
             return m == 0 or bool(np.any(cap[k, m] != cap[k, m - 1]) or np.any(new_ok[k, m] != new_ok[k, m - 1]))
+
+        def departments_changed(m: int) -> bool:
+            if dp is None or m == 0:
+                return False
+            return bool(
+                (dp.open[:, :, m] != dp.open[:, :, m - 1]).any() or (dp.accepts[:, m] != dp.accepts[:, m - 1]).any()
+            )
 
         def open_places(m: int) -> None:
             for k in range(cap.shape[0]):
                 if changed(k, m):
                     placement.set_capacity(k, int(cap[k, m]), float(m))
+            if departments_changed(m):
+                placement.refresh(float(m))
 
         for m in range(p.n_months):
-            if changed(slice(None), m):
+            if changed(slice(None), m) or departments_changed(m):
                 ev = timeout(m)  # NORMAL priority: at t = 0 after every household has joined
                 ev.callbacks.append(lambda _ev, m=m: open_places(m))
 
@@ -349,6 +365,7 @@ def _run_arm(
         log_ref(hh.job_start if (in_job or hh.state == AKASSA) else NAN)
         log_level(hh.level if in_job else 0)
         log_months(hh.job_months if in_job else NAN)
+        log_dept(hh.dept if 0 < hh.state < AKASSA else -1)
     placed = [hh for hh in households if hh.jobs or hh.internships]
     participants = np.array([hh.id for hh in placed], dtype=np.int64)
     tracked, tracked_placed = _tracked(households, pop, T), _tracked(placed, pop, T)

@@ -14,6 +14,7 @@ from typing import TypeVar
 import numpy as np
 
 from model.calendar import Calendar
+from model.department_places import DepartmentPlaces, department_places
 from model.errors import InputError, Problem, RuleError
 from model.rules import RuleSet, StaleUse, load_rules
 from model.rules import functions as rf
@@ -111,6 +112,8 @@ class Params:
     stale_rules: tuple[StaleUse, ...] = ()
     #: places the scenario gives in months the rules close to new placements: (type, place-months, first, last)
     closed_places: tuple[tuple[str, int, str, str], ...] = ()
+    #: places per department over time, when the scenario allocates places among departments
+    departments: DepartmentPlaces | None = None
     #: memo of derived values (e.g. a-kassa schedules), filled as they are needed
     cache: dict = field(default_factory=dict, repr=False, compare=False)
 
@@ -197,6 +200,11 @@ def resolve(sc: Scenario, rules: RuleSet | None = None, file: str = "<scenario>"
 
     prog = sc.programme
     capacity, capacity_full = _capacity(sc, cal)
+    departments = None
+    if prog.allocation is not None:  # departments open their places over their lead times instead of one ramp
+        jobs = capacity_full[[PLACE_INDEX[j] for j in JOB_TYPES]].sum(axis=0)
+        departments = department_places(prog.allocation, np.stack([jobs, capacity_full[INTERNSHIP]]), cal, file)
+        capacity = capacity_full.copy()
     ages = sorted(sc.population.age_shares)
     ret = bl.returns
 
@@ -276,6 +284,7 @@ def resolve(sc: Scenario, rules: RuleSet | None = None, file: str = "<scenario>"
         rules=rules,
         stale_rules=tuple(rules.stale_uses()),
         closed_places=_closed_places(capacity_full, open_for_new, cal),
+        departments=departments,
     )
 
 

@@ -23,6 +23,11 @@ NYSTARTSJOBB = PLACE_INDEX["nystartsjobb"]
 LEVEL_INDEX = {name: i for i, name in enumerate(NYSTARTSJOBB_LEVELS)}
 
 
+def _class_of(k: int) -> int:
+    """Department place class of place type ``k``: 0 jobs, 1 internships (model.departments.CLASSES)."""
+    return 1 if k == INTERNSHIP else 0
+
+
 def eligible_from(e: Any, hh: Any, now: float) -> float:
     """When ``hh`` may take a place under eligibility ``e``: enough months on benefit, and old enough.
 
@@ -55,6 +60,14 @@ class Placement:
         self.young_below = p.job_young_below.tolist()
         self.long_away = p.nystartsjobb_long_away.tolist()
         self.open_for_new = p.open_for_new.tolist()
+        # departments: a place of a class also needs a free, open place in a department that takes placements
+        d = p.departments
+        self.by_department = d is not None
+        if d is not None:
+            self.dept_open = d.open.tolist()  # [department][class][month]
+            self.dept_accepts = d.accepts.tolist()  # [department][month]
+            self.dept_ordinary = d.ordinary.tolist()
+            self.dept_used = [[0] * d.n for _ in range(2)]  # [class][department]
 
     # keys -----------------------------------------------------------------
     def key(self, hh: Any) -> tuple:
@@ -101,10 +114,21 @@ class Placement:
         """``hh`` leaves benefit: void its queue entries."""
         hh.token += 1
 
-    def release(self, k: int, now: float) -> None:
-        """A place of type ``k`` is vacated."""
+    def release(self, k: int, now: float, dept: int = -1) -> None:
+        """A place of type ``k`` (in department ``dept``) is vacated."""
         self.occupied[k] -= 1
-        self.fill(k, now)
+        if not self.by_department:
+            self.fill(k, now)
+            return
+        c = _class_of(k)
+        self.dept_used[c][dept] -= 1
+        self.refresh(now, c)  # the department's place may go to any type of its class
+
+    def refresh(self, now: float, cls: int | None = None) -> None:
+        """Fill every place type (of class ``cls``) in placement order: department places changed."""
+        for k in self.order:
+            if cls is None or _class_of(k) == cls:
+                self.fill(k, now)
 
     def set_capacity(self, k: int, places: int, now: float) -> None:
         self.capacity[k] = places
@@ -112,16 +136,32 @@ class Placement:
 
     def fill(self, k: int, now: float) -> None:
         """Place waiting households while type ``k`` has free places and takes new placements."""
-        if not self.open_for_new[k][min(int(now), self.last_month)]:
-            return
         self._mature(k, now)
+        if not self.open_for_new[k][min(int(now), self.last_month)]:
+            return  # closed: households wait in the ready queue until a change of rules reopens the type
         ready = self.ready[k]
+        dept = -1
         while self.occupied[k] < self.capacity[k] and ready:
+            if self.by_department:
+                dept = self._department(_class_of(k), now)
+                if dept < 0:
+                    break
             _key, _seq, token, hh = heapq.heappop(ready)
             if token == hh.token and hh.state == State.BENEFIT:
-                self._place(hh, k, now)
+                self._place(hh, k, now, dept)
         if self.occupied[k] < self.capacity[k]:
             self._schedule_wake(k)
+
+    def _department(self, c: int, now: float) -> int:
+        """The department with the most free open places of class ``c`` taking placements now (-1: none)."""
+        m = min(int(now), self.last_month)
+        best, most = -1, 0
+        used = self.dept_used[c]
+        for d, places in enumerate(self.dept_open):
+            free = places[c][m] - used[d]
+            if free > most and self.dept_accepts[d][m]:
+                best, most = d, free
+        return best
 
     # internals ------------------------------------------------------------
     def _mature(self, k: int, now: float) -> None:
@@ -132,6 +172,8 @@ class Placement:
                 heapq.heappush(ready, (key, seq, token, hh))
 
     def _schedule_wake(self, k: int) -> None:
+        if not self.open_for_new[k][min(int(self.env.now), self.last_month)]:
+            return  # a closed type is refilled when it reopens (the engine's monthly check)
         heap = self.maturing[k]
         while heap and heap[0][2] != heap[0][3].token:
             heapq.heappop(heap)
@@ -160,9 +202,12 @@ class Placement:
         hh.job_months = self.job_months[j][m][1 if young else 0]
         hh.level = LEVEL_INDEX[level_of(now - hh.origin, hh.newly, self.long_away[m])] if k == NYSTARTSJOBB else 0
 
-    def _place(self, hh: Any, k: int, now: float) -> None:
+    def _place(self, hh: Any, k: int, now: float, dept: int = -1) -> None:
         hh.token += 1
         self.occupied[k] += 1
+        hh.dept = dept
+        if dept >= 0:
+            self.dept_used[_class_of(k)][dept] += 1
         if k == INTERNSHIP:
             hh.internships += 1
         else:
@@ -171,7 +216,8 @@ class Placement:
             self._set_job_rules(hh, k, now)
             if hh.ps is None:
                 hh.ps = self.streams.stream(hh.id)
-            hh.workplace = ORDINARY if next(hh.ps) < self.p.ordinary_share else CREATED
+            ordinary = self.dept_ordinary[dept] if dept >= 0 else self.p.ordinary_share
+            hh.workplace = ORDINARY if next(hh.ps) < ordinary else CREATED
         self.move(hh, PLACE_STATES[k], now)
         if hh.waiting:
             hh.waiting = False

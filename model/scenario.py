@@ -24,6 +24,7 @@ from pydantic import (
     model_validator,
 )
 
+from model.allocation import LINKOPING_SIZE_WEIGHT
 from model.calendar import Calendar, YearMonth
 from model.errors import InputError, Problem
 from model.rules.functions import NEW_LAW_COUNTING_DEFAULT
@@ -172,6 +173,26 @@ class JobMix(Strict):
         return self
 
 
+class LeadTime(Strict):
+    """Months for a department's allocated places to open, from the month they are first allocated."""
+
+    jobs: NonNeg
+    internships: NonNeg
+
+
+class AllocationSpec(Strict):
+    """Places shared among departments by an allocation method (model/allocation.py)."""
+
+    #: departments table (CSV or Excel); a relative path is read from the scenario file's folder
+    departments: Annotated[str, Field(min_length=1)]
+    method: Literal["malmo", "linkoping", "lund"]
+    #: linkoping: weight of size against recruitment need (assumption: equal weights)
+    size_weight: Prob = LINKOPING_SIZE_WEIGHT
+    lead_time_months: LeadTime
+    #: paid by a department to the social board per missing place and month (Malmö: 7 500 SEK)
+    penalty_per_missing_place_month: NonNeg = 0.0
+
+
 class Programme(Strict):
     starts_per_year: dict[int, Starts]
     job_mix: JobMix
@@ -187,6 +208,8 @@ class Programme(Strict):
     supervision_cost_per_month: NonNeg
     supervision_compensation_per_month: NonNeg
     administration_per_participant_month: NonNeg
+    #: places shared among departments; without it places are one municipal pool (ramp_up_months applies)
+    allocation: AllocationSpec | None = None
     #: which job types count toward a-kassa under the new law (2025-10-01 on): not settled in law or practice
     akassa_new_law_counting_job_types: list[JobType] = Field(default_factory=lambda: list(NEW_LAW_COUNTING_DEFAULT))
 
@@ -355,7 +378,19 @@ def load_scenario(path: str | Path | None = None) -> Scenario:
         data = yaml.safe_load(text)
     except yaml.YAMLError as err:
         raise InputError([Problem(file, "", f"not valid YAML: {err}")]) from None
+    _resolve_departments_path(data, path.parent)
     return parse_scenario(data, file)
+
+
+def _resolve_departments_path(data: Any, folder: Path) -> None:
+    """A relative departments path is read from the scenario file's folder (wherever amsim is run from)."""
+    try:
+        spec = data["programme"]["allocation"]
+        rel = Path(spec["departments"])
+    except (KeyError, TypeError):
+        return
+    if not rel.is_absolute():
+        spec["departments"] = str((folder / rel).resolve())
 
 
 def default_scenario_path() -> Path:

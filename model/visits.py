@@ -23,7 +23,7 @@ class VisitLog:
     which keeps the engine's memory (and so its speed) linear in households.
     """
 
-    __slots__ = ("hh", "job_months", "level", "nxt", "ref", "state", "t0", "t1", "workplace")
+    __slots__ = ("dept", "hh", "job_months", "level", "nxt", "ref", "state", "t0", "t1", "workplace")
 
     def __init__(self) -> None:
         self.hh = array("q")
@@ -35,6 +35,7 @@ class VisitLog:
         self.ref = array("d")
         self.level = array("b")
         self.job_months = array("d")
+        self.dept = array("h")
 
     def freeze(self) -> Visits:
         return Visits(
@@ -47,6 +48,7 @@ class VisitLog:
             ref=np.frombuffer(self.ref, dtype=np.float64).copy(),
             level=np.frombuffer(self.level, dtype=np.int8).copy(),
             job_months=np.frombuffer(self.job_months, dtype=np.float64).copy(),
+            dept=np.frombuffer(self.dept, dtype=np.int16).copy(),
         )
 
 
@@ -59,7 +61,9 @@ class Visits:
     ordinary workplace, 2 for a created one, 0 for no job. ``level`` is the
     subsidy level of a nystartsjobb (index in ``NYSTARTSJOBB_LEVELS``; 0
     otherwise) and ``job_months`` how long the job runs if it runs its course
-    (job visits; NaN otherwise), both fixed when the job starts.
+    (job visits; NaN otherwise), both fixed when the job starts. ``dept`` is the
+    department (index in ``Params.departments``) of an internship or job visit
+    when places are allocated among departments; -1 otherwise.
     """
 
     hh: np.ndarray
@@ -71,6 +75,7 @@ class Visits:
     ref: np.ndarray
     level: np.ndarray
     job_months: np.ndarray
+    dept: np.ndarray
 
     def __len__(self) -> int:
         return len(self.hh)

@@ -1,0 +1,97 @@
+"""Department places over the horizon: what the allocation gives each department, and what is open.
+
+The scenario's places per class (jobs, internships) in each month are shared
+among departments by the allocation method; each department's places then
+open gradually over a lead time (places take time to create: Lund 2021
+filled 68 of 340 jobs), and no new placement starts in its closed months.
+The department also shapes outcomes: its closeness to ordinary work is the
+chance that a job there is an ordinary workplace, and its recruitment need
+scales the chance of being hired at the end (IFAU 2021:16).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from model.allocation import Allocation, AllocationError, Targets, allocate
+from model.calendar import Calendar
+from model.departments import CLASSES, Department, load_departments
+from model.errors import AmsimError, InputError, Problem
+from model.scenario import AllocationSpec
+
+#: assumption: hiring varies with a department's recruitment need per employee, at most this multiple of the mean
+MAX_HIRE_FACTOR = 3.0
+
+
+@dataclass(frozen=True)
+class DepartmentPlaces:
+    names: tuple[str, ...]
+    target: np.ndarray  # (D, classes, T) int: places allocated to each department in each month
+    open: np.ndarray  # (D, classes, T) int: places open (created) in each month, ≤ target
+    accepts: np.ndarray  # (D, T) bool: new placements may start (not a closed month)
+    ordinary: np.ndarray  # (D,): chance that a job there is an ordinary workplace (its closeness)
+    hire_factor: np.ndarray  # (D,): multiplier on the hiring probability at the end of a job
+    allocations: dict[tuple[int, int], Allocation]  # by (jobs, internships) allocated
+    penalty: float  # SEK per missing place and month, department → social board
+
+    @property
+    def n(self) -> int:
+        return len(self.names)
+
+
+def department_places(
+    spec: AllocationSpec, class_places: np.ndarray, cal: Calendar, file: str = "<scenario>"
+) -> DepartmentPlaces:
+    """Allocate ``class_places`` ((classes, T) places per month) among the departments of ``spec``."""
+    deps = load_departments(spec.departments)
+    T = cal.n_months
+    allocations: dict[tuple[int, int], Allocation] = {}
+    target = np.zeros((len(deps), len(CLASSES), T), dtype=np.int64)
+    for m in range(T):
+        key = (int(class_places[0, m]), int(class_places[1, m]))
+        if key not in allocations:
+            try:
+                allocations[key] = allocate(spec.method, Targets(*key), deps, size_weight=spec.size_weight)
+            except AllocationError as err:
+                raise InputError([Problem(file, "programme.allocation", f"{cal.month(m)}: {err}")]) from None
+            except AmsimError as err:  # pragma: no cover - allocate raises AllocationError only
+                raise InputError([Problem(file, "programme.allocation", str(err))]) from None
+        target[:, :, m] = allocations[key].places
+    lead = (spec.lead_time_months.jobs, spec.lead_time_months.internships)
+    return DepartmentPlaces(
+        names=tuple(d.name for d in deps),
+        target=target,
+        open=_opened(target, lead),
+        accepts=np.array([[ym.month not in d.closed_months for ym in cal.months()] for d in deps], dtype=bool),
+        ordinary=np.array([d.closeness for d in deps]),
+        hire_factor=hire_factors(deps),
+        allocations=allocations,
+        penalty=spec.penalty_per_missing_place_month,
+    )
+
+
+def _opened(target: np.ndarray, lead: tuple[float, float]) -> np.ndarray:
+    """Places open: a linear ramp over the lead time from the month a department first gets places."""
+    out = np.zeros_like(target)
+    T = target.shape[2]
+    for d in range(target.shape[0]):
+        for c in range(target.shape[1]):
+            given = np.flatnonzero(target[d, c] > 0)
+            if not len(given):
+                continue
+            since = np.arange(T) - given[0] + 1
+            share = np.ones(T) if lead[c] <= 0 else np.clip(since / lead[c], 0.0, 1.0)
+            out[d, c] = np.floor(target[d, c] * share + 1e-9).astype(np.int64)
+    return out
+
+
+def hire_factors(deps: tuple[Department, ...] | list[Department]) -> np.ndarray:
+    """Recruitment need per employee relative to the municipality's, capped (an assumption)."""
+    need = np.array([d.recruitment_need for d in deps], dtype=float)
+    emp = np.array([d.employees for d in deps], dtype=float)
+    mean = need.sum() / emp.sum() if emp.sum() > 0 else 0.0
+    with np.errstate(invalid="ignore", divide="ignore"):
+        rate = np.where(emp > 0, need / np.where(emp > 0, emp, 1.0), 0.0)
+    return np.clip(rate / mean, 0.0, MAX_HIRE_FACTOR) if mean > 0 else np.zeros(len(deps))
