@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import itertools
 import math
+from pathlib import Path
 from types import SimpleNamespace
 
 import numpy as np
@@ -64,6 +65,12 @@ def scenarios(draw: st.DrawFn) -> dict:
     ]
     prog["placement_order"] = list(draw(st.permutations(PLACE_TYPES)))
     prog["ordinary_workplace_share"] = draw(prob)
+    if draw(st.booleans()):  # places shared among the shipped (illustrative) departments
+        prog["allocation"] = {
+            "departments": str(Path(__file__).parents[1] / "runs" / "departments" / "lund.csv"),
+            "method": draw(st.sampled_from(["malmo", "linkoping", "lund"])),
+            "lead_time_months": {"jobs": draw(st.floats(0, 12)), "internships": draw(st.floats(0, 12))},
+        }
     eff = d["effects"]
     eff["lock_in"] = {"internship": draw(st.floats(0, 2)), "job": draw(st.floats(0, 2))}
     eff["dropout_per_month"] = {"internship": draw(rate), "job": draw(rate)}

@@ -1,0 +1,92 @@
+"""Departments in the engine: places open over lead times, closed months, places never above what is open."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from model.department_places import hire_factors
+from model.departments import load_departments
+from model.errors import InputError
+from model.simulate import simulate
+from model.states import State
+from tests.conftest import params_of, small_dict
+
+LUND = str(Path(__file__).parents[1] / "runs" / "departments" / "lund.csv")
+PLACES = (int(State.INTERNSHIP), *range(int(State.MUNICIPAL_JOB), int(State.AKASSA)))
+
+
+def dept_scenario(method: str = "lund", lead_jobs: float = 6, lead_internships: float = 4, **alloc) -> dict:
+    d = small_dict()
+    d["horizon"] = "2023-12"
+    d["population"]["initial_households"] = 400
+    d["population"]["ready_share"] = 1.0
+    d["programme"]["starts_per_year"] = {2022: {"jobs": 120, "internships": 80}}
+    d["programme"]["allocation"] = {
+        "departments": LUND,
+        "method": method,
+        "lead_time_months": {"jobs": lead_jobs, "internships": lead_internships},
+        **alloc,
+    }
+    return d
+
+
+@pytest.mark.parametrize("method", ["malmo", "linkoping", "lund"])
+def test_placements_never_exceed_open_department_places(method):
+    p = params_of(dept_scenario(method))
+    dp = p.departments
+    assert dp is not None and dp.target.sum() > 0
+    v = simulate(p, 0).arms["programme"].visits
+    for c, states in enumerate(([s for s in PLACES if s != int(State.INTERNSHIP)], [int(State.INTERNSHIP)])):
+        sel = np.isin(v.state, states) & (v.t1 > v.t0)
+        assert (v.dept[sel] >= 0).all()
+        for i in np.flatnonzero(sel):  # at each placement, the department's places in use ≤ its open places
+            d, t = int(v.dept[i]), float(v.t0[i])
+            same = sel & (v.dept == d) & (v.t0 <= t) & (v.t1 > t)
+            assert same.sum() <= dp.open[d, c, min(int(t), p.n_months - 1)]
+    assert (v.dept[~np.isin(v.state, PLACES)] == -1).all()
+
+
+def test_no_placement_starts_in_a_closed_month():
+    p = params_of(dept_scenario("linkoping", lead_jobs=0, lead_internships=0))
+    dp = p.departments
+    closed = [i for i, name in enumerate(dp.names) if not dp.accepts[i].all()]
+    assert closed  # the schools close in July
+    v = simulate(p, 0).arms["programme"].visits
+    placed = np.isin(v.state, PLACES) & (v.t1 > v.t0)
+    started_in = np.floor(v.t0[placed]).astype(int)
+    depts = v.dept[placed]
+    for d in closed:
+        months = started_in[depts == d]
+        assert len(months) > 0
+        assert dp.accepts[d, months].all()
+
+
+def test_places_open_over_the_lead_time():
+    p = params_of(dept_scenario("lund", lead_jobs=6, lead_internships=0))
+    dp = p.departments
+    jobs = dp.target[:, 0].sum(axis=0)
+    opened = dp.open[:, 0].sum(axis=0)
+    assert opened[0] < jobs[0] and opened[5] == jobs[5]  # a sixth after month 1, all after 6 months
+    np.testing.assert_array_equal(dp.open[:, 1], dp.target[:, 1])  # no lead time: open at once
+
+
+def test_hire_factor_follows_recruitment_need_per_employee():
+    deps = load_departments(LUND)
+    f = hire_factors(deps)
+    need = np.array([d.recruitment_need for d in deps], float)
+    emp = np.array([d.employees for d in deps], float)
+    np.testing.assert_allclose(f, np.minimum(need / emp / (need.sum() / emp.sum()), 3.0))
+
+
+def test_allocation_that_cannot_be_met_is_a_scenario_error():
+    d = dept_scenario("lund")
+    d["programme"]["starts_per_year"] = {2022: {"jobs": 2000, "internships": 10}}
+    with pytest.raises(InputError, match=r"programme\.allocation: 2022-01: .*jobs: target 1000.*short by"):
+        params_of(d)
+    d = dept_scenario("lund")
+    d["programme"]["allocation"]["departments"] = "/no/such/file.csv"
+    with pytest.raises(InputError, match="file not found"):
+        params_of(d)
