@@ -82,7 +82,8 @@ def _opened(target: np.ndarray, lead: tuple[float, float]) -> np.ndarray:
             if not len(given):
                 continue
             since = np.arange(T) - given[0] + 1
-            share = np.ones(T) if lead[c] <= 0 else np.clip(since / lead[c], 0.0, 1.0)
+            # a lead time up to a month opens everything in the first month (and avoids dividing by ~0)
+            share = np.ones(T) if lead[c] <= 1 else np.clip(since / lead[c], 0.0, 1.0)
             out[d, c] = np.floor(target[d, c] * share + 1e-9).astype(np.int64)
     return out
 
