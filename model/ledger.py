@@ -49,6 +49,12 @@ CATEGORIES: tuple[Category, ...] = (
     Category("supervision", "department", "external", "programme.supervision_cost_per_month"),
     Category("supervision_compensation", "social_board", "department", "programme.supervision_compensation_per_month"),
     Category("administration", "social_board", "external", "programme.administration_per_participant_month"),
+    Category(
+        "penalty",
+        "department",
+        "social_board",
+        "programme.allocation.penalty_per_missing_place_month × missing place-months",
+    ),
 )
 CATEGORY_INDEX = {c.name: i for i, c in enumerate(CATEGORIES)}
 BENEFIT_CATEGORIES = ("benefit", "topup_wage", "topup_akassa")
@@ -278,3 +284,56 @@ def _akassa_amounts(
     lo = np.maximum(t0, month) - t0
     pm = per_month[inverse]
     return cumulative((lo + f) * pm) - cumulative(lo * pm)
+
+
+#: Per department and month (:func:`department_months`): places allocated and filled (place-months), missing
+#: place-months and the penalty for them, placements started, and the department's supervision money.
+DEPARTMENT_FIELDS: tuple[str, ...] = (
+    "allocated_jobs",
+    "allocated_internships",
+    "filled_jobs",
+    "filled_internships",
+    "missing_place_months",
+    "penalty_sek",
+    "starts_jobs",
+    "starts_internships",
+    "supervision_sek",
+    "compensation_sek",
+)
+_PLACE_STATES = np.array([_INT, *[int(s) for s in JOB_STATES]])
+
+
+def department_months(p: Params, visits: Visits) -> np.ndarray | None:
+    """(departments, DEPARTMENT_FIELDS, months) for one arm's visits; None without departments.
+
+    A department misses, in each month and class, the places allocated to it
+    less the place-months filled (never below 0): places not yet created, closed
+    months and places waiting for a household all count, as in Malmö's model.
+    """
+    dp = p.departments
+    if dp is None:
+        return None
+    T = p.n_months
+    out = np.zeros((dp.n, len(DEPARTMENT_FIELDS), T))
+    out[:, 0:2] = dp.target
+    which = np.flatnonzero(np.isin(visits.state, _PLACE_STATES) & (visits.dept >= 0))
+    vis, month, f = expand(visits, T, _PLACE_STATES, which)
+    cls = (visits.state[vis] == _INT).astype(np.int64)  # 0 jobs, 1 internships
+    np.add.at(out, (visits.dept[vis].astype(np.int64), 2 + cls, month), f)
+    missing = np.maximum(out[:, 0:2] - out[:, 2:4], 0.0).sum(axis=1)
+    out[:, 4] = missing
+    out[:, 5] = missing * dp.penalty
+    started = which[visits.t0[which] < T]
+    np.add.at(
+        out,
+        (
+            visits.dept[started].astype(np.int64),
+            6 + (visits.state[started] == _INT).astype(np.int64),
+            np.floor(visits.t0[started]).astype(np.int64),
+        ),
+        1,
+    )
+    filled = out[:, 2] + out[:, 3]
+    out[:, 8] = filled * p.supervision_cost
+    out[:, 9] = filled * p.supervision_compensation
+    return out

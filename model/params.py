@@ -129,7 +129,7 @@ class Params:
         """The counterfactual: the same scenario with no places."""
         import dataclasses
 
-        return dataclasses.replace(self, capacity=np.zeros_like(self.capacity), cache=self.cache)
+        return dataclasses.replace(self, capacity=np.zeros_like(self.capacity), departments=None, cache=self.cache)
 
 
 def mean_spell(rates_total: list[float], band_starts: tuple[float, ...]) -> float:

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from model.engine import run_arm
-from model.ledger import Priced, price
+from model.ledger import CATEGORY_INDEX, DEPARTMENT_FIELDS, Priced, department_months, price
 from model.params import Params
 from model.population import Population, generate
 from model.random_streams import HouseholdStreams, Purpose
@@ -35,6 +35,7 @@ class ArmOutput:
     starts: np.ndarray  # (months, place types) placements started
     flows: np.ndarray  # (categories, months) SEK
     households_on_benefit: np.ndarray  # (months,)
+    departments: np.ndarray | None = None  # (departments, DEPARTMENT_FIELDS, months), programme arm
 
 
 @dataclass(frozen=True)
@@ -99,6 +100,9 @@ def simulate(p: Params, rep: int, full_counterfactual: bool = False) -> RepResul
     ):
         flows, on_benefit = _combine(shared_price, price(p, pop, own))
         visits = Visits.concat([shared_visits, own])
+        dept = department_months(p, own) if arm == "programme" else None  # only participants hold places
+        if dept is not None:
+            flows[CATEGORY_INDEX["penalty"]] += dept[:, DEPARTMENT_FIELDS.index("penalty_sek")].sum(axis=0)
         arms[arm] = ArmOutput(
             visits=visits,
             stocks=visits.stocks(T),
@@ -106,6 +110,7 @@ def simulate(p: Params, rep: int, full_counterfactual: bool = False) -> RepResul
             starts=_starts(visits, T),
             flows=flows,
             households_on_benefit=on_benefit,
+            departments=dept,
         )
     simulated = prog.tracked_months + cf.tracked_months
     return RepResult(

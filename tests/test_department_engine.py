@@ -90,3 +90,50 @@ def test_allocation_that_cannot_be_met_is_a_scenario_error():
     d["programme"]["allocation"]["departments"] = "/no/such/file.csv"
     with pytest.raises(InputError, match="file not found"):
         params_of(d)
+
+
+def test_penalty_is_7500_per_missing_place_month_by_hand(tmp_path):
+    """One department, one job place and one internship place for 36 months; the one household
+    fills the internship in months 0–2 and the job in months 3–8 (tests/test_accounting.py's path).
+    Missing: internship 33 place-months (3–35), job 3 + 27 = 30 (0–2, 9–35): 63 × 7 500 = 472 500 SEK."""
+    from model.ledger import CATEGORY_INDEX, DEPARTMENT_FIELDS
+    from model.outcomes import views
+    from tests.conftest import one_household_dict
+
+    table = tmp_path / "one.csv"
+    table.write_text(
+        "name,employees,recruitment_need_2y,recruitment_need_5y,supervisor_capacity_jobs,"
+        "supervisor_capacity_internships,closeness\nservice,100,5,10,1,0,1.0\n",
+        encoding="utf-8",
+    )
+    d = one_household_dict()
+    d["programme"]["allocation"] = {
+        "departments": str(table),
+        "method": "malmo",  # Malmö's quota ignores the missing supervisor capacity for internships
+        "lead_time_months": {"jobs": 0, "internships": 0},
+        "penalty_per_missing_place_month": 7500,
+    }
+    p = params_of(d)
+    np.testing.assert_array_equal(p.departments.target[0, :, :], 1)
+    r = simulate(p, 0)
+    prog = r.arms["programme"]
+    dept = prog.departments[0]
+    f = {name: dept[i] for i, name in enumerate(DEPARTMENT_FIELDS)}
+    np.testing.assert_allclose(f["filled_internships"][:3], 1.0)
+    np.testing.assert_allclose(f["filled_jobs"][3:9], 1.0)
+    assert f["missing_place_months"].sum() == pytest.approx(63.0)
+    # months 0–8: one of the two places is empty (the job during the internship, then the internship); 9–35: both
+    expected = np.r_[np.full(9, 7500.0), np.full(27, 15000.0)]
+    np.testing.assert_allclose(prog.flows[CATEGORY_INDEX["penalty"]], expected)
+    assert prog.flows[CATEGORY_INDEX["penalty"]].sum() == pytest.approx(472_500.0)
+    assert f["starts_jobs"].sum() == 1 and f["starts_internships"].sum() == 1
+    # an internal transfer: the social board receives what the department pays, the municipality nets it out
+    cf = r.arms["counterfactual"]
+    assert cf.departments is None and cf.flows[CATEGORY_INDEX["penalty"]].sum() == 0
+    v = views(prog.flows)
+    no_penalty = prog.flows.copy()
+    no_penalty[CATEGORY_INDEX["penalty"]] = 0.0
+    w = views(no_penalty)
+    np.testing.assert_allclose(v["municipality"], w["municipality"])
+    np.testing.assert_allclose(v["social_board"], w["social_board"] - expected)
+    np.testing.assert_allclose(v["department"], w["department"] + expected)
