@@ -54,6 +54,25 @@ TEXT: dict[str, dict[str, str]] = {
     "p_target": {"sv": "Sannolikhet att målet nås", "en": "Probability the target is met"},
     "key_results": {"sv": "Huvudresultat", "en": "Key results"},
     "per_year": {"sv": "Per år", "en": "Per year"},
+    "departments_title": {
+        "sv": "Platser per förvaltning ({method}), hela perioden",
+        "en": "Places per department ({method}), whole horizon",
+    },
+    "departments_note": {
+        "sv": "Genomsnittligt antal platser per månad; P50 över replikeringarna. Vite: P50 [P5–P95].",
+        "en": "Mean places per month; P50 over replications. Penalty: P50 [P5–P95].",
+    },
+    "department": {"sv": "Förvaltning", "en": "Department"},
+    "jobs_allocated": {"sv": "Anställningar tilldelade", "en": "Jobs allocated"},
+    "internships_allocated": {"sv": "Praktik tilldelade", "en": "Internships allocated"},
+    "filled": {"sv": "tillsatta", "en": "filled"},
+    "missing_place_months": {"sv": "Saknade platsmånader", "en": "Missing place-months"},
+    "penalty": {"sv": "Vite", "en": "Penalty"},
+    "jobs_allocated_short": {"sv": "Anst.", "en": "Jobs"},
+    "internships_allocated_short": {"sv": "Prakt.", "en": "Intern."},
+    "filled_short": {"sv": "tills.", "en": "filled"},
+    "missing_place_months_short": {"sv": "Saknade pm", "en": "Missing pm"},
+    "penalty_short": {"sv": "Vite tkr", "en": "Penalty kSEK"},
     "closed": {"sv": "Platser som inte kan tillsättas", "en": "Places that cannot be filled"},
     "closed_text": {
         "sv": "{type}: {n} platsmånader {first}–{last} är stängda för nya placeringar enligt reglerna; "
@@ -100,6 +119,35 @@ TEXT: dict[str, dict[str, str]] = {
 def t(key: str, lang: str) -> str:
     """The text for ``key`` in ``lang``."""
     return TEXT[key][lang]
+
+
+def department_table(departments: dict, lang: str, compact: bool = False) -> tuple[str, list[str], list[list[str]]]:
+    """(title, header, rows) of the per-department table over the whole horizon (summary['departments']).
+
+    ``compact`` (a terminal): short headers, the penalty's P50 only.
+    """
+    keys = ("department", "jobs_allocated", "filled", "internships_allocated", "filled", "missing_place_months")
+    header = [t(k + ("_short" if compact and k != "department" else ""), lang) for k in keys]
+    header.append(t("penalty_short", lang) if compact else t("penalty", lang))
+    rows = []
+    for r in departments["rows"]:
+        if r["year"] != "all":
+            continue
+        pen = r["penalty_sek"]
+        rows.append(
+            [
+                r["department"],
+                number(r["allocated_jobs_places"], 1, lang),
+                number(r["filled_jobs_places"], 1, lang),
+                number(r["allocated_internships_places"], 1, lang),
+                number(r["filled_internships_places"], 1, lang),
+                number(r["missing_place_months"], 0, lang),
+                number(pen["p50"] / 1e3, 0, lang)
+                if compact
+                else f"{tkr(pen['p50'], lang)} [{tkr(pen['p5'], lang)}–{tkr(pen['p95'], lang)}]",
+            ]
+        )
+    return t("departments_title", lang).format(method=departments["method"]), header, rows
 
 
 def closed_text(closed: dict, lang: str) -> str:

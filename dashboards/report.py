@@ -10,7 +10,7 @@ import plotly.io as pio
 
 from calibration.checks import compare
 from dashboards.figures import breakeven_figure, cost_figure, difference_figure, households_figure
-from dashboards.labels import closed_text, mnkr, number, percent, t, target_text
+from dashboards.labels import closed_text, department_table, mnkr, number, percent, t, target_text
 from model.params import Params
 from model.states import PLACE_TYPES
 
@@ -186,6 +186,9 @@ def build_report(
         ]
         parts += [f"<h2>{t('participants', lang)}</h2>", _table([t("figure", lang), t("modelled", lang)], prow)]
 
+    if "departments" in summary:
+        title, header, rows = department_table(summary["departments"], lang)
+        parts += [f"<h2>{html.escape(title)}</h2>", f"<p>{t('departments_note', lang)}</p>", _table(header, rows)]
     closed = summary.get("closed_places", [])
     if closed:
         items = "".join(f"<li>{html.escape(closed_text(c, lang))}</li>" for c in closed)

@@ -156,7 +156,7 @@ def run(
 
 
 def _print_summary(summary: dict, lang: str, frames: dict[int, float]) -> None:
-    from dashboards.labels import number, percent, t, target_text
+    from dashboards.labels import department_table, number, percent, t, target_text
 
     unit = "mnkr" if lang == "sv" else "MSEK"
     table = Table(
@@ -187,6 +187,14 @@ def _print_summary(summary: dict, lang: str, frames: dict[int, float]) -> None:
             percent(prog["p_deficit"], lang) if "p_deficit" in prog else "–",
         )
     out_console.print(table)
+    if "departments" in summary:
+        title, header, rows = department_table(summary["departments"], lang, compact=True)
+        dt_ = Table(title=title, caption=t("departments_note", lang))
+        for i, col in enumerate(header):
+            dt_.add_column(col, justify="left" if i == 0 else "right", overflow="fold")
+        for r in rows:
+            dt_.add_row(*r)
+        out_console.print(dt_)
     be = summary["breakeven"]
     for name in ("annual", "cumulative"):
         b = be[name]

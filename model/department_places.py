@@ -35,6 +35,7 @@ class DepartmentPlaces:
     hire_factor: np.ndarray  # (D,): multiplier on the hiring probability at the end of a job
     allocations: dict[tuple[int, int], Allocation]  # by (jobs, internships) allocated
     penalty: float  # SEK per missing place and month, department → social board
+    method: str
 
     @property
     def n(self) -> int:
@@ -69,6 +70,7 @@ def department_places(
         hire_factor=hire_factors(deps),
         allocations=allocations,
         penalty=spec.penalty_per_missing_place_month,
+        method=spec.method,
     )
 
 

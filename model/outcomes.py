@@ -14,7 +14,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from model.ledger import CATEGORIES, PARTIES, SIGNS
+from model.ledger import CATEGORIES, DEPARTMENT_FIELDS, PARTIES, SIGNS
 from model.params import Params
 from model.participants import FIELDS, shares
 from model.participants import outcomes as participant_outcomes
@@ -49,6 +49,8 @@ def tabulate(result: RepResult, p: Params) -> RepTables:
             "starts": a.starts,
             "flows": a.flows,
         }
+        if a.departments is not None:
+            arms[arm]["departments"] = a.departments
     counts = participant_outcomes(p, result.arms["programme"].visits)
     return RepTables(
         result.rep, arms, result.events, result.household_months, result.simulated_household_months, counts
@@ -118,6 +120,55 @@ def ledger_frame(p: Params, tables: list[RepTables]) -> pd.DataFrame:
     for c in ("arm", "payer", "payee", "category"):
         df[c] = df[c].astype("category")
     return df
+
+
+def departments_frame(p: Params, tables: list[RepTables]) -> pd.DataFrame | None:
+    """One row per (replication, year, department) of the programme arm: DEPARTMENT_FIELDS summed over the year.
+
+    Allocated and filled are place-months; divide by ``months`` for places. None without departments.
+    """
+    if p.departments is None:
+        return None
+    years = np.array(p.calendar.year_of_month())
+    uniq = np.unique(years)
+    names = np.array(p.departments.names)
+    parts = []
+    for t in tables:
+        arr = t.arms["programme"]["departments"]  # (D, F, T)
+        for y in uniq:
+            sel = years == y
+            block = arr[:, :, sel].sum(axis=2)
+            parts.append(
+                pd.DataFrame(
+                    {
+                        "rep": np.full(len(names), t.rep, dtype=np.int32),
+                        "year": np.full(len(names), int(y), dtype=np.int32),
+                        "department": names,
+                        "months": np.full(len(names), int(sel.sum()), dtype=np.int32),
+                        **{f: block[:, i] for i, f in enumerate(DEPARTMENT_FIELDS)},
+                    }
+                )
+            )
+    df = pd.concat(parts, ignore_index=True)
+    df["department"] = pd.Categorical(df["department"], categories=list(names))
+    return df
+
+
+def departments_summary(frame: pd.DataFrame) -> list[dict]:
+    """Per department and year, and over the horizon: P50 of places and starts; penalty with P5–P95."""
+    out = []
+    whole = frame.groupby(["rep", "department"], observed=True).sum(numeric_only=True).reset_index()
+    whole["year"] = "all"
+    for (year, dept), g in pd.concat([frame, whole]).groupby(["year", "department"], observed=True, sort=False):
+        months = float(g["months"].iloc[0])
+        row = {"year": str(year), "department": str(dept), "months": months}
+        for f in ("allocated_jobs", "allocated_internships", "filled_jobs", "filled_internships"):
+            row[f"{f}_places"] = float(np.median(g[f])) / months  # mean places in the period
+        for f in ("missing_place_months", "starts_jobs", "starts_internships", "supervision_sek", "compensation_sek"):
+            row[f] = float(np.median(g[f]))
+        row["penalty_sek"] = _pct(g["penalty_sek"].to_numpy())
+        out.append(row)
+    return out
 
 
 def annual_frame(p: Params, monthly: pd.DataFrame) -> pd.DataFrame:

@@ -28,7 +28,15 @@ import pandas as pd
 from model.errors import AmsimError
 from model.ledger import CATEGORIES, price
 from model.montecarlo import run_replications
-from model.outcomes import RepTables, annual_frame, ledger_frame, monthly_frame, summarise
+from model.outcomes import (
+    RepTables,
+    annual_frame,
+    departments_frame,
+    departments_summary,
+    ledger_frame,
+    monthly_frame,
+    summarise,
+)
 from model.params import PLACE_INDEX, Params, closed_places_text
 from model.rules.functions import NYSTARTSJOBB_LEVELS
 from model.scenario import Scenario
@@ -133,6 +141,17 @@ def run(
     annual = annual_frame(p, monthly)
     summary = summarise(p, annual, monthly, np.stack([t.participants for t in tables]))
     summary["places"] = places_table(p)
+    departments = departments_frame(p, tables)
+    if departments is not None:
+        summary["departments"] = {
+            "method": p.departments.method,
+            "allocations": [
+                {"jobs": jobs, "internships": internships, "departments": a.rows()}
+                for (jobs, internships), a in p.departments.allocations.items()
+            ],
+            "rows": departments_summary(departments),
+        }
+        departments.to_parquet(staging / "departments.parquet", index=False)
     monthly.to_parquet(staging / "monthly.parquet", index=False)
     ledger = ledger_frame(p, tables)
     ledger.to_parquet(staging / "ledger.parquet", index=False)

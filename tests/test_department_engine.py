@@ -137,3 +137,35 @@ def test_penalty_is_7500_per_missing_place_month_by_hand(tmp_path):
     np.testing.assert_allclose(v["municipality"], w["municipality"])
     np.testing.assert_allclose(v["social_board"], w["social_board"] - expected)
     np.testing.assert_allclose(v["department"], w["department"] + expected)
+
+
+def test_run_reports_places_and_penalties_per_department(tmp_path):
+    import json
+
+    import pandas as pd
+    from typer.testing import CliRunner
+
+    from model.cli import app
+    from tests.conftest import write_yaml
+
+    d = dept_scenario("malmo", penalty_per_missing_place_month=7500)
+    path = write_yaml(tmp_path / "dept.yaml", d)
+    out = tmp_path / "out"
+    res = CliRunner().invoke(
+        app, ["run", str(path), "--reps", "2", "--workers", "1", "--out", str(out), "--lang", "en"]
+    )
+    assert res.exit_code == 0, res.output
+    assert "Places per department (malmo)" in res.output
+    deps = pd.read_parquet(out / "departments.parquet")
+    ledger = pd.read_parquet(out / "ledger.parquet")
+    pen = ledger[(ledger["arm"] == "programme") & (ledger["category"] == "penalty")]["sek"].sum()
+    assert pen > 0 and deps["penalty_sek"].sum() == pytest.approx(pen)
+    assert (
+        (ledger[ledger["category"] == "penalty"][["payer", "payee"]].astype(str) == ["department", "social_board"])
+        .all()
+        .all()
+    )
+    summary = json.loads((out / "summary.json").read_text())
+    rows = [r for r in summary["departments"]["rows"] if r["year"] == "all"]
+    assert len(rows) == 10 and {a["jobs"] for a in summary["departments"]["allocations"]}
+    assert "Places per department" in (out / "report.html").read_text(encoding="utf-8")
