@@ -1,8 +1,10 @@
 """The allocation model (fördelningsmodell): places per department and class from targets.
 
-Three methods, each a function of (targets, departments, parameters) to
+Four methods, each a function of (targets, departments, parameters) to
 integer places per department and class (jobs, internships):
 
+- ``dialogue``: Lund today (seed §4): places where departments offer them,
+  in proportion to what each can supervise, with no quota, weights or penalty.
 - ``malmo``: a flat quota rate × employees, the rate being the target over
   all employees (Malmö: 1 500 jobs = 5.7 % of its employees), whatever a
   department can supervise; missing places cost the department a penalty per
@@ -29,7 +31,7 @@ from scipy.optimize import Bounds, LinearConstraint, milp
 from model.departments import CLASSES, Department
 from model.errors import AmsimError
 
-METHODS: tuple[str, ...] = ("malmo", "linkoping", "lund")
+METHODS: tuple[str, ...] = ("dialogue", "malmo", "linkoping", "lund")
 
 #: reference: Lund seed §3.1 (7 500 SEK per missing place and month, department → social board), facts.md §2
 MALMO_PENALTY_SEK = 7500.0
@@ -139,7 +141,9 @@ def allocate(
             notes[i].append(f"{cls}: {places[i, j]} fixed in the dialogue")
         free = np.flatnonzero(~fixed)
         rest = targets.of(cls) - int(places[:, j].sum())
-        if method == "malmo":
+        if method == "dialogue":
+            got, why = _dialogue(cls, rest, [deps[i] for i in free])
+        elif method == "malmo":
             got, why = _malmo(cls, rest, [deps[i] for i in free])
         elif method == "linkoping":
             got, why = _linkoping(cls, rest, [deps[i] for i in free], size_weight)
@@ -188,6 +192,12 @@ def _check_feasible(method: str, targets: Targets, deps: tuple[Department, ...])
             short.append(f"{cls}: {target - fixed} places left and every department is fixed")
     if short:
         raise AllocationError("the departments cannot take the targets: " + "; ".join(short))
+
+
+def _dialogue(cls: str, total: int, deps: list[Department]) -> tuple[np.ndarray, list[str]]:
+    caps = [d.capacity(cls) for d in deps]
+    got = largest_remainder(caps, total, caps)
+    return got, [f"{cls}: offers {c} it can supervise → {g}" for c, g in zip(caps, got, strict=True)]
 
 
 def _malmo(cls: str, total: int, deps: list[Department]) -> tuple[np.ndarray, list[str]]:

@@ -22,6 +22,7 @@ err = Console(stderr=True)
 
 
 class Method(StrEnum):
+    dialogue = "dialogue"
     malmo = "malmo"
     linkoping = "linkoping"
     lund = "lund"
@@ -29,7 +30,7 @@ class Method(StrEnum):
 
 def allocate_command(
     departments: Annotated[Path, typer.Argument(help="Departments table (CSV or Excel).")],
-    method: Annotated[Method, typer.Option("--method", help="malmo, linkoping or lund.")],
+    method: Annotated[Method, typer.Option("--method", help="dialogue, malmo, linkoping or lund.")],
     jobs: Annotated[int, typer.Option("--jobs", min=0, help="Job places to allocate.")],
     internships: Annotated[int, typer.Option("--internships", min=0, help="Internship places to allocate.")],
     size_weight: Annotated[

@@ -29,7 +29,7 @@ MAX_HIRE_FACTOR = 3.0
 class DepartmentPlaces:
     names: tuple[str, ...]
     target: np.ndarray  # (D, classes, T) int: places allocated to each department in each month
-    open: np.ndarray  # (D, classes, T) int: places open (created) in each month, ≤ target
+    open: np.ndarray  # (D, classes, T) int: places open (created), ≤ target and ≤ supervisor capacity
     accepts: np.ndarray  # (D, T) bool: new placements may start (not a closed month)
     ordinary: np.ndarray  # (D,): chance that a job there is an ordinary workplace (its closeness)
     hire_factor: np.ndarray  # (D,): multiplier on the hiring probability at the end of a job
@@ -61,10 +61,12 @@ def department_places(
                 raise InputError([Problem(file, "programme.allocation", str(err))]) from None
         target[:, :, m] = allocations[key].places
     lead = (spec.lead_time_months.jobs, spec.lead_time_months.internships)
+    # a department creates at most the places it can supervise: a quota above that stays missing (and penalised)
+    supervisable = np.array([[d.capacity(c) for c in CLASSES] for d in deps])[:, :, None]
     return DepartmentPlaces(
         names=tuple(d.name for d in deps),
         target=target,
-        open=_opened(target, lead),
+        open=_opened(np.minimum(target, supervisable), lead),
         accepts=np.array([[ym.month not in d.closed_months for ym in cal.months()] for d in deps], dtype=bool),
         ordinary=np.array([d.closeness for d in deps]),
         hire_factor=hire_factors(deps),

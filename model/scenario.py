@@ -185,7 +185,7 @@ class AllocationSpec(Strict):
 
     #: departments table (CSV or Excel); a relative path is read from the scenario file's folder
     departments: Annotated[str, Field(min_length=1)]
-    method: Literal["malmo", "linkoping", "lund"]
+    method: Literal["dialogue", "malmo", "linkoping", "lund"]
     #: linkoping: weight of size against recruitment need (assumption: equal weights)
     size_weight: Prob = LINKOPING_SIZE_WEIGHT
     lead_time_months: LeadTime
@@ -379,7 +379,35 @@ def load_scenario(path: str | Path | None = None) -> Scenario:
     except yaml.YAMLError as err:
         raise InputError([Problem(file, "", f"not valid YAML: {err}")]) from None
     _resolve_departments_path(data, path.parent)
+    data = _extended(data, path, (path.resolve(),))
     return parse_scenario(data, file)
+
+
+def _extended(data: Any, path: Path, chain: tuple[Path, ...]) -> Any:
+    """A scenario with ``extends: other.yaml`` is that scenario with these keys laid over it.
+
+    Mappings merge key by key; any other value (a list, a number) replaces the
+    base's. The base is read relative to this file; a cycle is an error.
+    """
+    if not isinstance(data, dict) or "extends" not in data:
+        return data
+    file = str(path)
+    base_path = (path.parent / str(data["extends"])).resolve()
+    if base_path in chain:
+        raise InputError([Problem(file, "extends", f"{base_path.name} extends itself through {path.name}")])
+    try:
+        base = yaml.safe_load(base_path.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, yaml.YAMLError) as err:
+        raise InputError([Problem(file, "extends", f"cannot read {base_path}: {err}")]) from None
+    _resolve_departments_path(base, base_path.parent)
+    base = _extended(base, base_path, (*chain, base_path))
+    return _merge(base, {k: v for k, v in data.items() if k != "extends"})
+
+
+def _merge(base: Any, over: Any) -> Any:
+    if isinstance(base, dict) and isinstance(over, dict):
+        return {**base, **{k: _merge(base.get(k), v) if k in base else v for k, v in over.items()}}
+    return over
 
 
 def _resolve_departments_path(data: Any, folder: Path) -> None:

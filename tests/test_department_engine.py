@@ -103,13 +103,13 @@ def test_penalty_is_7500_per_missing_place_month_by_hand(tmp_path):
     table = tmp_path / "one.csv"
     table.write_text(
         "name,employees,recruitment_need_2y,recruitment_need_5y,supervisor_capacity_jobs,"
-        "supervisor_capacity_internships,closeness\nservice,100,5,10,1,0,1.0\n",
+        "supervisor_capacity_internships,closeness\nservice,100,5,10,1,1,1.0\n",
         encoding="utf-8",
     )
     d = one_household_dict()
     d["programme"]["allocation"] = {
         "departments": str(table),
-        "method": "malmo",  # Malmö's quota ignores the missing supervisor capacity for internships
+        "method": "malmo",
         "lead_time_months": {"jobs": 0, "internships": 0},
         "penalty_per_missing_place_month": 7500,
     }
@@ -169,3 +169,14 @@ def test_run_reports_places_and_penalties_per_department(tmp_path):
     rows = [r for r in summary["departments"]["rows"] if r["year"] == "all"]
     assert len(rows) == 10 and {a["jobs"] for a in summary["departments"]["allocations"]}
     assert "Places per department" in (out / "report.html").read_text(encoding="utf-8")
+
+
+def test_a_quota_above_supervisor_capacity_stays_missing():
+    """Malmö's quota ignores capacity; a department opens at most what it can supervise, the rest is missing."""
+    d = dept_scenario("malmo", lead_jobs=0, lead_internships=0)
+    d["programme"]["starts_per_year"] = {2022: {"jobs": 600, "internships": 80}}
+    dp = params_of(d).departments
+    caps = np.array([[x.supervisor_capacity_jobs, x.supervisor_capacity_internships] for x in load_departments(LUND)])
+    over = dp.target > caps[:, :, None]
+    assert over.any()
+    np.testing.assert_array_equal(dp.open, np.minimum(dp.target, caps[:, :, None]))

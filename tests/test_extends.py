@@ -1,0 +1,33 @@
+"""Scenario variants: ``extends: base.yaml`` lays a few keys over a base scenario."""
+
+from __future__ import annotations
+
+import pytest
+
+from model.errors import InputError
+from model.scenario import load_scenario
+from tests.conftest import lund_dict, write_yaml
+
+
+def test_extends_merges_mappings_and_replaces_the_rest(tmp_path):
+    write_yaml(tmp_path / "base.yaml", lund_dict())
+    (tmp_path / "child.yaml").write_text(
+        "extends: base.yaml\nname: child\nprogramme:\n  hours_share: 0.5\n  eligible_reasons: [unemployed, sfi]\n",
+        encoding="utf-8",
+    )
+    sc = load_scenario(tmp_path / "child.yaml")
+    base = load_scenario(tmp_path / "base.yaml")
+    assert sc.name == "child" and sc.programme.hours_share == 0.5
+    assert sc.programme.eligible_reasons == ["unemployed", "sfi"]
+    assert sc.programme.job_mix == base.programme.job_mix  # untouched keys come from the base
+    assert sc.population == base.population
+
+
+def test_extends_cycle_and_missing_base_are_errors(tmp_path):
+    (tmp_path / "a.yaml").write_text("extends: b.yaml\n", encoding="utf-8")
+    (tmp_path / "b.yaml").write_text("extends: a.yaml\n", encoding="utf-8")
+    with pytest.raises(InputError, match="extends: .*extends itself"):
+        load_scenario(tmp_path / "a.yaml")
+    (tmp_path / "c.yaml").write_text("extends: nowhere.yaml\n", encoding="utf-8")
+    with pytest.raises(InputError, match=r"c[.]yaml: extends: cannot read"):
+        load_scenario(tmp_path / "c.yaml")
