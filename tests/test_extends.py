@@ -26,7 +26,7 @@ def test_extends_merges_mappings_and_replaces_the_rest(tmp_path):
 def test_extends_cycle_and_missing_base_are_errors(tmp_path):
     (tmp_path / "a.yaml").write_text("extends: b.yaml\n", encoding="utf-8")
     (tmp_path / "b.yaml").write_text("extends: a.yaml\n", encoding="utf-8")
-    with pytest.raises(InputError, match="extends: .*extends itself"):
+    with pytest.raises(InputError, match=r"extends: .*extends itself"):
         load_scenario(tmp_path / "a.yaml")
     (tmp_path / "c.yaml").write_text("extends: nowhere.yaml\n", encoding="utf-8")
     with pytest.raises(InputError, match=r"c[.]yaml: extends: cannot read"):
