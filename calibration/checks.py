@@ -39,8 +39,34 @@ def compare(monthly: pd.DataFrame, annual: pd.DataFrame, ledger: pd.DataFrame | 
     ws = summary.get("participants", {}).get("work_or_studies_3m_after_job")
     if ws:
         add(by_key["work_or_studies_3m_after_job"], (ws["p50"], ws["p5"], ws["p95"]))
+    rows += [{"observed": by_key[k], "model": v} for k, v in fills(monthly).items()]
     early = monthly[(monthly["arm"] == "counterfactual") & (monthly["month"].dt.year == 2022)]
     early = early[early["month"].dt.month <= 3]
     if len(early):
         add(by_key["households_early_2022"], _pct(early.groupby("rep")["households_on_benefit"].mean().to_numpy()))
     return rows
+
+
+#: Lund's reported fills (starts) and the months they cover (Lund §4).
+FILL_PERIODS = {
+    "jobs_filled_2021": ("jobs", "2021-09-01", "2022-01-01"),
+    "internships_filled_2021": ("internships", "2021-09-01", "2022-01-01"),
+    "jobs_filled_2022_aug": ("jobs", "2022-01-01", "2022-09-01"),
+    "internships_filled_2022_aug": ("internships", "2022-01-01", "2022-09-01"),
+}
+
+
+def fills(monthly: pd.DataFrame) -> dict[str, tuple[float, float, float]]:
+    """Placements started in the programme arm in each of Lund's reported periods the run covers (P50, P5, P95)."""
+    prog = monthly[monthly["arm"] == "programme"]
+    jobs = [c for c in prog.columns if c.startswith("starts_") and c != "starts_internship"]
+    out = {}
+    for key, (cls, first, end) in FILL_PERIODS.items():
+        if prog["month"].min() > pd.Timestamp(first) or prog["month"].max() < pd.Timestamp(end) - pd.DateOffset(
+            months=1
+        ):
+            continue
+        sel = prog[(prog["month"] >= first) & (prog["month"] < end)]
+        per_rep = (sel[jobs].sum(axis=1) if cls == "jobs" else sel["starts_internship"]).groupby(sel["rep"]).sum()
+        out[key] = _pct(per_rep.to_numpy())
+    return out

@@ -61,12 +61,16 @@ def department_places(
                 raise InputError([Problem(file, "programme.allocation", str(err))]) from None
         target[:, :, m] = allocations[key].places
     lead = (spec.lead_time_months.jobs, spec.lead_time_months.internships)
-    # a department creates at most the places it can supervise: a quota above that stays missing (and penalised)
+    # a department creates at most the places it can supervise: a quota above that stays missing (and penalised);
+    # in a year with a created share below 1 (effort elsewhere) it creates only that share of its places
     supervisable = np.array([[d.capacity(c) for c in CLASSES] for d in deps])[:, :, None]
+    years = cal.year_of_month()
+    share = np.array([[spec.created_share.get(c, {}).get(y, 1.0) for y in years] for c in CLASSES])[None, :, :]
+    created = np.minimum(np.floor(target * share + 1e-9).astype(np.int64), supervisable)
     return DepartmentPlaces(
         names=tuple(d.name for d in deps),
         target=target,
-        open=_opened(np.minimum(target, supervisable), lead),
+        open=_opened(created, lead),
         accepts=np.array([[ym.month not in d.closed_months for ym in cal.months()] for d in deps], dtype=bool),
         ordinary=np.array([d.closeness for d in deps]),
         hire_factor=hire_factors(deps),

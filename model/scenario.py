@@ -189,6 +189,8 @@ class AllocationSpec(Strict):
     #: linkoping: weight of size against recruitment need (assumption: equal weights)
     size_weight: Prob = LINKOPING_SIZE_WEIGHT
     lead_time_months: LeadTime
+    #: share of its allocated places a department creates, by class and year (years not given: all)
+    created_share: dict[Literal["jobs", "internships"], dict[int, Prob]] = Field(default_factory=dict)
     #: paid by a department to the social board per missing place and month (Malmö: 7 500 SEK)
     penalty_per_missing_place_month: NonNeg = 0.0
 

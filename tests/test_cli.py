@@ -209,19 +209,26 @@ def test_interrupted_run_resumes_from_saved_replications(small_file, small_run, 
     assert (out / "monthly.parquet").read_bytes() == (small_run / "monthly.parquet").read_bytes()
 
 
-def test_every_value_in_the_default_scenario_names_its_source():
-    """Each line of runs/lund.yaml that sets a value carries a source or says 'assumption'."""
+@pytest.mark.parametrize("path", sorted((Path(__file__).parents[1] / "runs").glob("*.yaml")), ids=lambda p: p.name)
+def test_every_value_in_the_shipped_scenarios_names_its_source(path):
+    """Each line of a shipped scenario (runs/*.yaml) that sets a value carries a source or says 'assumption'."""
     missing = []
-    for n, line in enumerate(default_scenario_path().read_text(encoding="utf-8").splitlines(), 1):
+    for n, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
         body = line.split("#", 1)[0].rstrip()
         if not body.strip() or (body.strip().startswith("-") and ":" not in body) or body.rstrip().endswith(":"):
             continue
-        if body.split(":")[0].strip() in ("name", "description"):  # labels, not parameters
+        if body.split(":")[0].strip() in ("name", "description", "extends"):  # labels and links, not parameters
             continue
         comment = line.split("#", 1)[1] if "#" in line else ""
-        if not re.search(r"assumption|facts §|Lund §|facts\.md|IFAU", comment):
+        if not re.search(r"assumption|facts §|Lund §|facts\.md|IFAU|illustrative|calibrated", comment):
             missing.append(f"{n}: {line.strip()}")
     assert not missing, "\n".join(missing)
+    assert validate_ok(path)
+
+
+def validate_ok(path: Path) -> bool:
+    res = runner.invoke(app, ["validate", str(path)])
+    return res.exit_code == 0
 
 
 def test_default_scenario_is_the_packaged_lund():
