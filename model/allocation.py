@@ -225,15 +225,31 @@ def _linkoping(cls: str, total: int, deps: list[Department], size_weight: float)
     return got, why
 
 
-def lund_scores(deps: Sequence[Department]) -> np.ndarray:
-    """Value of one place in each department: closeness to ordinary work × (1 + its share of the recruitment need).
+#: assumption: a department's hiring chance follows its recruitment need per employee, at most this × the mean
+MAX_HIRE_FACTOR = 3.0
 
-    Needs matter only where the tasks are close to ordinary work (IFAU 2021:16:
-    ordinary workplaces help, created tasks do not); the shape is an assumption.
+
+def hire_factors(deps: Sequence[Department]) -> np.ndarray:
+    """Recruitment need per employee relative to the municipality's (capped): how much more a department hires.
+
+    Used both for the chance of being hired at the end of a job there (the
+    engine) and for the value of a place in the ``lund`` method.
     """
     need = np.array([d.recruitment_need for d in deps], dtype=float)
-    need_share = need / need.sum() if need.sum() else np.zeros(len(deps))
-    return np.array([d.closeness for d in deps]) * (1 + need_share)
+    emp = np.array([d.employees for d in deps], dtype=float)
+    mean = need.sum() / emp.sum() if emp.sum() > 0 else 0.0
+    rate = np.divide(need, emp, out=np.zeros(len(deps)), where=emp > 0)
+    return np.clip(rate / mean, 0.0, MAX_HIRE_FACTOR) if mean > 0 else np.zeros(len(deps))
+
+
+def lund_scores(deps: Sequence[Department]) -> np.ndarray:
+    """Value of one place in each department: closeness to ordinary work × its relative hiring need.
+
+    The expected worth of a place for getting a job afterwards: ordinary
+    workplaces help, created tasks do not (IFAU 2021:16), and a department
+    with more recruitment need per employee hires more (an assumption).
+    """
+    return np.array([d.closeness for d in deps]) * hire_factors(deps)
 
 
 def _lund(cls: str, total: int, deps: list[Department]) -> tuple[np.ndarray, list[str]]:

@@ -15,14 +15,11 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from model.allocation import Allocation, AllocationError, Targets, allocate
+from model.allocation import Allocation, AllocationError, Targets, allocate, hire_factors
 from model.calendar import Calendar
-from model.departments import CLASSES, Department, load_departments
+from model.departments import CLASSES, load_departments
 from model.errors import AmsimError, InputError, Problem
 from model.scenario import AllocationSpec
-
-#: assumption: hiring varies with a department's recruitment need per employee, at most this multiple of the mean
-MAX_HIRE_FACTOR = 3.0
 
 
 @dataclass(frozen=True)
@@ -94,13 +91,3 @@ def _opened(target: np.ndarray, lead: tuple[float, float]) -> np.ndarray:
             share = np.ones(T) if lead[c] <= 1 else np.clip(since / lead[c], 0.0, 1.0)
             out[d, c] = np.floor(target[d, c] * share + 1e-9).astype(np.int64)
     return out
-
-
-def hire_factors(deps: tuple[Department, ...] | list[Department]) -> np.ndarray:
-    """Recruitment need per employee relative to the municipality's, capped (an assumption)."""
-    need = np.array([d.recruitment_need for d in deps], dtype=float)
-    emp = np.array([d.employees for d in deps], dtype=float)
-    mean = need.sum() / emp.sum() if emp.sum() > 0 else 0.0
-    with np.errstate(invalid="ignore", divide="ignore"):
-        rate = np.where(emp > 0, need / np.where(emp > 0, emp, 1.0), 0.0)
-    return np.clip(rate / mean, 0.0, MAX_HIRE_FACTOR) if mean > 0 else np.zeros(len(deps))

@@ -7,7 +7,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from model.department_places import hire_factors
+from model.allocation import hire_factors
 from model.departments import load_departments
 from model.errors import InputError
 from model.simulate import simulate
