@@ -240,6 +240,9 @@ def write_trace(p: Params, rep: int, folder: Path) -> None:
                     "start_month": [str(cal.month(int(t))) if t < p.n_months else None for t in v.t0],
                     "next_state": [STATE_LABELS[s] if s >= 0 else None for s in v.nxt],
                     "workplace": np.array(["", "ordinary", "created"])[v.workplace],
+                    "department": np.array([*(p.departments.names if p.departments else ()), None], dtype=object)[
+                        v.dept
+                    ],
                     "job_start": v.ref,
                     "job_months": v.job_months,
                     "nystartsjobb_level": np.where(
