@@ -147,8 +147,8 @@ def allocate(
             got, why = _malmo(cls, rest, [deps[i] for i in free])
         elif method == "linkoping":
             got, why = _linkoping(cls, rest, [deps[i] for i in free], size_weight)
-        else:
-            got, why = _lund(cls, rest, [deps[i] for i in free])
+        else:  # scores over all departments: the same relative hiring need the engine uses
+            got, why = _lund(cls, rest, [deps[i] for i in free], lund_scores(deps)[free])
         for k, i in enumerate(free):
             places[i, j] = got[k]
             notes[i].append(why[k])
@@ -252,11 +252,10 @@ def lund_scores(deps: Sequence[Department]) -> np.ndarray:
     return np.array([d.closeness for d in deps]) * hire_factors(deps)
 
 
-def _lund(cls: str, total: int, deps: list[Department]) -> tuple[np.ndarray, list[str]]:
+def _lund(cls: str, total: int, deps: list[Department], score: np.ndarray) -> tuple[np.ndarray, list[str]]:
     n = len(deps)
     if n == 0 or total == 0:
         return np.zeros(n, dtype=np.int64), [f"{cls}: none needed" for _ in deps]
-    score = lund_scores(deps)
     # a tiny preference for earlier rows makes the optimum unique among equal scores (deterministic output)
     tie = 1e-9 * np.arange(n, 0, -1)
     caps = np.array([d.capacity(cls) for d in deps], dtype=float)
