@@ -18,7 +18,7 @@ import numpy as np
 from model.allocation import Allocation, AllocationError, Targets, allocate, hire_factors
 from model.calendar import Calendar
 from model.departments import CLASSES, load_departments
-from model.errors import AmsimError, InputError, Problem
+from model.errors import InputError, Problem
 from model.scenario import AllocationSpec
 
 
@@ -54,8 +54,6 @@ def department_places(
                 allocations[key] = allocate(spec.method, Targets(*key), deps, size_weight=spec.size_weight)
             except AllocationError as err:
                 raise InputError([Problem(file, "programme.allocation", f"{cal.month(m)}: {err}")]) from None
-            except AmsimError as err:  # pragma: no cover - allocate raises AllocationError only
-                raise InputError([Problem(file, "programme.allocation", str(err))]) from None
         target[:, :, m] = allocations[key].places
     lead = (spec.lead_time_months.jobs, spec.lead_time_months.internships)
     # a department creates at most the places it can supervise: a quota above that stays missing (and penalised);

@@ -16,7 +16,7 @@ import numpy as np
 from model.params import Params
 from model.population import Population
 from model.rules import functions as rf
-from model.states import JOB_STATES, State
+from model.states import JOB_STATES, PLACE_STATES, State
 from model.visits import Visits
 
 PARTIES: tuple[str, ...] = ("social_board", "department", "state", "household", "external")
@@ -300,7 +300,7 @@ DEPARTMENT_FIELDS: tuple[str, ...] = (
     "supervision_sek",
     "compensation_sek",
 )
-_PLACE_STATES = np.array([_INT, *[int(s) for s in JOB_STATES]])
+_PLACE_STATES = np.array([int(s) for s in PLACE_STATES])
 
 
 def department_months(p: Params, visits: Visits) -> np.ndarray | None:
