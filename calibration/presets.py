@@ -37,8 +37,9 @@ def figures(folder: Path) -> dict[str, str]:
     }
     dep_file = folder / "departments.parquet"
     if dep_file.exists():
-        dep = pd.read_parquet(dep_file).groupby("rep")[["filled_jobs", "missing_place_months", "penalty_sek"]].sum()
-        months = annual.groupby("rep")["months"].sum().iloc[0] / 2
+        frame = pd.read_parquet(dep_file)
+        dep = frame.groupby("rep")[["filled_jobs", "missing_place_months", "penalty_sek"]].sum()
+        months = frame.groupby(["rep", "department"], observed=True)["months"].sum().iloc[0]  # the horizon
         out["job places filled, mean per month"] = _band(dep["filled_jobs"].to_numpy() / months, 1, 1)
         out["missing place-months per year"] = _band(dep["missing_place_months"].to_numpy() / (months / 12))
         out["penalties, department → social board, per year (mnkr)"] = _band(
