@@ -215,6 +215,12 @@ def breakeven_cumulative(years: list[int], programme: np.ndarray, counterfactual
     return years[int(hits[0])] if len(hits) else None
 
 
+def breakeven_first_below(years: list[int], programme: np.ndarray, counterfactual: np.ndarray) -> int | None:
+    """First year in which the programme's annual cost is below the counterfactual's (it may rise again later)."""
+    hits = np.flatnonzero(programme < counterfactual)
+    return years[int(hits[0])] if len(hits) else None
+
+
 def _nearest_rank(values: list[float], q: float) -> float:
     """The q-th percentile by nearest rank (works with inf for "never")."""
     s = sorted(values)
