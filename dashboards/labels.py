@@ -73,17 +73,24 @@ TEXT: dict[str, dict[str, str]] = {
     "filled_short": {"sv": "tills.", "en": "filled"},
     "missing_place_months_short": {"sv": "Saknade pm", "en": "Missing pm"},
     "penalty_short": {"sv": "Vite tkr", "en": "Penalty kSEK"},
-    "closed": {"sv": "Platser som inte kan tillsättas", "en": "Places that cannot be filled"},
+    "closed": {"sv": "Stöd som inte kan beviljas", "en": "Subsidies that cannot be granted"},
     "closed_text": {
-        "sv": "{type}: {n} platsmånader {first}–{last} är stängda för nya placeringar enligt reglerna; "
-        "bara tidigare påbörjade anställningar fortsätter",
-        "en": "{type}: {n} place-months in {first}–{last} are closed to new placements by the rules; "
-        "only jobs started earlier continue",
+        "sv": "{type}: scenariot använder stödet {n} månader {first}–{last} då reglerna inte tillåter nya beslut; "
+        "anställningar som börjar då får det inte",
+        "en": "{type}: the scenario takes the subsidy up in {n} months of {first}–{last} in which the rules allow "
+        "no new decisions; jobs starting then go without it",
     },
     "stale": {"sv": "Regler som förs vidare efter senaste kontroll", "en": "Rules carried forward past their check"},
     "no_stale": {"sv": "Inga regler används efter sitt kontrolldatum.", "en": "No rule is used past its check date."},
     "places": {"sv": "Platser och starter per år", "en": "Places and starts per year"},
     "type": {"sv": "Typ", "en": "Type"},
+    "jobs": {"sv": "Anställningar", "en": "Jobs"},
+    "internships": {"sv": "Praktikplatser", "en": "Internships"},
+    "financing": {
+        "sv": "Anställningar som startar per år, efter finansiering (P50)",
+        "en": "Jobs started per year, by financing (P50)",
+    },
+    "subsidised_share": {"sv": "Andel med statligt stöd", "en": "Share with a state subsidy"},
     "places_col": {"sv": "Platser (samtidiga)", "en": "Places (concurrent)"},
     "starts_col": {"sv": "Starter per år", "en": "Starts per year"},
     "simulated_starts": {"sv": "Simulerade starter (P50)", "en": "Simulated starts (P50)"},
@@ -109,7 +116,7 @@ TEXT: dict[str, dict[str, str]] = {
     "part_jobs_completed": {"sv": "Anställningar som fullföljs", "en": "Jobs completed"},
     "part_internships_completed": {"sv": "Praktikperioder som fullföljs", "en": "Internships completed"},
     "internship": {"sv": "Praktik", "en": "Internship"},
-    "municipal_job": {"sv": "Kommunal anställning", "en": "Municipal job"},
+    "municipal_job": {"sv": "Kommunalt finansierad", "en": "Municipal funds"},
     "nystartsjobb": {"sv": "Nystartsjobb", "en": "Nystartsjobb"},
     "introduktionsjobb": {"sv": "Introduktionsjobb", "en": "Introduktionsjobb"},
     "extratjanst": {"sv": "Extratjänst", "en": "Extratjänst"},
@@ -151,8 +158,8 @@ def department_table(departments: dict, lang: str, compact: bool = False) -> tup
 
 
 def closed_text(closed: dict, lang: str) -> str:
-    """One line on places a scenario gives in months closed to new placements."""
-    n = number(float(closed["place_months"]), 0, lang)
+    """One line on a subsidy a scenario takes up in months closed to new decisions."""
+    n = number(float(closed["months"]), 0, lang)
     return t("closed_text", lang).format(type=t(closed["type"], lang), n=n, first=closed["first"], last=closed["last"])
 
 

@@ -12,7 +12,7 @@ from calibration.checks import compare
 from dashboards.figures import breakeven_figure, cost_figure, difference_figure, households_figure
 from dashboards.labels import closed_text, department_table, mnkr, number, percent, t, target_text
 from model.params import Params
-from model.states import PLACE_TYPES
+from model.states import JOB_TYPES
 
 CSS = """
 body{font-family:system-ui,-apple-system,Segoe UI,Roboto,sans-serif;margin:2rem auto;max-width:1100px;color:#222}
@@ -120,16 +120,16 @@ def build_report(
     ]
 
     place_rows = []
-    start_cols = [f"starts_{pt}" for pt in PLACE_TYPES]
-    sim = annual[annual["arm"] == "programme"].groupby("year")[start_cols].median()
+    prog_annual = annual[annual["arm"] == "programme"]
+    sim = prog_annual.groupby("year")[["starts_jobs", "starts_internships"]].median()
     for r in summary.get("places", []):
         if r["places"] == 0:
             continue
-        col = f"starts_{r['type']}"
+        col = f"starts_{r['class']}"
         place_rows.append(
             [
                 str(r["year"]),
-                t(r["type"], lang),
+                t(r["class"], lang),
                 number(r["places"], 0, lang),
                 number(r["starts_per_year"], 0, lang),
                 number(float(sim.loc[r["year"], col]) if r["year"] in sim.index else float("nan"), 0, lang),
@@ -148,6 +148,19 @@ def build_report(
             place_rows,
         ),
     ]
+    fin_cols = [f"starts_{j}" for j in JOB_TYPES]
+    fin = prog_annual.groupby("year")[[*fin_cols, "starts_jobs"]].median()
+    share = (prog_annual[fin_cols[1:]].sum(axis=1) / prog_annual["starts_jobs"]).groupby(prog_annual["year"]).median()
+    fin_rows = [
+        [str(y), *(number(float(fin.loc[y, c]), 0, lang) for c in fin_cols), percent(float(share.loc[y]), lang)]
+        for y in fin.index
+        if fin.loc[y, "starts_jobs"] > 0
+    ]
+    if fin_rows:
+        parts += [
+            f"<h2>{t('financing', lang)}</h2>",
+            _table([t("year", lang), *(t(j, lang) for j in JOB_TYPES), t("subsidised_share", lang)], fin_rows),
+        ]
 
     obs_rows = []
     for row in compare(monthly, annual, ledger, summary):
@@ -189,7 +202,7 @@ def build_report(
     if "departments" in summary:
         title, header, rows = department_table(summary["departments"], lang)
         parts += [f"<h2>{html.escape(title)}</h2>", f"<p>{t('departments_note', lang)}</p>", _table(header, rows)]
-    closed = summary.get("closed_places", [])
+    closed = summary.get("closed_financing", [])
     if closed:
         items = "".join(f"<li>{html.escape(closed_text(c, lang))}</li>" for c in closed)
         parts.append(f"<h2>{t('closed', lang)}</h2><div class='warn'><ul>{items}</ul></div>")

@@ -16,7 +16,7 @@ from rich.table import Table
 from model.cli_allocate import allocate_command
 from model.cli_rules import rules_app
 from model.errors import AmsimError, InputError
-from model.params import closed_places_text, resolve
+from model.params import closed_financing_text, resolve
 from model.rules import summarise_stale
 from model.scenario import default_scenario_path, load_scenario
 
@@ -62,7 +62,7 @@ def validate(
         f"{sc.replications} replications; {len(p.stale_rules)} rules carried forward past their check date",
         highlight=False,
     )
-    for line in map(closed_places_text, p.closed_places):
+    for line in map(closed_financing_text, p.closed_financing):
         err_console.print(f"[yellow]warning[/yellow] {line}", highlight=False, soft_wrap=True)
 
 
@@ -148,7 +148,7 @@ def run(
     _print_summary(result.summary, lang.value, p.frames)
     if result.resumed:
         out_console.print(f"resumed {result.resumed} saved replications")
-    for line in [*map(closed_places_text, p.closed_places), *summarise_stale(p.stale_rules)]:
+    for line in [*map(closed_financing_text, p.closed_financing), *summarise_stale(p.stale_rules)]:
         err_console.print(f"[yellow]warning[/yellow] {line}", highlight=False, soft_wrap=True)
     out_console.print(
         f"run folder: {result.out}  ({time.perf_counter() - started:.1f} s)", highlight=False, soft_wrap=True

@@ -15,9 +15,10 @@ import pandas as pd
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
 from model.errors import InputError, Problem
+from model.states import PLACE_CLASSES
 
-#: Place classes a department hosts: jobs (every employment type) and internships.
-CLASSES: tuple[str, ...] = ("jobs", "internships")
+#: Place classes a department hosts: jobs (whatever their financing) and internships.
+CLASSES: tuple[str, ...] = PLACE_CLASSES
 
 REQUIRED = (
     "name",

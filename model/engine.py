@@ -23,10 +23,11 @@ from model.params import Params
 from model.placement import Placement
 from model.population import Population, has_child_under
 from model.random_streams import HouseholdStreams
-from model.states import N_STATES, State
+from model.states import INTERNSHIPS, JOBS, N_STATES, State
 from model.visits import NO_NEXT, VisitLog, Visits
 
 BENEFIT, INTERNSHIP, AKASSA = int(State.BENEFIT), int(State.INTERNSHIP), int(State.AKASSA)
+MUNICIPAL_JOB = int(State.MUNICIPAL_JOB)
 EXIT_MOVED = int(State.EXIT_MOVED)
 EXIT_OF_ROUTE = (int(State.EXIT_WORK), int(State.EXIT_STUDIES), int(State.EXIT_MOVED), int(State.EXIT_OTHER))
 ROUTE_OF_EXIT = {s: i for i, s in enumerate(EXIT_OF_ROUTE)}
@@ -41,6 +42,7 @@ class Household:
         "age0",
         "akassa_end",
         "arrival",
+        "away_since",
         "dept",
         "eligible",
         "id",
@@ -135,7 +137,7 @@ def _run_arm(
     timeout = env.timeout
     bands = p.band_starts
     rates_of = p.rates
-    lock_in, dropout, durations = p.lock_in, p.dropout, p.durations
+    lock_in, dropout, internship_months = p.lock_in, p.dropout, p.class_months[INTERNSHIPS]
     post_multiplier, hire_p, window = p.post_multiplier, p.hire_probability, p.post_window
     ret_p, ret_mean = p.return_probability, p.return_mean_months
     last_month = p.n_months - 1
@@ -212,12 +214,11 @@ def _run_arm(
                     placement.leave(hh)
                 move(hh, EXIT_OF_ROUTE[route], t)
             elif st < AKASSA:  # a place: internship or a job
-                k = st - 1
                 job = st != INTERNSHIP
                 t, route = draw_exit(
                     now, hh.origin, bands, rates, -log1p(-tsu()), tsu(), lock=lock_in[job], extra=dropout[job]
                 )
-                t_end = now + (hh.job_months if job else durations[k])
+                t_end = now + (hh.job_months if job else internship_months)
                 if t_end >= T and t >= T:
                     yield settled  # neither the place nor the household ends within the horizon
                 if t < t_end:
@@ -234,7 +235,7 @@ def _run_arm(
                     else:
                         wp = hh.workplace
                         hh.post_mult, hh.post_until = post_multiplier[wp], now + window
-                        earned = akassa_months[k - 1, hh.job_months][min(int(now), last_month)]
+                        earned = akassa_months[st - MUNICIPAL_JOB, hh.job_months][min(int(now), last_month)]
                         months = earned[0]
                         if earned[1] != months and has_child_under(pop.child_birth[hh.id], now):
                             months = earned[1]
@@ -248,7 +249,7 @@ def _run_arm(
                             move(hh, AKASSA, now)
                         else:
                             move(hh, BENEFIT, now)
-                placement.release(k, now, hh.dept)
+                placement.release(JOBS if job else INTERNSHIPS, now, hh.dept)
             elif st == AKASSA:
                 t, route = draw_exit(now, hh.origin, bands, rates, -log1p(-tsu()), tsu(), hh.post_mult, hh.post_until)
                 if t >= T and hh.akassa_end >= T:
@@ -267,7 +268,7 @@ def _run_arm(
                         yield settled
                     back = now + wait
                     yield at(back)
-                    hh.origin = back
+                    hh.origin = hh.away_since = back  # a new spell; time away from work starts again
                     move(hh, BENEFIT, back)
                 else:
                     hh.settled_at = now
@@ -282,14 +283,14 @@ def _run_arm(
     arrival, origin = pop.arrival[ids].tolist(), pop.origin[ids].tolist()
     reasons, kids = pop.reason[ids].tolist(), pop.n_children[ids].tolist()
     readiness, member, ready = pop.readiness[ids].tolist(), pop.member[ids].tolist(), pop.ready[ids].tolist()
-    age0, newly = pop.age[ids].tolist(), pop.newly_arrived[ids].tolist()
+    age0, newly, away_since = pop.age[ids].tolist(), pop.newly_arrived[ids].tolist(), pop.away_since[ids].tolist()
     for j, i in enumerate(ids.tolist()):
         hh = Household()
         hh.id = i
         hh.state = BENEFIT
         hh.t_enter = arrival[j]
         hh.arrival, hh.age0, hh.newly = arrival[j], age0[j], newly[j]
-        hh.origin = origin[j]
+        hh.origin, hh.away_since = origin[j], away_since[j]
         reason = reasons[j]
         hh.rates = rates_of[reason]
         hh.n_children = kids[j]
@@ -316,10 +317,10 @@ def _run_arm(
             at(hh.t_enter).callbacks.append(lambda _ev, hh=hh: start(hh))
 
     if placement is not None:
-        cap, new_ok, dp = p.capacity, p.open_for_new, p.departments
+        cap, dp = p.capacity, p.departments
 
-        def changed(k: int | slice, m: int) -> bool:
-            return m == 0 or bool(np.any(cap[k, m] != cap[k, m - 1]) or np.any(new_ok[k, m] != new_ok[k, m - 1]))
+        def changed(c: int | slice, m: int) -> bool:
+            return m == 0 or bool(np.any(cap[c, m] != cap[c, m - 1]))
 
         def departments_changed(m: int) -> bool:
             if dp is None or m == 0:
@@ -329,11 +330,9 @@ def _run_arm(
             )
 
         def open_places(m: int) -> None:
-            for k in range(cap.shape[0]):
-                if changed(k, m):
-                    placement.set_capacity(k, int(cap[k, m]), float(m))
-            if departments_changed(m):
-                placement.refresh(float(m))
+            for c in range(cap.shape[0]):
+                placement.capacity[c] = int(cap[c, m])
+            placement.refresh(float(m))  # in placement order
 
         for m in range(p.n_months):
             if changed(slice(None), m) or departments_changed(m):

@@ -306,8 +306,8 @@ def summarise(p: Params, annual: pd.DataFrame, monthly: pd.DataFrame, participan
         "targets": targets,
         "participants": part,
         "stale_rules": [str(s) for s in p.stale_rules],
-        "closed_places": [
-            {"type": t, "place_months": n, "first": first, "last": last} for t, n, first, last in p.closed_places
+        "closed_financing": [
+            {"type": t, "months": n, "first": first, "last": last} for t, n, first, last in p.closed_financing
         ],
     }
 

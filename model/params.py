@@ -19,13 +19,12 @@ from model.errors import InputError, Problem, RuleError
 from model.rules import RuleSet, StaleUse, load_rules
 from model.rules import functions as rf
 from model.scenario import Scenario, Target
-from model.states import JOB_TYPES, PLACE_TYPES, REASONS
+from model.states import INTERNSHIPS, JOB_TYPES, JOBS, PLACE_CLASSES, REASONS, SUBSIDY_TYPES
 
 V = TypeVar("V")
 
-#: Index of each place type in arrays ordered as ``PLACE_TYPES``.
-PLACE_INDEX = {name: i for i, name in enumerate(PLACE_TYPES)}
-INTERNSHIP = PLACE_INDEX["internship"]
+#: Index of each job type (financing) in arrays ordered as ``JOB_TYPES``.
+JOB_INDEX = {name: i for i, name in enumerate(JOB_TYPES)}
 
 
 @dataclass(frozen=True)
@@ -72,24 +71,28 @@ class Params:
     age_lower: tuple[float, ...]  # lower age of each band; the last band runs to MAX_AGE
     age_cdf: tuple[float, ...]
     newly_arrived_reasons: tuple[bool, ...]
+    away_before_mean: float  # mean months away from work before a benefit spell began (at arrival)
     # baseline hazards
     band_starts: tuple[float, ...]
     rates: tuple[tuple[tuple[float, float, float, float], ...], ...]  # [reason][band] = (work, studies, moved, other)
     return_probability: tuple[float, float, float, float]  # by route; moved never returns
     return_mean_months: tuple[float, float, float, float]
     # programme
-    capacity: np.ndarray  # (4, T) places by type and month
-    capacity_full: np.ndarray  # (4, T) before ramp-up, for reports
-    durations: tuple[float, ...]  # by place type
+    capacity: np.ndarray  # (place classes, T) places by class (jobs, internships) and month
+    capacity_full: np.ndarray  # (place classes, T) before ramp-up, for reports
+    class_months: tuple[float, float]  # planned months of a job and of an internship
     hours_share: float
     eligible_reasons: tuple[bool, ...]
     max_jobs: int
     max_internships: int
     priority: tuple[str, ...]
-    placement_order: tuple[int, ...]
+    placement_order: tuple[int, ...]  # place classes in the order a household is offered them
     ordinary_share: float
-    eligibility: tuple[tuple[rf.Eligibility, ...], ...]  # [place type][month]: ages and months on benefit needed
-    open_for_new: np.ndarray  # (place types, T) bool: new placements allowed (extratjänst closed from 2022)
+    # financing of a job: the subsidies tried at its start, in order, for an eligible holder
+    financing_order: tuple[int, ...]  # job-type indices (JOB_TYPES) of the subsidies, in the order tried
+    take_up: np.ndarray  # (job types, T): share of eligible holders whose job gets the subsidy, by start month
+    eligibility: tuple[tuple[rf.Eligibility, ...], ...]  # [job type][month]: ages and months on benefit needed
+    open_for_new: np.ndarray  # (job types, T) bool: new decisions allowed (extratjänst closed from 2022)
     lock_in: tuple[float, float]  # internship, job
     dropout: tuple[float, float]
     post_window: float
@@ -110,8 +113,8 @@ class Params:
     targets: tuple[Target, ...]
     rules: RuleSet = field(repr=False)
     stale_rules: tuple[StaleUse, ...] = ()
-    #: places the scenario gives in months the rules close to new placements: (type, place-months, first, last)
-    closed_places: tuple[tuple[str, int, str, str], ...] = ()
+    #: subsidies the scenario takes up in months the rules close to new decisions: (type, months, first, last)
+    closed_financing: tuple[tuple[str, int, str, str], ...] = ()
     #: places per department over time, when the scenario allocates places among departments
     departments: DepartmentPlaces | None = None
     #: memo of derived values (e.g. a-kassa schedules), filled as they are needed
@@ -160,15 +163,13 @@ def _by_year(values: dict[int, float] | float, cal: Calendar) -> np.ndarray:
 
 
 def _capacity(sc: Scenario, cal: Calendar) -> tuple[np.ndarray, np.ndarray]:
-    """Places by type and month: starts × duration / 12, ramped up over the first months."""
+    """Places by class and month: starts × planned months / 12, ramped up over the first months."""
     p = sc.programme
-    full = np.zeros((len(PLACE_TYPES), cal.n_months))
+    full = np.zeros((len(PLACE_CLASSES), cal.n_months))
     for m, y in enumerate(cal.year_of_month()):
         starts = _for_year(p.starts_per_year, y)
-        full[INTERNSHIP, m] = starts.internships * p.duration_months.internship / 12
-        for job in JOB_TYPES:
-            share = getattr(p.job_mix, job)
-            full[PLACE_INDEX[job], m] = starts.jobs * share * getattr(p.duration_months, job) / 12
+        full[JOBS, m] = starts.jobs * p.duration_months.jobs / 12
+        full[INTERNSHIPS, m] = starts.internships * p.duration_months.internships / 12
     full = np.rint(full)
     ramp = np.minimum(1.0, (np.arange(cal.n_months) + 1) / (p.ramp_up_months + 1))
     return np.rint(full * ramp).astype(np.int64), full.astype(np.int64)
@@ -202,33 +203,35 @@ def resolve(sc: Scenario, rules: RuleSet | None = None, file: str = "<scenario>"
     capacity, capacity_full = _capacity(sc, cal)
     departments = None
     if prog.allocation is not None:  # departments open their places over their lead times instead of one ramp
-        jobs = capacity_full[[PLACE_INDEX[j] for j in JOB_TYPES]].sum(axis=0)
-        departments = department_places(prog.allocation, np.stack([jobs, capacity_full[INTERNSHIP]]), cal, file)
+        departments = department_places(prog.allocation, capacity_full, cal, file)
         capacity = capacity_full.copy()
     ages = sorted(sc.population.age_shares)
     ret = bl.returns
 
-    # a place type's rules are looked up only for months in which one can start: the scenario gives it places
-    # and the law takes new placements (so a closed or unused programme needs no rules, and is never stale)
-    has_places = capacity_full.any(axis=1)
+    # a subsidy's rules are looked up only for months in which a job can start with it: the scenario has job
+    # places and takes the subsidy up (so an unused or closed subsidy needs no rules, and is never stale)
+    has_jobs = capacity_full[JOBS] > 0
+    take_up = np.zeros((len(JOB_TYPES), len(dates)))
+    for t in SUBSIDY_TYPES:
+        take_up[JOB_INDEX[t]] = _by_year(getattr(prog.financing.take_up, t), cal) * has_jobs
+    used = take_up > 0
     open_for_new = np.array(
         [
-            [rf.open_for_new_placements(rules, t, d) if has_places[k] else True for d in dates]
-            for k, t in enumerate(PLACE_TYPES)
+            [rf.open_for_new_placements(rules, t, d) if used[k, m] else True for m, d in enumerate(dates)]
+            for k, t in enumerate(JOB_TYPES)
         ]
     )
-    can_start = open_for_new & has_places[:, None]
-    # eligibility also while closed: households queue then, and are placed if a reform reopens the type
+    can_start = np.vstack([has_jobs, (used & open_for_new)[1:]])  # municipal funds: whenever there are job places
     eligibility = tuple(
-        tuple(rf.eligibility(rules, t, d) if has_places[k] else rf.Eligibility() for d in dates)
-        for k, t in enumerate(PLACE_TYPES)
+        tuple(rf.eligibility(rules, t, d) if can_start[k, m] and k else rf.Eligibility() for m, d in enumerate(dates))
+        for k, t in enumerate(JOB_TYPES)
     )
-    job_starts = can_start[[PLACE_INDEX[job] for job in JOB_TYPES]]
-    money = _money(sc, rules, dates, job_starts)
-    job_months, young_below = _job_months(sc, rules, dates, job_starts)
+    money = _money(sc, rules, dates, can_start)
+    job_months, young_below = _job_months(sc, rules, dates, can_start)
     akassa_months = _akassa_months(sc, rules, dates, money.wage_full_time, job_months)
+    ny = JOB_INDEX["nystartsjobb"]
     long_away = [
-        rules.value("nystartsjobb.long_away_months", d) if job_starts[1, m] else math.inf for m, d in enumerate(dates)
+        rules.value("nystartsjobb.long_away_months", d) if can_start[ny, m] else math.inf for m, d in enumerate(dates)
     ]
     return Params(
         scenario=sc.name,
@@ -246,20 +249,23 @@ def resolve(sc: Scenario, rules: RuleSet | None = None, file: str = "<scenario>"
         age_lower=tuple(float(a) for a in ages),
         age_cdf=tuple(float(x) for x in np.cumsum([sc.population.age_shares[a] for a in ages])),
         newly_arrived_reasons=tuple(r in sc.population.newly_arrived_reasons for r in REASONS),
+        away_before_mean=sc.population.months_away_before_benefit,
         band_starts=band_starts,
         rates=tuple(rates),
         return_probability=(ret.work.probability, ret.studies.probability, 0.0, ret.other.probability),
         return_mean_months=(ret.work.mean_months, ret.studies.mean_months, 1.0, ret.other.mean_months),
         capacity=capacity,
         capacity_full=capacity_full,
-        durations=tuple(float(getattr(prog.duration_months, t)) for t in PLACE_TYPES),
+        class_months=(float(prog.duration_months.jobs), float(prog.duration_months.internships)),
         hours_share=prog.hours_share,
         eligible_reasons=tuple(r in prog.eligible_reasons for r in REASONS),
         max_jobs=prog.max_jobs_per_household,
         max_internships=prog.max_internships_per_household,
         priority=tuple(prog.priority),
-        placement_order=tuple(PLACE_INDEX[t] for t in prog.placement_order),
+        placement_order=tuple(PLACE_CLASSES.index(c) for c in prog.placement_order),
         ordinary_share=prog.ordinary_workplace_share,
+        financing_order=tuple(JOB_INDEX[t] for t in prog.financing.order),
+        take_up=take_up,
         eligibility=eligibility,
         open_for_new=open_for_new,
         lock_in=(sc.effects.lock_in.internship, sc.effects.lock_in.job),
@@ -283,26 +289,28 @@ def resolve(sc: Scenario, rules: RuleSet | None = None, file: str = "<scenario>"
         targets=tuple(sc.targets),
         rules=rules,
         stale_rules=tuple(rules.stale_uses()),
-        closed_places=_closed_places(capacity_full, open_for_new, cal),
+        closed_financing=_closed_financing(used, open_for_new, cal),
         departments=departments,
     )
 
 
-def _closed_places(capacity: np.ndarray, open_for_new: np.ndarray, cal: Calendar) -> tuple:
-    """Each place type with places in months the rules close to new placements (extratjänst from 2022)."""
+def _closed_financing(used: np.ndarray, open_for_new: np.ndarray, cal: Calendar) -> tuple:
+    """Each subsidy the scenario takes up in months the rules close to new decisions (extratjänst from 2022)."""
     out = []
-    for k, t in enumerate(PLACE_TYPES):
-        closed = np.flatnonzero((capacity[k] > 0) & ~open_for_new[k])
+    for k, t in enumerate(JOB_TYPES):
+        closed = np.flatnonzero(used[k] & ~open_for_new[k])
         if len(closed):
             first, last = str(cal.month(int(closed[0]))), str(cal.month(int(closed[-1])))
-            out.append((t, int(capacity[k, closed].sum()), first, last))
+            out.append((t, len(closed), first, last))
     return tuple(out)
 
 
-def closed_places_text(closed: tuple[str, int, str, str]) -> str:
-    """One warning line (terminal, manifest) for an entry of :attr:`Params.closed_places`."""
+def closed_financing_text(closed: tuple[str, int, str, str]) -> str:
+    """One warning line (terminal, manifest) for an entry of :attr:`Params.closed_financing`."""
     t, n, first, last = closed
-    return f"{t}: {n} place-months in {first}–{last} are closed to new placements by the rules (only earlier starts)"
+    return (
+        f"{t}: taken up in {n} months of {first}–{last} in which the rules allow no new decisions (jobs go without it)"
+    )
 
 
 def _reformed(rules: RuleSet, sc: Scenario, file: str) -> RuleSet:
@@ -321,14 +329,14 @@ def _reformed(rules: RuleSet, sc: Scenario, file: str) -> RuleSet:
 
 
 def _job_months(sc: Scenario, rules: RuleSet, dates: list, starts: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """Months each job type runs its course, by start month and age group: the plan cut at the law's maximum.
+    """Months a job runs its course, by financing, start month and age group: the plan cut at the law's maximum.
 
-    A job keeps the maximum of its start date; months in which a type cannot start (``starts``) are not looked up.
+    A job keeps the maximum of its start date; months in which a financing cannot start (``starts``) are not looked up.
     """
     out = np.zeros((len(JOB_TYPES), len(dates), 2))
     young_below = np.zeros((len(JOB_TYPES), len(dates)))
+    planned = float(sc.programme.duration_months.jobs)
     for k, job in enumerate(JOB_TYPES):
-        planned = float(getattr(sc.programme.duration_months, job))
         for m, d in enumerate(dates):
             most = rf.max_duration(rules, job, d) if starts[k, m] else rf.MaxDuration()
             young_below[k, m] = most.young_below
@@ -361,7 +369,7 @@ def _akassa_months(
 
 
 def _money(sc: Scenario, rules: RuleSet, dates: list, starts: np.ndarray) -> MoneyTables:
-    """Rule values per month; a job type's subsidy and support only for months one can start (``starts``)."""
+    """Rule values per month; a financing's subsidy and support only for months a job can start with it (``starts``)."""
     tables = [rf.norm_tables(rules, d) for d in dates]
     bands = {t.child_bands for t in tables}
     if len(bands) != 1:

@@ -9,8 +9,8 @@ from __future__ import annotations
 
 import numpy as np
 
-from model.params import PLACE_INDEX, Params
-from model.states import JOB_STATES, State
+from model.params import Params
+from model.states import INTERNSHIPS, JOB_STATES, State
 from model.visits import Visits
 
 #: Counts per replication, in this order.
@@ -47,7 +47,7 @@ def outcomes(p: Params, visits: Visits) -> np.ndarray:
     later = state_at(visits, visits.hh[jobs][done][followed], end[followed] + 3)
     internships = visits.state == int(State.INTERNSHIP)
     int_done = (visits.nxt[internships] >= 0) & (
-        visits.t1[internships] - visits.t0[internships] >= p.durations[PLACE_INDEX["internship"]] - 1e-9
+        visits.t1[internships] - visits.t0[internships] >= p.class_months[INTERNSHIPS] - 1e-9
     )
     return np.array(
         [

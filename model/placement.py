@@ -1,11 +1,16 @@
-"""Capacity-bound placement into internships and jobs, in priority order.
+"""Capacity-bound placement into jobs and internships, in priority order, and how a job is financed.
 
-Each place type has a priority queue of households on benefit that may take
-it now, and a second heap of households that will become eligible later
-(time on benefit, e.g. 12 months for nystartsjobb). Entries are dropped lazily:
-a household's ``token`` changes whenever it leaves benefit or is placed, which
-voids all its queued entries at once. Every operation is O(log n), so the
-engine stays linear in the number of households.
+Each place class (jobs, internships) has a priority queue of households on
+benefit that may take it now, and a second heap of households that may take
+it later. Entries are dropped lazily: a household's ``token`` changes whenever
+it leaves benefit or is placed, which voids all its queued entries at once.
+Every operation is O(log n), so the engine stays linear in the number of
+households.
+
+A job is a municipal job; at its start the social board obtains a state
+subsidy (nystartsjobb, introduktionsjobb) when the holder is eligible under
+the rules of that month and the board takes it up (Lund §4.4). The job's
+state in the visit log is its financing.
 """
 
 from __future__ import annotations
@@ -14,27 +19,24 @@ import heapq
 from collections.abc import Callable
 from typing import Any
 
-from model.params import INTERNSHIP, PLACE_INDEX, Params
+from model.params import JOB_INDEX, Params
 from model.rules.functions import NYSTARTSJOBB_LEVELS, level_of
-from model.states import PLACE_STATES, State
+from model.states import INTERNSHIPS, JOB_STATES, PLACE_CLASSES, SUBSIDY_TYPES, State
 
 ORDINARY, CREATED = 1, 2
-NYSTARTSJOBB = PLACE_INDEX["nystartsjobb"]
+NYSTARTSJOBB = JOB_INDEX["nystartsjobb"]
 LEVEL_INDEX = {name: i for i, name in enumerate(NYSTARTSJOBB_LEVELS)}
 
 
-def _class_of(k: int) -> int:
-    """Department place class of place type ``k``: 0 jobs, 1 internships (model.departments.CLASSES)."""
-    return 1 if k == INTERNSHIP else 0
-
-
 def eligible_from(e: Any, hh: Any, now: float) -> float:
-    """When ``hh`` may take a place under eligibility ``e``: enough months on benefit, and old enough.
+    """When ``hh`` meets eligibility ``e``: enough months away from work, and old enough.
 
-    Age decides which months apply as it is when the household joins the queue.
+    Time away from work runs from ``hh.away_since``: the benefit spell and any
+    unemployment before it (facts.md §4: time on benefit counts). Age decides
+    which months apply as it is at ``now``.
     """
     months = e.months_needed(hh.age0 + (now - hh.arrival) / 12.0, hh.newly)
-    return max(hh.origin + months, hh.arrival + (e.min_age - hh.age0) * 12.0)
+    return max(hh.away_since + months, hh.arrival + (e.min_age - hh.age0) * 12.0)
 
 
 class Placement:
@@ -43,12 +45,12 @@ class Placement:
     def __init__(self, p: Params, env: Any, move: Callable[[Any, int, float], None], streams: Any):
         self.p = p
         self.streams = streams
-        # place types that never have a place are skipped altogether
-        self.order = [k for k in p.placement_order if p.capacity[k].any()]
+        # place classes that never have a place are skipped altogether
+        self.order = [c for c in p.placement_order if p.capacity[c].any()]
         self.eligibility = p.eligibility
         self.env = env
         self.move = move
-        n = len(PLACE_STATES)
+        n = len(PLACE_CLASSES)
         self.capacity = [0] * n
         self.occupied = [0] * n
         self.ready: list[list[tuple]] = [[] for _ in range(n)]
@@ -59,7 +61,8 @@ class Placement:
         self.job_months = p.job_months.tolist()  # [job type][start month][young]
         self.young_below = p.job_young_below.tolist()
         self.long_away = p.nystartsjobb_long_away.tolist()
-        self.open_for_new = p.open_for_new.tolist()
+        self.open_for_new = p.open_for_new.tolist()  # [job type][month]
+        self.take_up = p.take_up.tolist()  # [job type][month]
         # departments: a place of a class also needs a free, open place in a department that takes placements
         d = p.departments
         self.by_department = d is not None
@@ -88,69 +91,62 @@ class Placement:
     def join(self, hh: Any, now: float) -> None:
         """``hh`` is on benefit and may be placed: queue it, and place it if a place is free."""
         key = self.key(hh)
-        m = min(int(now), self.last_month)
         token = hh.token
         queued = []
         jobs_left = hh.jobs < self.p.max_jobs
         internships_left = hh.internships < self.p.max_internships
-        for k in self.order:
-            if not (internships_left if k == INTERNSHIP else jobs_left):
+        for c in self.order:
+            if not (internships_left if c == INTERNSHIPS else jobs_left):
                 continue
             self.seq += 1
-            t_ok = eligible_from(self.eligibility[k][m], hh, now)
+            t_ok = self.eligible_at(hh, c, now)
             if t_ok <= now:
-                heapq.heappush(self.ready[k], (key, self.seq, token, hh))
-                queued.append(k)
+                heapq.heappush(self.ready[c], (key, self.seq, token, hh))
+                queued.append(c)
             else:
-                heapq.heappush(self.maturing[k], (t_ok, self.seq, token, hh, key))
-                self._schedule_wake(k)
-        for k in queued:
-            if self.occupied[k] < self.capacity[k]:
-                self.fill(k, now)
+                heapq.heappush(self.maturing[c], (t_ok, self.seq, token, hh, key))
+                self._schedule_wake(c)
+        for c in queued:
+            if self.occupied[c] < self.capacity[c]:
+                self.fill(c, now)
                 if hh.token != token:
                     return
+
+    def eligible_at(self, hh: Any, c: int, now: float) -> float:
+        """When ``hh``, joining at ``now``, may take a place of class ``c``."""
+        return now
 
     def leave(self, hh: Any) -> None:
         """``hh`` leaves benefit: void its queue entries."""
         hh.token += 1
 
-    def release(self, k: int, now: float, dept: int = -1) -> None:
-        """A place of type ``k`` (in department ``dept``) is vacated."""
-        self.occupied[k] -= 1
-        if not self.by_department:
-            self.fill(k, now)
-            return
-        c = _class_of(k)
-        self.dept_used[c][dept] -= 1
-        self.refresh(now, c)  # the department's place may go to any type of its class
+    def release(self, c: int, now: float, dept: int = -1) -> None:
+        """A place of class ``c`` (in department ``dept``) is vacated."""
+        self.occupied[c] -= 1
+        if self.by_department:
+            self.dept_used[c][dept] -= 1
+        self.fill(c, now)
 
-    def refresh(self, now: float, cls: int | None = None) -> None:
-        """Fill every place type (of class ``cls``) in placement order: department places changed."""
-        for k in self.order:
-            if cls is None or _class_of(k) == cls:
-                self.fill(k, now)
+    def refresh(self, now: float) -> None:
+        """Fill every place class in placement order: department places changed."""
+        for c in self.order:
+            self.fill(c, now)
 
-    def set_capacity(self, k: int, places: int, now: float) -> None:
-        self.capacity[k] = places
-        self.fill(k, now)
-
-    def fill(self, k: int, now: float) -> None:
-        """Place waiting households while type ``k`` has free places and takes new placements."""
-        self._mature(k, now)
-        if not self.open_for_new[k][min(int(now), self.last_month)]:
-            return  # closed: households wait in the ready queue until a change of rules reopens the type
-        ready = self.ready[k]
+    def fill(self, c: int, now: float) -> None:
+        """Place waiting households while class ``c`` has free places."""
+        self._mature(c, now)
+        ready = self.ready[c]
         dept = -1
-        while self.occupied[k] < self.capacity[k] and ready:
+        while self.occupied[c] < self.capacity[c] and ready:
             if self.by_department:
-                dept = self._department(_class_of(k), now)
+                dept = self._department(c, now)
                 if dept < 0:
                     break
             _key, _seq, token, hh = heapq.heappop(ready)
             if token == hh.token and hh.state == State.BENEFIT:
-                self._place(hh, k, now, dept)
-        if self.occupied[k] < self.capacity[k]:
-            self._schedule_wake(k)
+                self._place(hh, c, now, dept)
+        if self.occupied[c] < self.capacity[c]:
+            self._schedule_wake(c)
 
     def _department(self, c: int, now: float) -> int:
         """The department with the most free open places of class ``c`` taking placements now (-1: none)."""
@@ -172,8 +168,6 @@ class Placement:
                 heapq.heappush(ready, (key, seq, token, hh))
 
     def _schedule_wake(self, k: int) -> None:
-        if not self.open_for_new[k][min(int(self.env.now), self.last_month)]:
-            return  # a closed type is refilled when it reopens (the engine's monthly check)
         heap = self.maturing[k]
         while heap and heap[0][2] != heap[0][3].token:
             heapq.heappop(heap)
@@ -191,34 +185,51 @@ class Placement:
             self.wake_at[k] = None
         self.fill(k, t)
 
-    def _set_job_rules(self, hh: Any, k: int, now: float) -> None:
-        """Fix the rules a job keeps from its start: its length by age, and a nystartsjobb's subsidy level.
+    def _finance(self, hh: Any, now: float) -> int:
+        """The job's financing (a job-type index), and the rules it keeps from its start: its length and level.
 
-        Time away from work is the time since the benefit spell began (time on
-        benefit counts; so does time in programme places, a simplification).
+        Each subsidy in the scenario's order is taken if the holder is eligible
+        (age, time on benefit, newly arrived: rules of the placement month), the
+        rules take new decisions, and the social board takes it up (a draw per
+        subsidy, always drawn). Time away from work runs from ``hh.away_since``
+        (time on benefit counts; so does time in programme places, a simplification).
         """
-        m, j = min(int(now), self.last_month), k - 1
-        young = hh.age0 + (now - hh.arrival) / 12.0 < self.young_below[j][m]
-        hh.job_months = self.job_months[j][m][1 if young else 0]
-        hh.level = LEVEL_INDEX[level_of(now - hh.origin, hh.newly, self.long_away[m])] if k == NYSTARTSJOBB else 0
+        m = min(int(now), self.last_month)
+        # one uniform per subsidy, always drawn: later draws never depend on eligibility or take-up
+        u = [next(hh.ps) for _ in SUBSIDY_TYPES]  # u[j - 1] for job type j
+        job = 0  # municipal funds
+        for j in self.p.financing_order:
+            if (
+                u[j - 1] < self.take_up[j][m]
+                and self.open_for_new[j][m]
+                and eligible_from(self.eligibility[j][m], hh, now) <= now
+            ):
+                job = j
+                break
+        young = hh.age0 + (now - hh.arrival) / 12.0 < self.young_below[job][m]
+        hh.job_months = self.job_months[job][m][1 if young else 0]
+        level = level_of(now - hh.away_since, hh.newly, self.long_away[m])
+        hh.level = LEVEL_INDEX[level] if job == NYSTARTSJOBB else 0
+        return job
 
-    def _place(self, hh: Any, k: int, now: float, dept: int = -1) -> None:
+    def _place(self, hh: Any, c: int, now: float, dept: int = -1) -> None:
         hh.token += 1
-        self.occupied[k] += 1
+        self.occupied[c] += 1
         hh.dept = dept
         if dept >= 0:
-            self.dept_used[_class_of(k)][dept] += 1
-        if k == INTERNSHIP:
+            self.dept_used[c][dept] += 1
+        if c == INTERNSHIPS:
             hh.internships += 1
+            state = State.INTERNSHIP
         else:
             hh.jobs += 1
             hh.job_start = now
-            self._set_job_rules(hh, k, now)
             if hh.ps is None:
                 hh.ps = self.streams.stream(hh.id)
+            state = JOB_STATES[self._finance(hh, now)]
             ordinary = self.dept_ordinary[dept] if dept >= 0 else self.p.ordinary_share
             hh.workplace = ORDINARY if next(hh.ps) < ordinary else CREATED
-        self.move(hh, PLACE_STATES[k], now)
+        self.move(hh, state, now)
         if hh.waiting:
             hh.waiting = False
             hh.proc.interrupt()

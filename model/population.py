@@ -39,6 +39,7 @@ class Population:
     member: np.ndarray  # bool: a-kassa member of 12 months or more
     age: np.ndarray  # years, at arrival
     newly_arrived: np.ndarray  # bool: in Sweden 3 years or less
+    away_since: np.ndarray  # when the household's time away from work began (≤ origin): unemployment before benefit
 
     @property
     def n(self) -> int:
@@ -91,6 +92,9 @@ def generate(p: Params, rep: int) -> Population:
     width = np.diff(np.r_[0.0, p.age_cdf])[band]
     within = (u_age - np.r_[0.0, p.age_cdf][band]) / np.where(width > 0, width, 1.0)  # a zero-share band: its start
     age = lower[band] + np.clip(within, 0.0, 1.0) * (upper[band] - lower[band])
+    # months away from work before the benefit spell began, from a stream of their own (no other draw moves)
+    u_away = generator(p.seed, rep, Purpose.ATTRIBUTES, 2).random(n)
+    away_before = -p.away_before_mean * np.log1p(-u_away)
     return Population(
         arrival=arrival,
         initial=initial,
@@ -104,6 +108,7 @@ def generate(p: Params, rep: int) -> Population:
         member=u[:, _MEMBER] < p.member_share,
         age=age,
         newly_arrived=np.asarray(p.newly_arrived_reasons)[reason],
+        away_since=origin - away_before,
     )
 
 

@@ -37,11 +37,11 @@ from model.outcomes import (
     monthly_frame,
     summarise,
 )
-from model.params import PLACE_INDEX, Params, closed_places_text
+from model.params import Params, closed_financing_text
 from model.rules.functions import NYSTARTSJOBB_LEVELS
 from model.scenario import Scenario
 from model.simulate import ARMS, simulate
-from model.states import PLACE_TYPES, REASONS, STATE_LABELS, State
+from model.states import PLACE_CLASSES, REASONS, STATE_LABELS, State
 
 RUN_FILES = ("manifest.json", "monthly.parquet", "ledger.parquet", "annual.parquet", "summary.json", "report.html")
 
@@ -183,7 +183,7 @@ def run(
         "events": events,
         "household_months": round(hh_months),
         "stale_rules": [str(s) for s in p.stale_rules],
-        "closed_places": [closed_places_text(c) for c in p.closed_places],
+        "closed_financing": [closed_financing_text(c) for c in p.closed_financing],
         "versions": {
             "python": platform.python_version(),
             **{d: _version(d) for d in ("numpy", "simpy", "pandas", "pyarrow", "pydantic", "plotly")},
@@ -198,21 +198,20 @@ def run(
 
 
 def places_table(p: Params) -> list[dict]:
-    """Places by type and year, and the starts per year they imply (both units, DESIGN)."""
+    """Places by class and year, and the starts per year they imply (both units, DESIGN)."""
     rows = []
     years = p.calendar.year_of_month()
     for y in sorted(set(years)):
         idx = [m for m, yy in enumerate(years) if yy == y]
-        for t in PLACE_TYPES:
-            k = PLACE_INDEX[t]
-            places = float(p.capacity_full[k, idx].mean())
+        for c, cls in enumerate(PLACE_CLASSES):
+            places = float(p.capacity_full[c, idx].mean())
             rows.append(
                 {
                     "year": y,
-                    "type": t,
+                    "class": cls,
                     "places": places,
-                    "places_after_ramp_up": float(p.capacity[k, idx].mean()),
-                    "starts_per_year": places * 12 / p.durations[k],
+                    "places_after_ramp_up": float(p.capacity[c, idx].mean()),
+                    "starts_per_year": places * 12 / p.class_months[c],
                 }
             )
     return rows

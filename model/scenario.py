@@ -28,16 +28,19 @@ from model.allocation import LINKOPING_SIZE_WEIGHT
 from model.calendar import Calendar, YearMonth
 from model.errors import InputError, Problem
 from model.rules.functions import NEW_LAW_COUNTING_DEFAULT
-from model.states import JOB_TYPES, PLACE_TYPES
+from model.states import JOB_TYPES, PLACE_CLASSES, PLACE_TYPES, SUBSIDY_TYPES
 
 Prob = Annotated[float, Field(ge=0, le=1)]
 NonNeg = Annotated[float, Field(ge=0)]
 Month = Annotated[YearMonth, BeforeValidator(YearMonth.parse), PlainSerializer(str, return_type=str)]
 PlaceType = Literal["internship", "municipal_job", "nystartsjobb", "introduktionsjobb", "extratjanst"]
 JobType = Literal["municipal_job", "nystartsjobb", "introduktionsjobb", "extratjanst"]
+SubsidyType = Literal["nystartsjobb", "introduktionsjobb", "extratjanst"]
+PlaceClass = Literal["jobs", "internships"]
 ReasonName = Literal["unemployed", "sfi", "sick", "no_capacity", "other"]
 PriorityKey = Literal["after_internship", "children", "readiness", "longest_on_benefit"]
 assert set(get_args(PlaceType)) == set(PLACE_TYPES) and set(get_args(JobType)) == set(JOB_TYPES)
+assert set(get_args(SubsidyType)) == set(SUBSIDY_TYPES) and set(get_args(PlaceClass)) == set(PLACE_CLASSES)
 
 
 class Strict(BaseModel):
@@ -114,6 +117,8 @@ class Population(Strict):
     other_income_share: Prob
     age_shares: dict[Annotated[int, Field(ge=16, le=64)], Prob]  # lower age of each band (to 65) → share
     newly_arrived_reasons: list[ReasonName]  # reasons whose households count as newly arrived (≤ 3 years)
+    #: mean months away from work before the benefit spell began (exponential); counts toward subsidy eligibility
+    months_away_before_benefit: NonNeg = 0.0
 
     @field_validator("age_shares")
     @classmethod
@@ -151,26 +156,48 @@ class Starts(Strict):
     internships: NonNeg
 
 
-class PlaceDurations(Strict):
-    internship: Annotated[float, Field(gt=0)]
-    municipal_job: Annotated[float, Field(gt=0)]
-    nystartsjobb: Annotated[float, Field(gt=0)]
-    introduktionsjobb: Annotated[float, Field(gt=0)]
-    #: assumption: 12 months (facts.md gives no length); matters only for scenarios with extratjänster
-    extratjanst: Annotated[float, Field(gt=0)] = 12.0
+class ClassDurations(Strict):
+    """Planned months of a place, by class (a subsidy's legal maximum may cut a job shorter)."""
+
+    jobs: Annotated[float, Field(gt=0)]
+    internships: Annotated[float, Field(gt=0)]
 
 
-class JobMix(Strict):
-    municipal_job: Prob
-    nystartsjobb: Prob
-    introduktionsjobb: Prob
-    #: closed to new placements from 2022-01-01 (rule extratjanst.new_placements), so none by default
-    extratjanst: Prob = 0.0
+ByYearProb = Prob | dict[int, Prob]
+
+
+class TakeUp(Strict):
+    """Share of eligible job holders for whom the social board obtains each subsidy (a number or {year: share})."""
+
+    nystartsjobb: ByYearProb
+    introduktionsjobb: ByYearProb
+    #: closed to new decisions from 2022-01-01 (rule extratjanst.new_placements), so none by default
+    extratjanst: ByYearProb = 0.0
+
+
+class Financing(Strict):
+    """How a job is financed: nystartsjobb and introduktionsjobb are subsidies of a municipal job, not places.
+
+    At a job's start the subsidies are tried in ``order``; the first one the
+    holder is eligible for (rules of the placement month) and that the social
+    board takes up (``take_up``) finances the job; otherwise municipal funds do.
+    """
+
+    order: list[SubsidyType]
+    take_up: TakeUp
 
     @model_validator(mode="after")
-    def _one(self) -> JobMix:
-        _sums_to_one(self.model_dump(), "job_mix")
+    def _order(self) -> Financing:
+        if len(set(self.order)) != len(self.order):
+            raise ValueError("order must list each subsidy at most once")
+        for t in SUBSIDY_TYPES:  # a subsidy left out is never tried
+            if t not in self.order and _positive(getattr(self.take_up, t)):
+                raise ValueError(f"order: {t} has a take-up above 0 but is not in the order")
         return self
+
+
+def _positive(v: float | dict[int, float]) -> bool:
+    return any(x > 0 for x in v.values()) if isinstance(v, dict) else v > 0
 
 
 class LeadTime(Strict):
@@ -197,15 +224,16 @@ class AllocationSpec(Strict):
 
 class Programme(Strict):
     starts_per_year: dict[int, Starts]
-    job_mix: JobMix
-    duration_months: PlaceDurations
+    financing: Financing
+    duration_months: ClassDurations
     hours_share: Annotated[float, Field(gt=0, le=1)]
     ramp_up_months: Annotated[int, Field(ge=0)]
     eligible_reasons: list[ReasonName]
     max_jobs_per_household: Annotated[int, Field(ge=0)]
     max_internships_per_household: Annotated[int, Field(ge=0)]
     priority: list[PriorityKey]
-    placement_order: list[PlaceType]
+    #: which class a household eligible for both is offered first
+    placement_order: list[PlaceClass]
     ordinary_workplace_share: Prob
     supervision_cost_per_month: NonNeg
     supervision_compensation_per_month: NonNeg
@@ -215,14 +243,20 @@ class Programme(Strict):
     #: which job types count toward a-kassa under the new law (2025-10-01 on): not settled in law or practice
     akassa_new_law_counting_job_types: list[JobType] = Field(default_factory=lambda: list(NEW_LAW_COUNTING_DEFAULT))
 
+    @model_validator(mode="before")
+    @classmethod
+    def _moved(cls, data: Any) -> Any:
+        if isinstance(data, dict) and "job_mix" in data:
+            raise ValueError(
+                "job_mix is gone: nystartsjobb, introduktionsjobb and extratjänst are financing of a job, not places "
+                "of their own; give programme.financing (order, take_up) and duration_months {jobs, internships}"
+            )
+        return data
+
     @model_validator(mode="after")
     def _lists(self) -> Programme:
-        order = self.placement_order
-        if "extratjanst" not in order:  # a closed programme: scenarios may leave it out, it then comes last
-            order.append("extratjanst")
-        if sorted(order) != sorted(PLACE_TYPES):
-            listed = ", ".join(PLACE_TYPES)
-            raise ValueError(f"placement_order must list each place type once: {listed} (extratjanst may be left out)")
+        if sorted(self.placement_order) != sorted(PLACE_CLASSES):
+            raise ValueError(f"placement_order must list each place class once: {', '.join(PLACE_CLASSES)}")
         if len(set(self.priority)) != len(self.priority):
             raise ValueError("priority keys must be unique")
         return self

@@ -52,7 +52,14 @@ EXIT_STATE_OF_ROUTE: dict[str, State] = {
 #: Reasons for benefit (Lund needs survey 2022, facts.md §1).
 REASONS: tuple[str, ...] = ("unemployed", "sfi", "sick", "no_capacity", "other")
 
-#: Place type names as used in scenarios and rules.
+#: Place type names: the state of a visit in a place (an internship, or a job by its financing).
 PLACE_TYPES: tuple[str, ...] = tuple(s.label for s in PLACE_STATES)
+#: A job's financing: municipal funds alone, or a state subsidy the social board obtains for an eligible holder.
 JOB_TYPES: tuple[str, ...] = tuple(s.label for s in JOB_STATES)
+#: The state subsidies a job can be financed by (Lund §4.4: obtained when the holder is eligible).
+SUBSIDY_TYPES: tuple[str, ...] = JOB_TYPES[1:]
 STATE_OF_PLACE_TYPE: dict[str, State] = {s.label: s for s in PLACE_STATES}
+
+#: Classes of places the programme creates and departments host: a job (whatever its financing) and an internship.
+PLACE_CLASSES: tuple[str, ...] = ("jobs", "internships")
+JOBS, INTERNSHIPS = 0, 1

@@ -10,6 +10,7 @@ import yaml
 
 from model.params import Params, resolve
 from model.scenario import default_scenario_path, parse_scenario
+from model.states import SUBSIDY_TYPES
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -38,6 +39,12 @@ def _set(d: dict, dotted: str, value: object) -> None:
     for p in parts[:-1]:
         d = d[int(p) if p.isdigit() and int(p) in d else p]
     d[parts[-1]] = value
+
+
+def financing(**take_up: float) -> dict:
+    """programme.financing taking up the given subsidies (1 = whenever eligible), the others not at all."""
+    order = sorted(take_up, key=lambda t: -take_up[t]) + [t for t in SUBSIDY_TYPES if t not in take_up]
+    return {"order": order, "take_up": {t: float(take_up.get(t, 0.0)) for t in SUBSIDY_TYPES}}
 
 
 def params_of(d: dict) -> Params:
@@ -70,15 +77,15 @@ def one_household_dict() -> dict:
     prog = d["programme"]
     prog.update(
         starts_per_year={2022: {"jobs": 2, "internships": 4}},  # 2 × 6/12 = 1 job place, 4 × 3/12 = 1 internship
-        job_mix={"municipal_job": 1.0, "nystartsjobb": 0.0, "introduktionsjobb": 0.0},
+        financing=financing(),  # municipal funds only
         ramp_up_months=0,
-        placement_order=["internship", "municipal_job", "nystartsjobb", "introduktionsjobb"],
+        placement_order=["internships", "jobs"],
         ordinary_workplace_share=1.0,
         supervision_cost_per_month=2000,
         supervision_compensation_per_month=1000,
         administration_per_participant_month=2500,
     )
-    prog["duration_months"].update(internship=3, municipal_job=6)
+    prog["duration_months"] = {"jobs": 6, "internships": 3}
     d["effects"]["dropout_per_month"] = {"internship": 0.0, "job": 0.0}
     d["effects"]["hire_probability"] = {"ordinary": 0.0, "created": 0.0}
     d["budget_frames"] = {2022: 100000.0}

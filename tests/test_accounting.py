@@ -17,7 +17,7 @@ import pytest
 from model.ledger import CATEGORY_INDEX, PARTIES, SIGNS
 from model.simulate import simulate
 from model.states import State
-from tests.conftest import one_household_dict, params_of
+from tests.conftest import financing, one_household_dict, params_of
 
 T = 36
 AKASSA_END = 9 + 300 / 22  # 22.636… months
@@ -161,44 +161,29 @@ def test_parent_gets_450_days_under_the_old_law():
 
 def test_introduktionsjobb_never_leads_to_akassa_under_the_old_law():
     d = one_household_dict()
-    d["population"]["reasons"] = {"unemployed": 1.0, "sfi": 0.0, "sick": 0.0, "no_capacity": 0.0, "other": 0.0}
-    d["programme"]["job_mix"] = {"municipal_job": 0.0, "nystartsjobb": 0.0, "introduktionsjobb": 1.0}
-    d["programme"]["starts_per_year"] = {2022: {"jobs": 2, "internships": 0}}  # 2 × 12/12 = 2 places
-    d["programme"]["placement_order"] = ["introduktionsjobb", "municipal_job", "nystartsjobb", "internship"]
-    d["population"]["age_shares"] = {25: 1.0}  # 25–65: the 12-month rule applies
+    d["population"]["newly_arrived_reasons"] = ["unemployed"]  # eligible at once
+    d["programme"]["financing"] = financing(introduktionsjobb=1.0)
+    d["programme"]["starts_per_year"] = {2022: {"jobs": 1, "internships": 0}}  # 1 × 12/12 = 1 place
+    d["programme"]["duration_months"]["jobs"] = 12
+    d["population"]["age_shares"] = {25: 1.0}
     p = params_of(d)
-    assert p.eligibility[3][0].months == 12  # needs 12 months on benefit first: the household waits, then is placed
     v = simulate(p, rep=0).arms["programme"].visits
     names = [State(s).name for s in v.state[v.t1 > v.t0]]
-    assert names == ["BENEFIT", "INTRODUKTIONSJOBB", "BENEFIT"]
+    assert names == ["INTRODUKTIONSJOBB", "BENEFIT"]
     job = v.state == int(State.INTRODUKTIONSJOBB)
-    assert v.t0[job][0] == pytest.approx(12.0) and v.t1[job][0] == pytest.approx(24.0)
-
-
-def test_young_household_gets_a_nystartsjobb_after_6_months():
-    d = one_household_dict()
-    d["population"]["age_shares"] = {20: 1.0, 24: 0.0}  # aged 20–24 at arrival
-    d["programme"]["job_mix"] = {"municipal_job": 0.0, "nystartsjobb": 1.0, "introduktionsjobb": 0.0}
-    d["programme"]["starts_per_year"] = {2022: {"jobs": 2, "internships": 0}}
-    d["programme"]["placement_order"] = ["nystartsjobb", "municipal_job", "introduktionsjobb", "internship"]
-    r = simulate(params_of(d), rep=0)
-    assert 20 <= r.population.age[0] < 24
-    v = r.arms["programme"].visits
-    job = v.state == int(State.NYSTARTSJOBB)
-    assert v.t0[job][0] == pytest.approx(6.0)  # 6 months on benefit under 25 (12 from 25)
+    assert v.t0[job][0] == pytest.approx(0.0) and v.t1[job][0] == pytest.approx(12.0)
 
 
 @pytest.mark.parametrize(("age", "months"), [(20, 12.0), (30, 24.0)])
 def test_nystartsjobb_lasts_at_most_1_year_under_25_and_2_years_from_25(age, months):
-    """A 30-month nystartsjobb is cut to the law's maximum for the age at its start; a-kassa follows the job."""
+    """A 30-month job financed as a nystartsjobb is cut to the law's maximum for the age at its start."""
     d = one_household_dict()
     d["start"], d["horizon"] = "2022-01", "2025-12"
     d["population"]["age_shares"] = {age: 1.0, age + 1: 0.0}
     d["population"]["newly_arrived_reasons"] = ["unemployed"]  # eligible at once
-    d["programme"]["job_mix"] = {"municipal_job": 0.0, "nystartsjobb": 1.0, "introduktionsjobb": 0.0}
+    d["programme"]["financing"] = financing(nystartsjobb=1.0)
     d["programme"]["starts_per_year"] = {2022: {"jobs": 1, "internships": 0}}  # 1 × 30/12 → 2 places
-    d["programme"]["duration_months"]["nystartsjobb"] = 30
-    d["programme"]["placement_order"] = ["nystartsjobb", "municipal_job", "introduktionsjobb", "internship"]
+    d["programme"]["duration_months"]["jobs"] = 30
     from model.participants import FIELDS, outcomes
 
     p = params_of(d)

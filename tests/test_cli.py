@@ -125,7 +125,7 @@ def _bad(tmp_path: Path, mutate) -> tuple[Path, object]:
         ),
         (lambda d: d["population"].update(ready_share=1.5), "population.ready_share", "less than or equal to 1"),
         (lambda d: d.update(start="2031-01"), "", "after the horizon"),
-        (lambda d: d["programme"].update(placement_order=["internship"]), "programme", "placement_order"),
+        (lambda d: d["programme"].update(placement_order=["internships"]), "programme", "placement_order"),
         (lambda d: d["targets"][0].update(first_year=2040, last_year=2041), "", "outside the simulated years"),
     ],
 )

@@ -19,7 +19,7 @@ def test_extends_merges_mappings_and_replaces_the_rest(tmp_path):
     base = load_scenario(tmp_path / "base.yaml")
     assert sc.name == "child" and sc.programme.hours_share == 0.5
     assert sc.programme.eligible_reasons == ["unemployed", "sfi"]
-    assert sc.programme.job_mix == base.programme.job_mix  # untouched keys come from the base
+    assert sc.programme.financing == base.programme.financing  # untouched keys come from the base
     assert sc.population == base.population
 
 

@@ -1,4 +1,4 @@
-"""Extratjänst: a closed programme whose ongoing jobs run to their end under the rules of their start."""
+"""Extratjänst: a closed subsidy whose ongoing jobs run to their end under the rules of their start."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ import pytest
 from model.ledger import CATEGORY_INDEX, price
 from model.simulate import simulate
 from model.states import State
-from tests.conftest import params_of, small_dict
+from tests.conftest import financing, params_of, small_dict
 
 EXTRA = int(State.EXTRATJANST)
 JAN_2022 = 6  # month index of 2022-01 in a run from 2021-07
@@ -20,20 +20,8 @@ def extra_scenario(**reforms: dict) -> dict:
     d["population"]["initial_households"] = 150
     d["population"]["ready_share"] = 1.0
     d["programme"]["starts_per_year"] = {2021: {"jobs": 40, "internships": 0}}
-    d["programme"]["job_mix"] = {
-        "municipal_job": 0.0,
-        "nystartsjobb": 0.0,
-        "introduktionsjobb": 0.0,
-        "extratjanst": 1.0,
-    }
-    d["programme"]["duration_months"]["extratjanst"] = 12
-    d["programme"]["placement_order"] = [
-        "extratjanst",
-        "municipal_job",
-        "nystartsjobb",
-        "introduktionsjobb",
-        "internship",
-    ]
+    d["programme"]["financing"] = financing(extratjanst=1.0)
+    d["programme"]["duration_months"]["jobs"] = 12
     d["population"]["age_shares"] = {25: 1.0}
     d["population"]["newly_arrived_reasons"] = ["unemployed", "sfi", "sick", "no_capacity", "other"]  # eligible at once
     d["budget_frames"] = {}
@@ -45,12 +33,15 @@ def extra_scenario(**reforms: dict) -> dict:
 
 def test_no_new_extratjanst_from_2022_but_ongoing_ones_run_to_their_end():
     p = params_of(extra_scenario())
-    ((kind, place_months, first, _last),) = p.closed_places  # the 2022– places are closed: the user is told
-    assert (kind, first) == ("extratjanst", "2022-01") and place_months > 0
+    ((kind, months, first, _last),) = p.closed_financing  # taken up while closed from 2022: the user is told
+    assert (kind, first) == ("extratjanst", "2022-01") and months > 0
     v = simulate(p, 0).arms["programme"].visits
     job = v.state == EXTRA
     starts = v.ref[job]
     assert (starts < JAN_2022).all() and len(starts) > 20
+    # the job places stay: from 2022 they are filled with municipal funds alone
+    municipal = v.ref[v.state == int(State.MUNICIPAL_JOB)]
+    assert len(municipal) and (municipal >= JAN_2022).all()
     ran_into_2022 = job & (v.t1 > JAN_2022) & (v.t1 - v.ref >= 12 - 1e-9)
     assert ran_into_2022.any()  # started in 2021, finished its 12 months in 2022
     # extratjänst does not count toward the old law's work condition: never a-kassa after it
@@ -89,7 +80,7 @@ def test_extratjanst_money_equals_the_rules():
     assert wage_cost == pytest.approx(rows.sek[sel, CATEGORY_INDEX["subsidy_extratjanst"]])
 
 
-def test_validate_warns_about_places_closed_by_the_rules(tmp_path):
+def test_validate_warns_about_a_subsidy_closed_by_the_rules(tmp_path):
     from typer.testing import CliRunner
 
     from model.cli import app
@@ -98,4 +89,4 @@ def test_validate_warns_about_places_closed_by_the_rules(tmp_path):
     path = write_yaml(tmp_path / "extra.yaml", extra_scenario())
     res = CliRunner().invoke(app, ["validate", str(path)])
     assert res.exit_code == 0, res.output
-    assert "extratjanst:" in res.output and "closed to new placements" in res.output
+    assert "extratjanst:" in res.output and "no new decisions" in res.output

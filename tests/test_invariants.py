@@ -2,20 +2,27 @@
 
 from __future__ import annotations
 
-import itertools
 import math
 from pathlib import Path
-from types import SimpleNamespace
 
 import numpy as np
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from model.ledger import CATEGORIES, MUNICIPALITY, PARTIES, SIGNS
-from model.params import PLACE_INDEX
-from model.placement import Placement, eligible_from
+from model.placement import Placement
 from model.simulate import ARMS, simulate
-from model.states import JOB_TYPES, N_STATES, PLACE_STATES, PLACE_TYPES, REASONS, State
+from model.states import (
+    INTERNSHIPS,
+    JOB_STATES,
+    JOBS,
+    N_STATES,
+    PLACE_CLASSES,
+    PLACE_STATES,
+    REASONS,
+    SUBSIDY_TYPES,
+    State,
+)
 from tests.conftest import params_of, small_dict
 
 rate = st.floats(0.0, 0.3)
@@ -47,15 +54,12 @@ def scenarios(draw: st.DrawFn) -> dict:
     prog["starts_per_year"] = {
         year: {"jobs": draw(st.integers(0, 40)), "internships": draw(st.integers(0, 40))} for year in (2021, 2022, 2023)
     }
-    mix = [draw(st.floats(0, 1)) for _ in JOB_TYPES]
-    if early:
-        mix[JOB_TYPES.index("nystartsjobb")] = 0.0
-    total = sum(mix)
-    shares = [m / total for m in mix] if total else [1.0] + [0.0] * (len(mix) - 1)
-    shares[0] = max(0.0, 1 - sum(shares[1:]))  # rounding may leave -2e-16
-    prog["job_mix"] = dict(zip(JOB_TYPES, shares, strict=True))
-    for t in PLACE_TYPES:
-        prog["duration_months"][t] = draw(st.floats(0.5, 30))
+    take_up = {t: draw(st.one_of(st.just(0.0), st.just(1.0), prob)) for t in SUBSIDY_TYPES}
+    if early:  # nystartsjobb has no levels in the rules before 2022: take it up from 2022 only
+        take_up["nystartsjobb"] = {2021: 0.0, 2022: draw(prob)}
+    prog["financing"] = {"order": list(draw(st.permutations(SUBSIDY_TYPES))), "take_up": take_up}
+    pop["months_away_before_benefit"] = draw(st.floats(0, 24))
+    prog["duration_months"] = {c: draw(st.floats(0.5, 30)) for c in PLACE_CLASSES}
     prog["ramp_up_months"] = draw(st.integers(0, 4))
     prog["eligible_reasons"] = draw(st.lists(st.sampled_from(REASONS), unique=True))
     prog["max_jobs_per_household"] = draw(st.integers(0, 2))
@@ -63,7 +67,7 @@ def scenarios(draw: st.DrawFn) -> dict:
     prog["priority"] = draw(st.permutations(["after_internship", "children", "readiness", "longest_on_benefit"]))[
         : draw(st.integers(0, 4))
     ]
-    prog["placement_order"] = list(draw(st.permutations(PLACE_TYPES)))
+    prog["placement_order"] = list(draw(st.permutations(PLACE_CLASSES)))
     prog["ordinary_workplace_share"] = draw(prob)
     if draw(st.booleans()):  # places shared among the shipped (illustrative) departments
         prog["allocation"] = {
@@ -163,15 +167,15 @@ def check_capacity(p, v) -> None:
     When places are cut (a lower target in a new year), participants already in
     place finish their terms; no one new is placed until occupancy is below capacity.
     """
-    for k, s in enumerate(PLACE_STATES):
-        sel = (v.state == int(s)) & (v.t1 > v.t0)
+    for c, states in ((JOBS, JOB_STATES), (INTERNSHIPS, (State.INTERNSHIP,))):
+        sel = np.isin(v.state, [int(s) for s in states]) & (v.t1 > v.t0)
         times = np.r_[v.t0[sel], v.t1[sel]]
         deltas = np.r_[np.ones(sel.sum()), -np.ones(sel.sum())]
         order = np.lexsort((deltas, times))  # leavers before joiners at the same time
         occupied = np.cumsum(deltas[order])
         month = np.minimum(np.floor(times[order]).astype(int), p.n_months - 1)
         joins = deltas[order] > 0
-        assert np.all(occupied[joins] <= p.capacity[k, month[joins]]), f"{s.name} placed over capacity"
+        assert np.all(occupied[joins] <= p.capacity[c, month[joins]]), f"{PLACE_CLASSES[c]} placed over capacity"
 
 
 def test_null_programme_equals_counterfactual_exactly():
@@ -217,7 +221,7 @@ def test_priority_order_is_respected():
     checked = 0
     placements = np.flatnonzero(np.isin(v.state, [int(s) for s in PLACE_STATES]))
     for i in placements:
-        t, k = v.t0[i], PLACE_INDEX[State(v.state[i]).label]
+        t, k = v.t0[i], INTERNSHIPS if v.state[i] == int(State.INTERNSHIP) else JOBS
         key = _key(pop, v.hh[i])
         # households already waiting on benefit before t (one arriving at the same instant is a tie), still there
         waiting = (v.state == int(State.BENEFIT)) & (v.t0 < t) & (v.t1 > t)
@@ -235,26 +239,13 @@ def _key(pop, h: int) -> tuple:
 
 
 def _eligible(p, pop, v, h: int, k: int, t: float, joined: float) -> bool:
-    """Was household ``h``, waiting since ``joined``, eligible for place type ``k`` at ``t``?"""
+    """Was household ``h``, waiting since ``joined``, eligible for a place of class ``k`` at ``t``?"""
     if not (p.eligible_reasons[pop.reason[h]] and pop.ready[h]) or not p.capacity[k].any():
         return False
     before = (v.hh == h) & (v.t0 < t)
-    jobs = np.isin(v.state[before], [int(s) for s in PLACE_STATES[1:]]).sum()
+    jobs = np.isin(v.state[before], [int(s) for s in JOB_STATES]).sum()
     internships = (v.state[before] == int(State.INTERNSHIP)).sum()
-    if (k == 0 and internships >= p.max_internships) or (k > 0 and jobs >= p.max_jobs):
-        return False
-    # the benefit spell starts at the household's last return from an exit, else at its own origin
-    mine = np.flatnonzero((v.hh == h) & (v.t0 <= joined))
-    mine = mine[np.argsort(v.t0[mine], kind="stable")]
-    exits = [int(s) for s in (State.EXIT_WORK, State.EXIT_STUDIES, State.EXIT_MOVED, State.EXIT_OTHER)]
-    returns = [v.t0[b] for a, b in itertools.pairwise(mine) if v.state[a] in exits]
-    hh = SimpleNamespace(
-        age0=pop.age[h],
-        arrival=pop.arrival[h],
-        newly=bool(pop.newly_arrived[h]),
-        origin=returns[-1] if returns else pop.origin[h],
-    )
-    return t >= eligible_from(p.eligibility[k][min(int(joined), p.n_months - 1)], hh, joined) - 1e-9
+    return not ((k == INTERNSHIPS and internships >= p.max_internships) or (k == JOBS and jobs >= p.max_jobs))
 
 
 def test_placement_key_orders_as_the_scenario_says():

@@ -12,7 +12,7 @@ from model.ledger import CATEGORY_INDEX, price
 from model.rules import load_rules
 from model.simulate import simulate
 from model.states import State
-from tests.conftest import params_of, small_dict
+from tests.conftest import financing, params_of, small_dict
 
 JAN_2026 = 48  # month index of 2026-01 from 2022-01
 
@@ -22,7 +22,7 @@ def intro_scenario(**reforms: dict) -> dict:
     d["horizon"] = "2027-12"
     d["population"]["initial_households"] = 150
     d["population"]["ready_share"] = 1.0
-    d["programme"]["job_mix"] = {"municipal_job": 0.0, "nystartsjobb": 0.0, "introduktionsjobb": 1.0}
+    d["programme"]["financing"] = financing(introduktionsjobb=1.0)
     d["programme"]["max_jobs_per_household"] = 2
     d["budget_frames"] = {}
     if reforms:
@@ -92,7 +92,7 @@ def test_engine_subsidies_equal_the_rules_month_by_month():
     from model.rules import functions as rf
 
     d = intro_scenario()
-    d["programme"]["job_mix"] = {"municipal_job": 0.0, "nystartsjobb": 0.5, "introduktionsjobb": 0.5}
+    d["programme"]["financing"] = financing(nystartsjobb=0.5, introduktionsjobb=0.5)
     d["programme"]["eligible_reasons"] = ["unemployed", "sfi"]  # SFI households are the newly arrived
     p = params_of(d)
     r = simulate(p, 0)
@@ -108,11 +108,11 @@ def test_engine_subsidies_equal_the_rules_month_by_month():
         on = p.calendar.month(int(start)).first_day()
         col = CATEGORY_INDEX[f"subsidy_{job}"]
         level = "regular"
-        if job == "nystartsjobb":  # the level from the time since the benefit spell began, and arrival status
+        if job == "nystartsjobb":  # the level from the time away from work, and arrival status
             hh = v.hh[visit]
             back = v.t1[(v.hh == hh) & (v.state >= int(State.EXIT_WORK)) & (v.t1 <= start) & (v.nxt == 0)]
-            spell = back.max() if len(back) else pop.origin[hh]
-            level = rf.nystartsjobb_level(rules, on, start - spell, bool(pop.newly_arrived[hh]))
+            away_since = back.max() if len(back) else pop.away_since[hh]  # a return starts a new spell
+            level = rf.nystartsjobb_level(rules, on, start - away_since, bool(pop.newly_arrived[hh]))
             levels.add(level)
         assert rows.sek[i, col] == pytest.approx(rf.subsidy(rules, job, on, 20000.0, level=level) * f)
         # support: the month's part inside the first 6 months of the job, at 2 000 a month
