@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import math
 from typing import Annotated, Any
 
 import typer
@@ -189,59 +190,126 @@ def eval_subsidy(
     _show(data, as_json, rows, f"Subsidy, {job_type}")
 
 
+def _periods(s: rf.AkassaSchedule) -> list[dict]:
+    edges = (0.0, *s.breaks, s.days)
+    return [
+        {
+            "from_day": int(lo) + 1,
+            "to_day": int(min(hi, s.days)) if math.isfinite(min(hi, s.days)) else None,
+            "daily_sek": r,
+            "monthly_sek": r * s.days_per_month,
+        }
+        for lo, hi, r in zip(edges, edges[1:], s.rates, strict=False)
+        if lo < s.days
+    ]
+
+
+def _period_rows(periods: list[dict]) -> list[tuple[str, str]]:
+    return [
+        (
+            f"days {p['from_day']}–{p['to_day'] if p['to_day'] is not None else ''}",
+            f"{p['daily_sek']:,.0f}/day, {p['monthly_sek']:,.0f}/month",
+        )
+        for p in periods
+    ]
+
+
 @eval_app.command("akassa")
 def eval_akassa(
     on: Annotated[str, typer.Option("--date", help="Decision date (YYYY-MM or YYYY-MM-DD).")],
     wage: Annotated[float, typer.Option("--wage", help="Monthly wage of the finished job, SEK.")] = 20000.0,
-    member: Annotated[bool, typer.Option("--member", help="Member of an a-kassa for 12 months or more.")] = False,
+    member_months: Annotated[
+        float, typer.Option("--member-months", help="Months of a-kassa membership at the decision (0: none).")
+    ] = 0.0,
+    member: Annotated[
+        bool, typer.Option("--member", help="Member for 12 months or more (--member-months 12).")
+    ] = False,
     parent: Annotated[bool, typer.Option("--parent", help="Parent of a child under 18.")] = False,
     hours: Annotated[str, typer.Option("--hours", help="Share of full time worked, e.g. 100%.")] = "100%",
     job_type: Annotated[
         str, typer.Option("--type", help=f"The finished job: {', '.join(JOB_TYPES)}.")
     ] = "municipal_job",
-    months: Annotated[float, typer.Option("--months", help="Months the job lasted.")] = 6.0,
+    months: Annotated[
+        float, typer.Option("--months", help="Months the job lasted (the only work in the ramtid).")
+    ] = 6.0,
+    age: Annotated[float, typer.Option("--age", help="Age at the decision, years.")] = 30.0,
     as_json: JsonOpt = False,
 ) -> None:
-    """A-kassa after a finished job, under the law of the decision date: days, and the amount by period."""
+    """A-kassa after a finished job, under the law of the decision date: who is paid, days, amounts by period."""
     day, share = _date(on), _share(hours)
+    membership = max(member_months, 12.0) if member else member_months
     try:
         if wage < 0:
             raise RuleError(f"--wage must be ≥ 0, got {wage:g}")
         rules = load_rules()
         hours_pm = share * rules.value("wage.full_time_hours", day)
         days = rf.akassa_entitlement(rules, day, job_type, months, hours_pm, wage, parent)
-        s = rf.akassa_schedule(rules, day, member, wage, share, parent, days=days)
+        paid = days > 0 and rf.akassa_access_check(rules, day, membership, age)
+        s = rf.akassa_schedule(rules, day, membership, wage, share, months, days=days if paid else 0.0)
         law = rf.akassa_law(rules, day)
+        income_based = rf.akassa_access(rules, day).income_based(membership)
     except AmsimError as e:
         _fail(e)
-    edges = (0.0, *s.breaks, s.days)
-    periods = [
-        {"from_day": int(lo) + 1, "to_day": int(min(hi, s.days)), "daily_sek": r, "monthly_sek": r * s.days_per_month}
-        for lo, hi, r in zip(edges, edges[1:], s.rates, strict=False)
-        if lo < s.days
-    ]
+    periods = _periods(s) if paid else []
     data = {
         "date": day.isoformat(),
         "law": law,
         "job_type": job_type,
         "months_worked": months,
-        "member": member,
-        "qualifies": s.days > 0,
-        "days": s.days,
-        "months": s.months,
+        "member_months": membership,
+        "age": age,
+        "qualifies": days > 0,
+        "paid": paid,
+        "income_based": income_based,
+        "karens_days": rules.value("akassa.karens_days", day),
+        "days": days if paid else 0.0,
         "periods": periods,
-        "total_sek": s.amount(0, s.days),
+        "total_sek": s.amount(0, s.days) if paid else 0.0,
     }
-    rows = [("law", law), ("days", f"{s.days:g} ({s.months:.1f} months)")]
-    rows += [
-        (f"days {p['from_day']}–{p['to_day']}", f"{p['daily_sek']:,.0f}/day, {p['monthly_sek']:,.0f}/month")
-        for p in periods
-    ]
+    rows = [("law", law), ("days", f"{data['days']:g} + {data['karens_days']:g} karensdagar")]
+    rows += _period_rows(periods)
     rows.append(("total", f"{data['total_sek']:,.0f}"))
-    kind = {("old", True): "income-based", ("old", False): "basic amount", ("new", True): "member"}.get(
-        (law, member), "non-member"
+    kind = (
+        ("income-based" if income_based else "basic amount") if law == "old" else f"{membership:g} months' membership"
     )
-    _show(data, as_json, rows, f"A-kassa ({kind})" + ("" if s.days else ": does not qualify"))
+    why = "" if paid else (": does not qualify" if days == 0 else ": not paid (age or membership)")
+    _show(data, as_json, rows, f"A-kassa ({kind})" + why)
+
+
+@eval_app.command("aktivitetsstod")
+def eval_aktivitetsstod(
+    on: Annotated[str, typer.Option("--date", help="First day in jobb- och utvecklingsgarantin (YYYY-MM[-DD]).")],
+    decided: Annotated[str, typer.Option("--decided", help="Date the a-kassa before it was decided.")],
+    wage: Annotated[float, typer.Option("--wage", help="Monthly wage of the job behind the a-kassa, SEK.")] = 20000.0,
+    months: Annotated[float, typer.Option("--months", help="Months the job lasted.")] = 6.0,
+    member_months: Annotated[
+        float, typer.Option("--member-months", help="Months of a-kassa membership at the a-kassa decision.")
+    ] = 0.0,
+    as_json: JsonOpt = False,
+) -> None:
+    """Aktivitetsstöd after the a-kassa ran out: the share of the dagsförtjänst, or the lowest level."""
+    day, when = _date(on), _date(decided)
+    try:
+        if wage < 0:
+            raise RuleError(f"--wage must be ≥ 0, got {wage:g}")
+        rules = load_rules()
+        share_level = rf.akassa_access(rules, when).share_level_after(member_months)
+        daily = rf.akassa_dagsforjanst(rules, when, wage, months)
+        s = rf.aktivitetsstod_schedule(rules, day, share_level, daily)
+    except AmsimError as e:
+        _fail(e)
+    periods = _periods(s)
+    data = {
+        "date": day.isoformat(),
+        "decided": when.isoformat(),
+        "level": "share of dagsförtjänst" if share_level else "lowest",
+        "dagsforjanst_sek": daily,
+        "days": s.days if math.isfinite(s.days) else None,
+        "periods": periods,
+    }
+    rows = [("dagsförtjänst", f"{daily:,.2f}"), ("days", "no limit" if not math.isfinite(s.days) else f"{s.days:g}")]
+    rows += _period_rows(periods)
+    _show(data, as_json, rows, f"Aktivitetsstöd ({data['level']})")
 
 
 @eval_app.command("benefit")

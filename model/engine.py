@@ -27,7 +27,7 @@ from model.states import INTERNSHIPS, JOBS, N_STATES, State
 from model.visits import NO_NEXT, VisitLog, Visits
 
 BENEFIT, INTERNSHIP, AKASSA = int(State.BENEFIT), int(State.INTERNSHIP), int(State.AKASSA)
-MUNICIPAL_JOB = int(State.MUNICIPAL_JOB)
+MUNICIPAL_JOB, AKTIVITETSSTOD = int(State.MUNICIPAL_JOB), int(State.AKTIVITETSSTOD)
 EXIT_MOVED = int(State.EXIT_MOVED)
 EXIT_OF_ROUTE = (int(State.EXIT_WORK), int(State.EXIT_STUDIES), int(State.EXIT_MOVED), int(State.EXIT_OTHER))
 ROUTE_OF_EXIT = {s: i for i, s in enumerate(EXIT_OF_ROUTE)}
@@ -51,7 +51,8 @@ class Household:
         "job_start",
         "jobs",
         "level",
-        "member",
+        "member_at_decision",
+        "member_since",
         "n_children",
         "newly",
         "origin",
@@ -62,6 +63,7 @@ class Household:
         "rates",
         "readiness",
         "settled_at",
+        "share_after",
         "state",
         "t_enter",
         "token",
@@ -142,25 +144,34 @@ def _run_arm(
     ret_p, ret_mean = p.return_probability, p.return_mean_months
     last_month = p.n_months - 1
     akassa_months = {key: v.tolist() for key, v in p.akassa_months.items()}  # [(type, months)][month][parent]
+    karens, access = p.akassa_karens_months.tolist(), p.akassa_access
+    guarantee_share, lowest_months = p.job_guarantee_share, p.aktivitetsstod_lowest_months.tolist()
     log_hh, log_state, log_t0, log_t1 = log.hh.append, log.state.append, log.t0.append, log.t1.append
     log_nxt, log_wp, log_ref = log.nxt.append, log.workplace.append, log.ref.append
     log_level, log_months, log_dept = log.level.append, log.job_months.append, log.dept.append
+    log_member = log.member_months.append
     hire_factor = p.departments.hire_factor.tolist() if p.departments is not None else None
     log1p = math.log1p
 
+    def log_visit(hh: Household, state: int, t1: float, nxt: int) -> None:
+        """One visit: the job's columns for a job; the qualifying job's and the membership for state income."""
+        log_hh(hh.id)
+        log_state(state)
+        log_t0(hh.t_enter)
+        log_t1(t1)
+        log_nxt(nxt)
+        in_job = 1 < state < AKASSA
+        after_job = state in (AKASSA, AKTIVITETSSTOD)
+        log_wp(hh.workplace if in_job else 0)
+        log_ref(hh.job_start if (in_job or after_job) else NAN)
+        log_level(hh.level if in_job else 0)
+        log_months(hh.job_months if (in_job or after_job) else NAN)
+        log_dept(hh.dept if 0 < state < AKASSA else -1)
+        log_member(hh.member_at_decision if after_job else NAN)
+
     def move(hh: Household, new: int, now: float) -> None:
         old = hh.state
-        log_hh(hh.id)
-        log_state(old)
-        log_t0(hh.t_enter)
-        log_t1(now)
-        log_nxt(new)
-        in_job = 1 < old < AKASSA
-        log_wp(hh.workplace if in_job else 0)
-        log_ref(hh.job_start if (in_job or old == AKASSA) else NAN)
-        log_level(hh.level if in_job else 0)
-        log_months(hh.job_months if in_job else NAN)
-        log_dept(hh.dept if 0 < old < AKASSA else -1)
+        log_visit(hh, old, now, new)
         counts[old] -= 1
         counts[new] += 1
         hh.state = new
@@ -235,22 +246,41 @@ def _run_arm(
                     else:
                         wp = hh.workplace
                         hh.post_mult, hh.post_until = post_multiplier[wp], now + window
-                        earned = akassa_months[st - MUNICIPAL_JOB, hh.job_months][min(int(now), last_month)]
+                        m = min(int(now), last_month)
+                        earned = akassa_months[st - MUNICIPAL_JOB, hh.job_months][m]
                         months = earned[0]
                         if earned[1] != months and has_child_under(pop.child_birth[hh.id], now):
                             months = earned[1]
+                        member = max(0.0, now - hh.member_since)
                         hire = (
                             hire_p[wp - 1] if hire_factor is None else min(1.0, hire_p[wp - 1] * hire_factor[hh.dept])
                         )
                         if next(hh.ps) < hire:
                             move(hh, EXIT_OF_ROUTE[0], now)
-                        elif months > 0:
-                            hh.akassa_end = now + months
+                        elif months > 0 and access[m].pays(member, hh.age0 + (now - hh.arrival) / 12.0):
+                            hh.member_at_decision = member
+                            hh.share_after = access[m].share_level_after(member)
+                            hh.akassa_end = now + karens[m] + months
                             move(hh, AKASSA, now)
                         else:
                             move(hh, BENEFIT, now)
                 placement.release(JOBS if job else INTERNSHIPS, now, hh.dept)
             elif st == AKASSA:
+                t, route = draw_exit(now, hh.origin, bands, rates, -log1p(-tsu()), tsu(), hh.post_mult, hh.post_until)
+                if t >= T and hh.akassa_end >= T:
+                    yield settled
+                if t < hh.akassa_end:
+                    yield at(t)
+                    move(hh, EXIT_OF_ROUTE[route], t)
+                else:
+                    end = hh.akassa_end
+                    yield at(end)
+                    if tsu() < guarantee_share:  # into jobb- och utvecklingsgarantin, with aktivitetsstöd
+                        hh.akassa_end = INF if hh.share_after else end + lowest_months[min(int(end), last_month)]
+                        move(hh, AKTIVITETSSTOD, end)
+                    else:
+                        move(hh, BENEFIT, end)
+            elif st == AKTIVITETSSTOD:
                 t, route = draw_exit(now, hh.origin, bands, rates, -log1p(-tsu()), tsu(), hh.post_mult, hh.post_until)
                 if t >= T and hh.akassa_end >= T:
                     yield settled
@@ -295,7 +325,8 @@ def _run_arm(
         hh.rates = rates_of[reason]
         hh.n_children = kids[j]
         hh.readiness = readiness[j]
-        hh.member = member[j]
+        hh.member_since = -INF if member[j] else INF  # members at arrival have 12 months or more
+        hh.member_at_decision, hh.share_after = 0.0, False
         hh.eligible = eligible_reason[reason] and ready[j]
         hh.after_internship = hh.waiting = False
         hh.jobs = hh.internships = hh.token = hh.workplace = hh.level = 0
@@ -354,17 +385,7 @@ def _run_arm(
     env.run(until=T)
 
     for hh in households:  # every household has arrived before the horizon: close its open visit
-        log_hh(hh.id)
-        log_state(hh.state)
-        log_t0(hh.t_enter)
-        log_t1(T)
-        log_nxt(NO_NEXT)
-        in_job = 1 < hh.state < AKASSA
-        log_wp(hh.workplace if in_job else 0)
-        log_ref(hh.job_start if (in_job or hh.state == AKASSA) else NAN)
-        log_level(hh.level if in_job else 0)
-        log_months(hh.job_months if in_job else NAN)
-        log_dept(hh.dept if 0 < hh.state < AKASSA else -1)
+        log_visit(hh, hh.state, T, NO_NEXT)
     placed = [hh for hh in households if hh.jobs or hh.internships]
     participants = np.array([hh.id for hh in placed], dtype=np.int64)
     tracked, tracked_placed = _tracked(households, pop, T), _tracked(placed, pop, T)

@@ -36,6 +36,12 @@ CATEGORIES: tuple[Category, ...] = (
     Category("benefit", "social_board", "household", "benefit_norm + housing − child_allowance"),
     Category("topup_wage", "social_board", "household", "benefit_norm + housing − child_allowance − net wage"),
     Category("topup_akassa", "social_board", "household", "benefit_norm + housing − child_allowance − net a-kassa"),
+    Category(
+        "topup_aktivitetsstod",
+        "social_board",
+        "household",
+        "benefit_norm + housing − child_allowance − net aktivitetsstöd",
+    ),
     Category("wage", "social_board", "household", "wage.monthly_wage × programme.hours_share"),
     Category("arbetsgivaravgift", "social_board", "state", "payroll.arbetsgivaravgift"),
     Category("pension_insurance", "social_board", "external", "payroll.po_total − payroll.arbetsgivaravgift"),
@@ -46,6 +52,7 @@ CATEGORIES: tuple[Category, ...] = (
     Category("subsidy_extratjanst", "state", "social_board", "extratjanst.share × wage cost"),
     Category("supervision_support", "state", "social_board", "<introduktionsjobb|extratjanst>.supervision_support"),
     Category("akassa", "state", "household", "akassa (old law) or akassa_new, by the decision date"),
+    Category("aktivitetsstod", "state", "household", "aktivitetsstod, from the month the a-kassa ran out"),
     Category("supervision", "department", "external", "programme.supervision_cost_per_month"),
     Category("supervision_compensation", "social_board", "department", "programme.supervision_compensation_per_month"),
     Category("administration", "social_board", "external", "programme.administration_per_participant_month"),
@@ -57,10 +64,11 @@ CATEGORIES: tuple[Category, ...] = (
     ),
 )
 CATEGORY_INDEX = {c.name: i for i, c in enumerate(CATEGORIES)}
-BENEFIT_CATEGORIES = ("benefit", "topup_wage", "topup_akassa")
+BENEFIT_CATEGORIES = ("benefit", "topup_wage", "topup_akassa", "topup_aktivitetsstod")
 
 _BEN, _INT, _AK = int(State.BENEFIT), int(State.INTERNSHIP), int(State.AKASSA)
-_MONEY_STATES = np.array([_BEN, _INT, *[int(s) for s in JOB_STATES], _AK])
+_AS = int(State.AKTIVITETSSTOD)
+_MONEY_STATES = np.array([_BEN, _INT, *[int(s) for s in JOB_STATES], _AK, _AS])
 
 
 def party_signs() -> np.ndarray:
@@ -230,47 +238,57 @@ def _price_rows(
         has = support > 0
         parts["supervision_support"] = (js[has], support[has])
 
-    a = np.flatnonzero(state == _AK)
-    if len(a):
-        amount = _akassa_amounts(p, pop, visits, vis[a], month[a], f[a])
-        parts["akassa"] = (a, amount)
-        parts["topup_akassa"] = (a, np.maximum(net_need[a] * f[a] - amount * (1 - mt.tax_akassa[month[a]]), 0.0))
+    for s, paid, topup in ((_AK, "akassa", "topup_akassa"), (_AS, "aktivitetsstod", "topup_aktivitetsstod")):
+        a = np.flatnonzero(state == s)
+        if len(a):
+            amount = _state_income(p, visits, vis[a], month[a], f[a])
+            parts[paid] = (a, amount)
+            parts[topup] = (a, np.maximum(net_need[a] * f[a] - amount * (1 - mt.tax_akassa[month[a]]), 0.0))
     return vis, month, f, parts
 
 
-def _akassa_amounts(
-    p: Params, pop: Population, visits: Visits, vis: np.ndarray, month: np.ndarray, f: np.ndarray
-) -> np.ndarray:
-    """SEK of a-kassa in each (a-kassa visit, month) row, by day number since the decision.
+def _schedule(p: Params, visits: Visits, v: int) -> rf.AkassaSchedule:
+    """The daily schedule of an a-kassa or aktivitetsstöd visit, from the rules (memoised per Params).
 
-    Each a-kassa visit gets its schedule from :func:`model.rules.functions.akassa_schedule`
-    (the rules on the decision date); the days falling in each month are then
-    priced on arrays with the schedule's own piecewise-linear cumulative amount.
+    A-kassa: the rules of the decision (the visit's start), the qualifying job's
+    wage, length and the membership then. Aktivitetsstöd: the rules of the month
+    the guarantee starts (the visit's start), at a share of the a-kassa's
+    dagsförtjänst for a member whose a-kassa was income-based, else the lowest level.
     """
     cal = p.calendar
+    state, m = int(visits.state[v]), int(visits.t0[v])
+    start, months, member = int(visits.ref[v]), float(visits.job_months[v]), float(visits.member_months[v])
+    key = (state, m, start, months, member)
+    cache = p.cache.setdefault("state_income_schedule", {})
+    if key not in cache:
+        wage = p.money.wage_full_time[start] * p.hours_share
+        if state == _AK:  # the visit ends when the days run out (the engine), so the days here are open
+            cache[key] = rf.akassa_schedule(
+                p.rules, cal.month(m).first_day(), member, wage, p.hours_share, months, days=math.inf
+            )
+        else:
+            decided = cal.month(min(int(visits.ref[v] + months), p.n_months - 1)).first_day()
+            share_level = rf.akassa_access(p.rules, decided).share_level_after(member)
+            daily = rf.akassa_dagsforjanst(p.rules, decided, wage, months)
+            cache[key] = rf.aktivitetsstod_schedule(p.rules, cal.month(m).first_day(), share_level, daily)
+    return cache[key]
+
+
+def _state_income(p: Params, visits: Visits, vis: np.ndarray, month: np.ndarray, f: np.ndarray) -> np.ndarray:
+    """SEK of a-kassa or aktivitetsstöd in each (visit, month) row, by day number since the visit began.
+
+    Each visit's schedule (:func:`_schedule`) is piecewise constant per day; the
+    days falling in each month are priced on arrays with its cumulative amount.
+    """
     uniq, inverse = np.unique(vis, return_inverse=True)
-    lower = np.zeros((len(uniq), 3))
-    upper = np.full((len(uniq), 3), np.inf)
-    rate = np.zeros((len(uniq), 3))
+    schedules = [_schedule(p, visits, v) for v in uniq.tolist()]
+    width = max(len(s.rates) for s in schedules)
+    lower = np.zeros((len(uniq), width))
+    upper = np.full((len(uniq), width), np.inf)
+    rate = np.zeros((len(uniq), width))
     days = np.empty(len(uniq))
     per_month = np.empty(len(uniq))
-
-    cache = p.cache.setdefault("akassa_schedule", {})
-
-    def schedule(m: int, member: bool, start: int) -> rf.AkassaSchedule:
-        key = (m, member, start)
-        if key not in cache:
-            wage = p.money.wage_full_time[start] * p.hours_share
-            # the visit ends when the days run out (the engine), so the ledger needs only the daily rates
-            cache[key] = rf.akassa_schedule(
-                p.rules, cal.month(m).first_day(), member, wage, p.hours_share, False, days=math.inf
-            )
-        return cache[key]
-
-    for i, v in enumerate(uniq.tolist()):
-        t0 = float(visits.t0[v])
-        hh = int(visits.hh[v])
-        s = schedule(int(t0), bool(pop.member[hh]), int(visits.ref[v]))
+    for i, s in enumerate(schedules):
         edges = (0.0, *s.breaks, np.inf)
         for k, r in enumerate(s.rates):
             lower[i, k], upper[i, k], rate[i, k] = edges[k], edges[k + 1], r

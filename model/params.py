@@ -104,6 +104,12 @@ class Params:
     nystartsjobb_long_away: np.ndarray  # (T,): months away from which a nystartsjobb gets the long_away level
     # a-kassa by month of decision: months earned by a finished job (0: none), old or new law
     akassa_months: dict[tuple[int, float], np.ndarray]  # (job type, job months) → (T, 2): [.., 1] for a parent
+    akassa_karens_months: np.ndarray  # (T,): karensdagar in months, before the compensated days
+    akassa_access: tuple[rf.AkassaAccess, ...]  # by decision month: who is paid (membership, age)
+    join_share: float  # share of non-member job holders who join an a-kassa when the job starts
+    # after the a-kassa: jobb- och utvecklingsgarantin with aktivitetsstöd
+    job_guarantee_share: float  # share of households who enter the guarantee when their a-kassa runs out
+    aktivitetsstod_lowest_months: np.ndarray  # (T,) by month of entry: months the lowest level is paid
     # money
     money: MoneyTables
     supervision_cost: float
@@ -229,6 +235,7 @@ def resolve(sc: Scenario, rules: RuleSet | None = None, file: str = "<scenario>"
     money = _money(sc, rules, dates, can_start)
     job_months, young_below = _job_months(sc, rules, dates, can_start)
     akassa_months = _akassa_months(sc, rules, dates, money.wage_full_time, job_months)
+    after_job = _after_job(sc, rules, dates, money.wage_full_time, has_jobs)
     ny = JOB_INDEX["nystartsjobb"]
     long_away = [
         rules.value("nystartsjobb.long_away_months", d) if can_start[ny, m] else math.inf for m, d in enumerate(dates)
@@ -281,6 +288,9 @@ def resolve(sc: Scenario, rules: RuleSet | None = None, file: str = "<scenario>"
         job_young_below=young_below,
         nystartsjobb_long_away=np.array(long_away, dtype=float),
         akassa_months=akassa_months,
+        **after_job,
+        join_share=prog.akassa_join_at_job_start,
+        job_guarantee_share=bl.job_guarantee_share,
         money=money,
         supervision_cost=prog.supervision_cost_per_month,
         supervision_compensation=prog.supervision_compensation_per_month,
@@ -362,10 +372,32 @@ def _akassa_months(
                     days = rf.akassa_entitlement(rules, d, job, months, hours, wage, bool(parent), counting)
                     table[m, parent] = days / per_month
             out[k, months] = table
-    for m, d in enumerate(dates):  # the ledger's rates, looked up here so their stale uses are reported
-        for member in (False, True):
-            rf.akassa_schedule(rules, d, member, wage_full_time[m], prog.hours_share, False, days=math.inf)
     return out
+
+
+def _after_job(sc: Scenario, rules: RuleSet, dates: list, wage: np.ndarray, has_jobs: np.ndarray) -> dict:
+    """Per decision month: karensdagar, who is paid, and how long the lowest aktivitetsstöd lasts.
+
+    The ledger's rates are looked up here too (months with job places), so that their stale uses are reported.
+    """
+    hs, planned = sc.programme.hours_share, sc.programme.duration_months.jobs
+    karens, access, lowest = [], [], []
+    for m, d in enumerate(dates):
+        per_month = rules.value("akassa.days.per_month", d)
+        karens.append(rules.value("akassa.karens_days", d) / per_month if has_jobs[: m + 1].any() else 0.0)
+        access.append(rf.akassa_access(rules, d) if has_jobs[: m + 1].any() else rf.AkassaAccess(0.0, 0.0, 0.0))
+        lowest.append(rules.value("aktivitetsstod.lowest.max_days", d) / per_month if has_jobs[: m + 1].any() else 0.0)
+        if has_jobs[: m + 1].any():
+            for member_months in (0.0, math.inf):
+                rf.akassa_schedule(rules, d, member_months, wage[m] * hs, hs, planned, days=math.inf)
+            daily = rf.akassa_dagsforjanst(rules, d, wage[m] * hs, planned)
+            for share_level in (False, True):
+                rf.aktivitetsstod_schedule(rules, d, share_level, daily)
+    return {
+        "akassa_karens_months": np.array(karens),
+        "akassa_access": tuple(access),
+        "aktivitetsstod_lowest_months": np.array(lowest),
+    }
 
 
 def _money(sc: Scenario, rules: RuleSet, dates: list, starts: np.ndarray) -> MoneyTables:

@@ -229,6 +229,8 @@ class Placement:
             state = JOB_STATES[self._finance(hh, now)]
             ordinary = self.dept_ordinary[dept] if dept >= 0 else self.p.ordinary_share
             hh.workplace = ORDINARY if next(hh.ps) < ordinary else CREATED
+            if next(hh.ps) < self.p.join_share and hh.member_since > now:  # joins an a-kassa (Lund §4.4)
+                hh.member_since = now
         self.move(hh, state, now)
         if hh.waiting:
             hh.waiting = False

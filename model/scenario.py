@@ -138,6 +138,8 @@ class Baseline(Strict):
     duration_bands: list[NonNeg]
     duration_multipliers: list[NonNeg]
     returns: Returns
+    #: share of households whose a-kassa runs out who enter jobb- och utvecklingsgarantin (aktivitetsstöd)
+    job_guarantee_share: Prob
 
     @model_validator(mode="after")
     def _bands(self) -> Baseline:
@@ -240,6 +242,8 @@ class Programme(Strict):
     administration_per_participant_month: NonNeg
     #: places shared among departments; without it places are one municipal pool (ramp_up_months applies)
     allocation: AllocationSpec | None = None
+    #: share of job holders not in an a-kassa who join one when the job starts (Lund §4.4: encouraged)
+    akassa_join_at_job_start: Prob
     #: which job types count toward a-kassa under the new law (2025-10-01 on): not settled in law or practice
     akassa_new_law_counting_job_types: list[JobType] = Field(default_factory=lambda: list(NEW_LAW_COUNTING_DEFAULT))
 

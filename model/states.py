@@ -15,10 +15,11 @@ class State(IntEnum):
     INTRODUKTIONSJOBB = 4
     EXTRATJANST = 5
     AKASSA = 6
-    EXIT_WORK = 7
-    EXIT_STUDIES = 8
-    EXIT_MOVED = 9
-    EXIT_OTHER = 10
+    AKTIVITETSSTOD = 7
+    EXIT_WORK = 8
+    EXIT_STUDIES = 9
+    EXIT_MOVED = 10
+    EXIT_OTHER = 11
 
     @property
     def label(self) -> str:

@@ -23,7 +23,7 @@ class VisitLog:
     which keeps the engine's memory (and so its speed) linear in households.
     """
 
-    __slots__ = ("dept", "hh", "job_months", "level", "nxt", "ref", "state", "t0", "t1", "workplace")
+    __slots__ = ("dept", "hh", "job_months", "level", "member_months", "nxt", "ref", "state", "t0", "t1", "workplace")
 
     def __init__(self) -> None:
         self.hh = array("q")
@@ -36,6 +36,7 @@ class VisitLog:
         self.level = array("b")
         self.job_months = array("d")
         self.dept = array("h")
+        self.member_months = array("d")
 
     def freeze(self) -> Visits:
         return Visits(
@@ -49,6 +50,7 @@ class VisitLog:
             level=np.frombuffer(self.level, dtype=np.int8).copy(),
             job_months=np.frombuffer(self.job_months, dtype=np.float64).copy(),
             dept=np.frombuffer(self.dept, dtype=np.int16).copy(),
+            member_months=np.frombuffer(self.member_months, dtype=np.float64).copy(),
         )
 
 
@@ -57,13 +59,17 @@ class Visits:
     """Frozen visit columns.
 
     ``ref`` is the start time of the job a visit belongs to (job visits) or
-    that qualified it (a-kassa visits); NaN otherwise. ``workplace`` is 1 for an
-    ordinary workplace, 2 for a created one, 0 for no job. ``level`` is the
-    subsidy level of a nystartsjobb (index in ``NYSTARTSJOBB_LEVELS``; 0
-    otherwise) and ``job_months`` how long the job runs if it runs its course
-    (job visits; NaN otherwise), both fixed when the job starts. ``dept`` is the
-    department (index in ``Params.departments``) of an internship or job visit
-    when places are allocated among departments; -1 otherwise.
+    that qualified it (a-kassa and aktivitetsstöd visits); NaN otherwise.
+    ``workplace`` is 1 for an ordinary workplace, 2 for a created one, 0 for no
+    job. ``level`` is the subsidy level of a nystartsjobb (index in
+    ``NYSTARTSJOBB_LEVELS``; 0 otherwise) and ``job_months`` how long the job
+    runs if it runs its course (job visits, and the qualifying job of a-kassa
+    and aktivitetsstöd visits; NaN otherwise), both fixed when the job starts.
+    ``dept`` is the department (index in ``Params.departments``) of an
+    internship or job visit when places are allocated among departments; -1
+    otherwise. ``member_months`` is the a-kassa membership at the a-kassa
+    decision (a-kassa and aktivitetsstöd visits; inf for members since before
+    arrival; NaN otherwise).
     """
 
     hh: np.ndarray
@@ -76,6 +82,7 @@ class Visits:
     level: np.ndarray
     job_months: np.ndarray
     dept: np.ndarray
+    member_months: np.ndarray
 
     def __len__(self) -> int:
         return len(self.hh)

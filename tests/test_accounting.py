@@ -4,9 +4,11 @@ Every expected figure below is worked out by hand from the rule files:
 single adult, no children, 2022: norm 3 210 + common (1 person) 1 040 + rent 5 065 = 9 315 SEK;
 2023: 3 490 + 1 130 + 5 065 = 9 685; 2024: 3 790 + 1 230 + 5 065 = 10 085.
 Wage 20 000; arbetsgivaravgift 31.42 % = 6 284; PO-pålägg 2022 39.25 % → rest 7.83 % = 1 566.
-A-kassa basic amount 510 SEK/day × 22 days = 11 220 SEK/month, 300 days = 13 7/11 months,
-taxed at 23 % → 8 639.40 net. Programme costs per place-month: supervision 2 000 (department),
-compensation 1 000 (social board → department), administration 2 500.
+A-kassa after the 6-month full-time job (old law, decided 2022-10-01): the 12-month ramtid holds
+6 months of 40 hours a week, so the normalarbetstid is 20 hours and the basic amount 510 × 20/40 =
+255 SEK/day; 2 karensdagar (from 2022-01-03) unpaid, then 300 days: 302 days = 13 8/11 months.
+22 days a month = 5 610 SEK, taxed at 23 % → 4 319.70 net. Programme costs per place-month:
+supervision 2 000 (department), compensation 1 000 (social board → department), administration 2 500.
 """
 
 from __future__ import annotations
@@ -20,7 +22,7 @@ from model.states import State
 from tests.conftest import financing, one_household_dict, params_of
 
 T = 36
-AKASSA_END = 9 + 300 / 22  # 22.636… months
+AKASSA_END = 9 + 302 / 22  # 22.727… months: 2 karensdagar + 300 days
 
 
 def expected() -> dict[str, np.ndarray]:
@@ -35,11 +37,13 @@ def expected() -> dict[str, np.ndarray]:
     e["arbetsgivaravgift"][3:9] = 6284.0
     e["pension_insurance"][3:9] = 1566.0  # (0.3925 − 0.3142) × 20 000
     # no top-up on the wage: 9 315 − 20 000 × 0.8 < 0
-    e["akassa"][9:22] = 11220.0
-    e["topup_akassa"][9:22] = need[9:22] - 11220.0 * 0.77  # 675.60 in 2022, 1 045.60 in 2023
-    f = AKASSA_END - 22  # 7/11 of November 2023 on a-kassa: days 286–300 = 14 days
-    e["akassa"][22] = 14 * 510.0
-    e["topup_akassa"][22] = 9685.0 * f - 14 * 510.0 * 0.77
+    e["akassa"][9] = 20 * 255.0  # October 2022: 2 karensdagar, then 20 days
+    e["akassa"][10:22] = 5610.0
+    e["topup_akassa"][9] = 9315.0 - 5100.0 * 0.77  # 5 388.00: the karensdagar are topped up in full
+    e["topup_akassa"][10:22] = need[10:22] - 5610.0 * 0.77  # 4 995.30 in 2022, 5 365.30 in 2023
+    f = AKASSA_END - 22  # 8/11 of November 2023 on a-kassa: days 286–302 = 16 days
+    e["akassa"][22] = 16 * 255.0
+    e["topup_akassa"][22] = 9685.0 * f - 16 * 255.0 * 0.77
     e["benefit"][22] = 9685.0 * (1 - f)
     e["benefit"][23:] = need[23:]
     return e
@@ -79,8 +83,8 @@ def test_one_household_path_and_money_per_month():
     # spot figures, by hand
     assert net[PARTIES.index("social_board")][0] == 9315 + 1000 + 2500
     assert net[PARTIES.index("social_board")][3] == 20000 + 6284 + 1566 + 1000 + 2500
-    assert abs(net[PARTIES.index("social_board")][9] - 675.6) < 1e-6
-    assert abs(net[PARTIES.index("state")][9] - 11220) < 1e-6
+    assert abs(net[PARTIES.index("social_board")][9] - 5388.0) < 1e-6
+    assert abs(net[PARTIES.index("state")][9] - 5100.0) < 1e-6
 
 
 def test_one_household_counts_on_benefit_when_paid():
@@ -128,35 +132,13 @@ def test_state_at_reads_the_visit_covering_a_time():
     assert [State(s).name for s in got] == ["INTERNSHIP", "MUNICIPAL_JOB", "MUNICIPAL_JOB", "AKASSA", "BENEFIT"]
 
 
-def test_job_ending_under_the_new_law_gives_100_days_at_50_percent():
-    """Start 2025-04: internship to July, municipal job to January 2026, decided under the new a-kassa law."""
-    d = one_household_dict()
-    d["start"], d["horizon"] = "2025-04", "2027-03"
-    d["programme"]["starts_per_year"] = {2025: {"jobs": 2, "internships": 4}}
-    d["budget_frames"] = {2025: 100000.0}
-    d["targets"] = [{"name": "t", "first_year": 2025, "last_year": 2026, "statistic": "max", "threshold": 1}]
-    p = params_of(d)
-    prog = simulate(p, rep=0).arms["programme"]
-    v = prog.visits
-    nonzero = v.t1 > v.t0
-    end = 9 + 100 / 22  # 100 days: 6 months at ≥ 11 000 SEK, 120 000 SEK in total
-    assert [State(s).name for s in v.state[nonzero]] == ["INTERNSHIP", "MUNICIPAL_JOB", "AKASSA", "BENEFIT"]
-    np.testing.assert_allclose(v.t1[nonzero][:3], [3.0, 9.0, end])
-    akassa = prog.flows[CATEGORY_INDEX["akassa"]]
-    np.testing.assert_allclose(akassa[9:13], 10000.0)  # 50 % of 20 000 (not a member)
-    assert akassa[13] == pytest.approx(10000.0 * (end - 13))
-    assert akassa[14:].sum() == 0
-    # 2026 uses the 2024 norm, carried forward: 3 790 + 1 230 + rent 5 065 = 10 085; net a-kassa 7 700
-    np.testing.assert_allclose(prog.flows[CATEGORY_INDEX["topup_akassa"]][9:13], 10085.0 - 7700.0)
-
-
 def test_parent_gets_450_days_under_the_old_law():
     d = one_household_dict()
     d["population"]["children"] = {1: 1.0}  # one child, 0–17 at arrival: under 18 when the job ends
     v = simulate(params_of(d), rep=0).arms["programme"].visits
     ak = v.state == int(State.AKASSA)
     assert ak.sum() == 1
-    assert v.t1[ak][0] - v.t0[ak][0] == pytest.approx(450 / 22)
+    assert v.t1[ak][0] - v.t0[ak][0] == pytest.approx((2 + 450) / 22)  # 2 karensdagar, then 450 days
 
 
 def test_introduktionsjobb_never_leads_to_akassa_under_the_old_law():

@@ -73,9 +73,27 @@ def test_eval_benefit_by_hand():
 
 
 def test_eval_akassa_parent_gets_450_days():
-    res = run("eval", "akassa", "--date", "2023-02", "--parent", "--json")
+    res = run("eval", "akassa", "--date", "2023-02", "--parent", "--months", "12", "--json")
     data = json.loads(res.output)
-    assert data["days"] == 450 and data["periods"][0]["daily_sek"] == 510
+    assert data["days"] == 450 and data["karens_days"] == 2
+    assert [p["daily_sek"] for p in data["periods"]] == [0, 510]  # 2 karensdagar, then the full basic amount
+
+
+def test_eval_akassa_six_months_give_half_the_basic_amount_and_nothing_under_20():
+    data = json.loads(run("eval", "akassa", "--date", "2023-02", "--json").output)
+    assert data["periods"][1]["daily_sek"] == 255
+    young = json.loads(run("eval", "akassa", "--date", "2023-02", "--age", "19", "--json").output)
+    assert young["qualifies"] and not young["paid"] and young["total_sek"] == 0
+    member = json.loads(run("eval", "akassa", "--date", "2023-02", "--age", "19", "--member", "--json").output)
+    assert member["paid"] and member["periods"][1]["daily_sek"] == pytest.approx(0.8 * 10000 / 22)
+
+
+def test_eval_aktivitetsstod_lowest_and_share():
+    base = ("eval", "aktivitetsstod", "--date", "2024-01", "--decided", "2022-10", "--json")
+    lowest = json.loads(run(*base).output)
+    assert lowest["level"] == "lowest" and lowest["days"] == 450 and lowest["periods"][0]["daily_sek"] == 223
+    share = json.loads(run(*base, "--member-months", "24", "--months", "12").output)
+    assert share["days"] is None and share["periods"][0]["daily_sek"] == pytest.approx(0.65 * 20000 / 22)
 
 
 @pytest.mark.parametrize(

@@ -22,7 +22,17 @@ RULES = load_rules()
 
 
 def _akassa_amount(rules, on, first_day, last_day, **kw):
-    return rf.akassa_schedule(rules, on, days=1000, **kw).amount(first_day, last_day)
+    """SEK for the compensated days [first_day, last_day) counted after the karensdagar."""
+    karens = rules.value("akassa.karens_days", on)
+    return rf.akassa_schedule(rules, on, days=1000, **kw).amount(karens + first_day, karens + last_day)
+
+
+def _aktivitetsstod_amount(rules, on, decided, first_day, last_day, monthly_wage, months_worked, member_months):
+    """SEK of aktivitetsstöd for days [first_day, last_day) in the guarantee, after an a-kassa decided then."""
+    decided = decided if isinstance(decided, dt.date) else dt.date.fromisoformat(str(decided))
+    share_level = rf.akassa_access(rules, decided).share_level_after(member_months)
+    daily = rf.akassa_dagsforjanst(rules, decided, monthly_wage, months_worked)
+    return rf.aktivitetsstod_schedule(rules, on, share_level, daily).amount(first_day, last_day)
 
 
 def _rule_value(rules, on, path):
@@ -43,6 +53,8 @@ FUNCTIONS = {
     "akassa_entitlement": rf.akassa_entitlement,
     "months_before_eligible": rf.months_before_eligible,
     "akassa_amount": _akassa_amount,
+    "akassa_paid": rf.akassa_access_check,
+    "aktivitetsstod_amount": _aktivitetsstod_amount,
     "rule_value": _rule_value,
     "labour_market_wage": rf.labour_market_wage,
     "net_income": rf.net_income,

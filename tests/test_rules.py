@@ -112,15 +112,16 @@ def test_subsidy_bad_input(rules):
 
 
 def test_akassa_by_hand(rules):
-    basic = rf.akassa_schedule(rules, D(2022, 10, 1), False, 20000, 1.0, False)
-    assert basic.amount(0, 22) == 510 * 22 and basic.months == pytest.approx(300 / 22)
-    member = rf.akassa_schedule(rules, D(2022, 10, 1), True, 20000, 1.0, False)
+    """A year of full-time work in the ramtid (12 months): the whole basic amount; 2 karensdagar first."""
+    basic = rf.akassa_schedule(rules, D(2022, 10, 1), 0, 20000, 1.0, 12, days=300)
+    assert basic.amount(0, 2) == 0 and basic.amount(2, 24) == 510 * 22 and basic.months == pytest.approx(302 / 22)
+    member = rf.akassa_schedule(rules, D(2022, 10, 1), 12, 20000, 1.0, 12, days=300)
     daily = 0.8 * 20000 / 22  # below the 1 200 cap
-    assert member.amount(0, 22) == pytest.approx(22 * daily)
-    assert member.amount(200, 222) == pytest.approx(22 * 0.7 * 20000 / 22)
-    high = rf.akassa_schedule(rules, D(2022, 10, 1), True, 40000, 1.0, True)
-    assert high.amount(0, 100) == pytest.approx(100 * 1200) and high.amount(100, 200) == pytest.approx(100 * 1000)
-    assert high.days == 450
+    assert member.amount(2, 24) == pytest.approx(22 * daily)
+    assert member.amount(202, 224) == pytest.approx(22 * 0.7 * 20000 / 22)
+    high = rf.akassa_schedule(rules, D(2022, 10, 1), 12, 40000, 1.0, 12, days=450)
+    assert high.amount(2, 102) == pytest.approx(100 * 1200) and high.amount(102, 202) == pytest.approx(100 * 1000)
+    assert high.days == 452
     assert rf.akassa_entitlement(rules, D(2022, 10, 1), "municipal_job", 6, 165, 20000, False) == 300
     assert rf.akassa_entitlement(rules, D(2022, 10, 1), "introduktionsjobb", 12, 165, 20000, False) == 0
     assert rf.akassa_entitlement(rules, D(2022, 10, 1), "nystartsjobb", 5.5, 165, 20000, False) == 0

@@ -367,8 +367,57 @@ def akassa_entitlement(
 
 
 @dataclass(frozen=True)
+class AkassaAccess:
+    """Who is paid a-kassa under the law of a decision date (the amounts are :func:`akassa_schedule`'s).
+
+    Old law: members of ``income_based_months`` or more get the income-based
+    amount at any age; others the basic amount from ``min_age_other``. New law:
+    everyone is paid on income (non-members at the lowest rate) from age 20.
+    """
+
+    income_based_months: float
+    min_age_income_based: float
+    min_age_other: float
+
+    def income_based(self, member_months: float) -> bool:
+        return member_months >= self.income_based_months
+
+    def pays(self, member_months: float, age: float) -> bool:
+        """Is a household with this membership and age paid a-kassa at all (given a qualifying job)?"""
+        least = self.min_age_income_based if self.income_based(member_months) else self.min_age_other
+        return age >= least
+
+    def share_level_after(self, member_months: float) -> bool:
+        """After exhausting the a-kassa: aktivitetsstöd at a share of the dagsförtjänst (else the lowest level).
+
+        The share goes to members whose a-kassa was income-based (forsakringskassan.se: 65 % 'så länge du är medlem').
+        """
+        return member_months > 0 and self.income_based(member_months)
+
+
+def akassa_access(rules: RuleSet, on: dt.date) -> AkassaAccess:
+    """Membership and age conditions for a-kassa decided on ``on``."""
+    if akassa_law(rules, on) == "new":
+        age = rules.value("akassa_new.min_age", on)
+        return AkassaAccess(0.0, age, age)
+    return AkassaAccess(
+        rules.value("akassa.income_based.membership_months", on), 0.0, rules.value("akassa.basic.min_age", on)
+    )
+
+
+def akassa_access_check(rules: RuleSet, on: dt.date, member_months: float, age: float) -> bool:
+    """Whether a household is paid a-kassa after a qualifying job decided on ``on`` (for rule cases and the CLI)."""
+    if member_months < 0 or age < 0:
+        raise RuleError(f"membership months and age must be ≥ 0, got {member_months:g}, {age:g}")
+    return akassa_access(rules, on).pays(member_months, age)
+
+
+@dataclass(frozen=True)
 class AkassaSchedule:
-    """Daily a-kassa by day number: ``rates[i]`` holds up to day ``breaks[i]``."""
+    """Daily compensation by day number since the decision: ``rates[i]`` holds up to day ``breaks[i]``.
+
+    Karensdagar come first at rate 0; ``days`` counts them and the compensated days.
+    """
 
     breaks: tuple[float, ...]
     rates: tuple[float, ...]
@@ -392,56 +441,118 @@ class AkassaSchedule:
         return self.days / self.days_per_month
 
 
+def _check_work(monthly_wage: float, hours_share: float, months_worked: float, member_months: float) -> None:
+    if monthly_wage < 0 or months_worked < 0 or member_months < 0:
+        raise RuleError(
+            f"wage, months worked and membership months must be ≥ 0, got {monthly_wage:g}, {months_worked:g}, "
+            f"{member_months:g}"
+        )
+    if not 0 < hours_share <= 1:
+        raise RuleError(f"hours share must be in (0, 1], got {hours_share}")
+
+
+def akassa_dagsforjanst(rules: RuleSet, on: dt.date, monthly_wage: float, months_worked: float) -> float:
+    """Income per compensated day behind an a-kassa decided on ``on`` after ``months_worked`` months at a wage.
+
+    Old law: the income in the 12-month ramtid over 12 months and 22 days (months
+    without work count as zero, ALF 25 a §). New law: the 12-month average capped
+    at the income ceiling, per 22 days. ``monthly_wage`` is what the job paid a month.
+    """
+    _check_work(monthly_wage, 1.0, months_worked, 0.0)
+    per_month = rules.value("akassa.days.per_month", on)
+    if akassa_law(rules, on) == "new":
+        span = rules.value("akassa_new.income_basis_months", on)
+        income = monthly_wage * min(months_worked, span) / span
+        return min(income, rules.value("akassa_new.income_ceiling", on)) / per_month
+    span = rules.value("akassa.ramtid.months", on)
+    return monthly_wage * min(months_worked, span) / span / per_month
+
+
+def _with_karens(rules: RuleSet, on: dt.date, breaks: list[float], rates: list[float], days: float) -> AkassaSchedule:
+    karens = rules.value("akassa.karens_days", on)
+    per_month = rules.value("akassa.days.per_month", on)
+    shifted = [b + karens for b in breaks]
+    if karens > 0:
+        shifted, rates = [karens, *shifted], [0.0, *rates]
+    return AkassaSchedule(tuple(shifted), tuple(rates), days + karens, per_month)
+
+
 def akassa_schedule(
     rules: RuleSet,
     on: dt.date,
-    member: bool,
+    member_months: float,
     monthly_wage: float,
     hours_share: float,
-    parent_of_child_under_18: bool,
-    days: float | None = None,
+    months_worked: float,
+    days: float,
 ) -> AkassaSchedule:
-    """The a-kassa a household receives after a qualifying job, decided on ``on``.
+    """The a-kassa a household is paid after a qualifying job decided on ``on`` (karensdagar first, unpaid).
 
-    Old law: members get the income-based amount (a share of daily income,
-    capped), others the basic amount pro rata to hours worked. New law: a share
-    of the monthly income up to the ceiling, by membership (members here have 12
-    months or more, others under 6), stepping down after 100 and 200 days.
-    ``days`` defaults to the old law's 300/450; under the new law they depend on
-    the job (:func:`akassa_entitlement`) and must be given.
+    Old law: the normalarbetstid is the average weekly hours over the 12-month
+    ramtid (full time × hours share × months worked / 12), so 6 months full time
+    give 20 hours and half the basic amount (255 SEK/day). Members of 12 months
+    get the income-based amount: 80 % (70 % from day 201) of the dagsförtjänst,
+    at least the basic amount for their hours and at most the daily caps. New
+    law: a share of the 12-month average income (capped) by months of
+    membership (80 / 60 / 50 %), stepping down after 100 and 200 days. Who is
+    paid at all (membership, age) is :func:`akassa_access`; ``days`` are the
+    compensated days (:func:`akassa_entitlement`).
     """
-    per_month = rules.value("akassa.days.per_month", on)
+    _check_work(monthly_wage, hours_share, months_worked, member_months)
+    daily = akassa_dagsforjanst(rules, on, monthly_wage, months_worked)
     if akassa_law(rules, on) == "new":
-        if days is None:
-            raise RuleError("under the new a-kassa law the days depend on the job: give days (akassa_entitlement)")
-        income = min(monthly_wage, rules.value("akassa_new.income_ceiling", on))
         tiers = rules.value("akassa_new.rate.membership_months", on)
-        rates = rules.value("akassa_new.rate.by_membership", on)
-        membership = 12 if member else 0
-        rate = next(r for t, r in zip(tiers, rates, strict=True) if membership >= t)
-        steps = rules.value("akassa_new.rate.step_days", on)
-        drops = rules.value("akassa_new.rate.step_points", on)
-        daily, out = [], rate
-        daily.append(out * income / per_month)
-        for d in drops:
-            out -= d
-            daily.append(max(out, 0.0) * income / per_month)
-        return AkassaSchedule(tuple(steps), tuple(daily), days, per_month)
-    if days is None:
-        days = akassa_days(rules, on, parent_of_child_under_18)
-    if not member:
-        return AkassaSchedule((), (rules.value("akassa.basic.daily_max", on) * hours_share,), days, per_month)
-    daily_income = monthly_wage / per_month
+        shares = rules.value("akassa_new.rate.by_membership", on)
+        rate = next(r for t, r in zip(tiers, shares, strict=True) if member_months >= t)
+        rates = [rate * daily]
+        for d in rules.value("akassa_new.rate.step_points", on):
+            rate -= d
+            rates.append(max(rate, 0.0) * daily)
+        return _with_karens(rules, on, list(rules.value("akassa_new.rate.step_days", on)), rates, days)
+    span = rules.value("akassa.ramtid.months", on)
+    hours = rules.value("akassa.basic.full_time_hours_per_week", on) * hours_share * min(months_worked, span) / span
+    full = rules.value("akassa.basic.full_time_hours_per_week", on)
+    basic = max(rules.value("akassa.basic.daily_max", on) * hours / full, rules.value("akassa.basic.daily_floor", on))
+    if not akassa_access(rules, on).income_based(member_months):
+        return _with_karens(rules, on, [], [basic], days)
     repl = rules.value("akassa.income_based.replacement", on)
     caps = rules.value("akassa.income_based.daily_cap", on)
     step = rules.value("akassa.income_based.step_day", on)
     cap_step = rules.value("akassa.income_based.cap_step_day", on)
-    breaks = tuple(sorted({step, cap_step}))
+    breaks = sorted({step, cap_step})
 
-    def rate(day: float) -> float:
+    def rate_on(day: float) -> float:
         r = repl[0] if day <= step else repl[1]
         c = caps[0] if day <= cap_step else caps[1]
-        return min(r * daily_income, c)
+        return min(
+            max(r * daily, basic), c
+        )  # the lowest income-based amount is the basic one (förordning 1997:835 4 §)
 
-    rates = (*tuple(rate(b) for b in breaks), rate(breaks[-1] + 1))
-    return AkassaSchedule(breaks, rates, days, per_month)
+    rates = [*(rate_on(b) for b in breaks), rate_on(breaks[-1] + 1)]
+    return _with_karens(rules, on, breaks, rates, days)
+
+
+def aktivitetsstod_schedule(rules: RuleSet, on: dt.date, share_level: bool, dagsforjanst: float) -> AkassaSchedule:
+    """Aktivitetsstöd in jobb- och utvecklingsgarantin from ``on``, after the a-kassa ran out.
+
+    ``share_level`` (a member whose a-kassa was income-based, :meth:`AkassaAccess.share_level_after`):
+    a share of the ``dagsforjanst`` behind the last a-kassa, at least the minimum, stepping down from
+    2025-10-01 every 100 days to that minimum; for as long as the household stays in the guarantee.
+    Others: the lowest daily amount for at most ``aktivitetsstod.lowest.max_days`` days.
+    """
+    if dagsforjanst < 0:
+        raise RuleError(f"dagsförtjänst must be ≥ 0, got {dagsforjanst:g}")
+    if not share_level:
+        days = rules.value("aktivitetsstod.lowest.max_days", on)
+        daily = rules.value("aktivitetsstod.lowest.daily", on)
+        return AkassaSchedule((), (daily,), days, rules.value("akassa.days.per_month", on))
+    share = rules.value("aktivitetsstod.share.of_dagsforjanst", on)
+    least = rules.value("aktivitetsstod.share.min_daily", on)
+    points = rules.value("aktivitetsstod.share.step_points", on)
+    step = rules.value("aktivitetsstod.share.step_days", on)
+    rates = [max(share * dagsforjanst, least)]
+    while points > 0 and share * dagsforjanst > least:
+        share -= points
+        rates.append(max(share * dagsforjanst, least))
+    breaks = tuple(step * (i + 1) for i in range(len(rates) - 1))
+    return AkassaSchedule(breaks, tuple(rates), math.inf, rules.value("akassa.days.per_month", on))
