@@ -9,8 +9,8 @@ import numpy as np
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from model.ledger import CATEGORIES, MUNICIPALITY, PARTIES, SIGNS
 from model.calendar import YearMonth
+from model.ledger import CATEGORIES, MUNICIPALITY, PARTIES, SIGNS
 from model.placement import Placement
 from model.simulate import ARMS, simulate
 from model.states import (
