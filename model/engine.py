@@ -313,6 +313,8 @@ def _run_arm(
     arrival, origin = pop.arrival[ids].tolist(), pop.origin[ids].tolist()
     reasons, kids = pop.reason[ids].tolist(), pop.n_children[ids].tolist()
     readiness, member, ready = pop.readiness[ids].tolist(), pop.member[ids].tolist(), pop.ready[ids].tolist()
+    work_mult = pop.work_multiplier[ids].tolist()
+    own_rates: dict[tuple[int, float], tuple] = {}  # households of a reason and readiness share one table
     age0, newly, away_since = pop.age[ids].tolist(), pop.newly_arrived[ids].tolist(), pop.away_since[ids].tolist()
     for j, i in enumerate(ids.tolist()):
         hh = Household()
@@ -322,7 +324,10 @@ def _run_arm(
         hh.arrival, hh.age0, hh.newly = arrival[j], age0[j], newly[j]
         hh.origin, hh.away_since = origin[j], away_since[j]
         reason = reasons[j]
-        hh.rates = rates_of[reason]
+        key = (reason, work_mult[j])
+        if key not in own_rates:  # the household's own hazards: its work route scaled by its readiness
+            own_rates[key] = tuple((w * key[1], s, m, o) for w, s, m, o in rates_of[reason])
+        hh.rates = own_rates[key]
         hh.n_children = kids[j]
         hh.readiness = readiness[j]
         hh.member_since = -INF if member[j] else INF  # members at arrival have 12 months or more

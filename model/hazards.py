@@ -12,6 +12,8 @@ from __future__ import annotations
 import math
 from collections.abc import Sequence
 
+import numpy as np
+
 INF = math.inf
 WORK, STUDIES, MOVED, OTHER, EXTRA = 0, 1, 2, 3, 4
 
@@ -80,6 +82,18 @@ def draw_exit(
         t = end
         if b + 1 < nb and t >= origin + band_starts[b + 1]:
             b += 1
+
+
+def readiness_multiplier(u: float | np.ndarray, effect: float) -> float | np.ndarray:
+    """Multiplier on the work-exit hazard of a household at readiness ``u`` (its quantile in the stock, 0–1).
+
+    ``effect`` is the log-ratio between the most and the least ready household's
+    hazard; the multiplier averages 1 over a uniform ``u``, so the stock's mean
+    work hazard stays the calibrated baseline: effect × e^(effect·u) / (e^effect − 1).
+    """
+    if effect == 0:
+        return np.ones_like(u) if isinstance(u, np.ndarray) else 1.0
+    return effect * np.exp(effect * u) / np.expm1(effect)
 
 
 def survival_integral(totals: Sequence[float], band_starts: Sequence[float]) -> list[tuple[float, float, float]]:

@@ -16,6 +16,7 @@ import numpy as np
 from model.calendar import Calendar
 from model.department_places import DepartmentPlaces, department_places
 from model.errors import InputError, Problem, RuleError
+from model.hazards import readiness_multiplier
 from model.rules import RuleSet, StaleUse, load_rules
 from model.rules import functions as rf
 from model.scenario import Scenario, Target
@@ -67,6 +68,9 @@ class Params:
     couple_share: float
     children_cdf: tuple[float, ...]  # P(n_children ≤ k), k = 0, 1, …
     ready_share: float
+    readiness_effect: float  # log-ratio of the most to the least ready household's work-exit hazard
+    readiness_cdf: np.ndarray  # (reasons, READINESS_CELLS + 1): CDF of arrivals' readiness on an even grid
+    assessment_months: float  # months on benefit before a first placement
     member_share: float
     age_lower: tuple[float, ...]  # lower age of each band; the last band runs to MAX_AGE
     age_cdf: tuple[float, ...]
@@ -155,6 +159,46 @@ def mean_spell(rates_total: list[float], band_starts: tuple[float, ...]) -> floa
     return mean
 
 
+#: Cells of the readiness grid on which the arrivals' readiness distribution is tabulated.
+READINESS_CELLS = 256
+
+
+def _inflow_composition(
+    rates: list[tuple[tuple[float, float, float, float], ...]],
+    band_starts: tuple[float, ...],
+    stock: list[float],
+    effect: float,
+) -> tuple[tuple[float, ...], np.ndarray]:
+    """Arrivals by reason, and their readiness, that keep the stock's composition (a steady state).
+
+    Readiness is a household's quantile in the stock, uniform there; its work
+    hazard is scaled by :func:`~model.hazards.readiness_multiplier`. In a steady
+    state the stock of a (reason, readiness) group is inflow × mean spell, so the
+    inflow's density is ∝ stock share / mean spell: the ready leave sooner, so
+    more of them arrive than the stock shows. Returns the reason shares and, per
+    reason, the CDF of readiness over ``READINESS_CELLS`` equal cells of [0, 1]
+    (uniform when every group's spells never end or readiness has no effect).
+    """
+    edges = np.linspace(0.0, 1.0, READINESS_CELLS + 1)
+    mid = (edges[:-1] + edges[1:]) / 2
+    mult = readiness_multiplier(mid, effect)
+    uniform = np.tile(edges, (len(rates), 1))
+    inverse = np.zeros((len(rates), READINESS_CELLS))
+    for r, rr in enumerate(rates):
+        for i, g in enumerate(mult):
+            m = mean_spell([w * g + s + mo + o for w, s, mo, o in rr], band_starts)
+            inverse[r, i] = 0.0 if math.isinf(m) else 1.0 / m
+    if any(stock[r] > 0 and (inverse[r] == 0).any() for r in range(len(rates))):
+        return tuple(stock), uniform  # a group never leaves: no steady state to keep
+    raw = [s * float(inverse[r].mean()) for r, s in enumerate(stock)]
+    shares = tuple(x / sum(raw) for x in raw) if sum(raw) > 0 else tuple(stock)
+    if effect == 0:
+        return shares, uniform
+    cdf = np.concatenate([np.zeros((len(rates), 1)), np.cumsum(inverse, axis=1)], axis=1)
+    cdf = np.where(cdf[:, -1:] > 0, cdf / np.where(cdf[:, -1:] > 0, cdf[:, -1:], 1.0), uniform)
+    return shares, cdf
+
+
 def _for_year(values: dict[int, V], year: int) -> V:
     """The value given for ``year``, else the latest earlier year's (the earliest year's if none is earlier)."""
     earlier = [k for k in values if k <= year]
@@ -193,13 +237,8 @@ def resolve(sc: Scenario, rules: RuleSet | None = None, file: str = "<scenario>"
         r = getattr(bl.exit_per_month, reason)
         rates.append(tuple((r.work * k, r.studies * k, r.moved * k, r.other * k) for k in bl.duration_multipliers))
     band_starts = tuple(float(b) for b in bl.duration_bands)
-    means = [mean_spell([sum(b) for b in rr], band_starts) for rr in rates]
     stock = [getattr(sc.population.reasons, r) for r in REASONS]
-    # inflow keeps the stock composition: inflow share ∝ stock share / mean spell (if every spell ends)
-    raw = [s / m if not math.isinf(m) else 0.0 for s, m in zip(stock, means, strict=True)]
-    if any(math.isinf(m) and s > 0 for s, m in zip(stock, means, strict=True)):
-        raw = list(stock)
-    inflow_shares = tuple(x / sum(raw) for x in raw) if sum(raw) > 0 else tuple(stock)
+    inflow_shares, readiness_cdf = _inflow_composition(rates, band_starts, stock, bl.readiness_work_effect)
 
     kids = sc.population.children
     n_max = max(kids)
@@ -252,6 +291,9 @@ def resolve(sc: Scenario, rules: RuleSet | None = None, file: str = "<scenario>"
         couple_share=sc.population.couple_share,
         children_cdf=cdf,
         ready_share=sc.population.ready_share,
+        readiness_effect=bl.readiness_work_effect,
+        readiness_cdf=readiness_cdf,
+        assessment_months=prog.assessment_months,
         member_share=sc.population.akassa_member_share,
         age_lower=tuple(float(a) for a in ages),
         age_cdf=tuple(float(x) for x in np.cumsum([sc.population.age_shares[a] for a in ages])),

@@ -113,8 +113,11 @@ class Placement:
                     return
 
     def eligible_at(self, hh: Any, c: int, now: float) -> float:
-        """When ``hh``, joining at ``now``, may take a place of class ``c``."""
-        return now
+        """When ``hh``, joining at ``now``, may take a place of class ``c``: a first placement waits for the
+        assessment (months on benefit in the current spell); a later one (a job after an internship) does not."""
+        if hh.jobs or hh.internships:
+            return now
+        return max(now, hh.origin + self.p.assessment_months)
 
     def leave(self, hh: Any) -> None:
         """``hh`` leaves benefit: void its queue entries."""

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from model.hazards import stationary_duration
+from model.hazards import readiness_multiplier, stationary_duration
 from model.params import Params
 from model.random_streams import Purpose, generator
 
@@ -34,8 +34,9 @@ class Population:
     adults: np.ndarray  # 1 or 2
     n_children: np.ndarray
     child_birth: np.ndarray  # (n, MAX_CHILDREN) month of birth, NaN where no child
-    readiness: np.ndarray  # in [0, 1); higher = closer to work
+    readiness: np.ndarray  # in [0, 1): the quantile in the stock; higher = closer to work
     ready: np.ndarray  # bool: judged ready for a job or internship
+    work_multiplier: np.ndarray  # multiplier on the household's own work-exit hazard, from its readiness
     member: np.ndarray  # bool: a-kassa member of 12 months or more
     age: np.ndarray  # years, at arrival
     newly_arrived: np.ndarray  # bool: in Sweden 3 years or less
@@ -76,14 +77,21 @@ def generate(p: Params, rep: int) -> Population:
     ages = u[:, _AGE0 : _AGE0 + MAX_CHILDREN] * CHILD_MAX_AGE_AT_ARRIVAL
     birth = arrival[:, None] - ages * 12
     birth[np.arange(MAX_CHILDREN)[None, :] >= kids[:, None]] = np.nan
-    readiness = u[:, _READY]
+    # readiness: the household's quantile in the stock (uniform there); arrivals lean to the ready (params)
+    readiness = u[:, _READY].copy()
+    if p.readiness_effect:
+        grid = np.linspace(0.0, 1.0, p.readiness_cdf.shape[1])
+        for r in np.unique(reason[n0:]):
+            new = n0 + np.flatnonzero(reason[n0:] == r)
+            readiness[new] = np.interp(u[new, _READY], p.readiness_cdf[r], grid)
     ready = readiness >= 1 - p.ready_share
+    work_multiplier = readiness_multiplier(readiness, p.readiness_effect)
 
     origin = arrival.copy()
-    totals = [[sum(b) for b in rr] for rr in p.rates]
     for i in range(n0):
-        if totals[reason[i]][-1] > 0:  # a stationary stock exists only if every spell ends
-            origin[i] = -stationary_duration(totals[reason[i]], p.band_starts, u[i, _DURATION])
+        totals = [w * work_multiplier[i] + s + m + o for w, s, m, o in p.rates[reason[i]]]
+        if totals[-1] > 0:  # a stationary stock exists only if every spell ends
+            origin[i] = -stationary_duration(totals, p.band_starts, u[i, _DURATION])
     lower = np.asarray(p.age_lower)
     upper = np.append(lower[1:], MAX_AGE)
     # ages from a stream of their own: adding them left every other attribute's draws as they were
@@ -105,6 +113,7 @@ def generate(p: Params, rep: int) -> Population:
         child_birth=birth,
         readiness=readiness,
         ready=ready,
+        work_multiplier=work_multiplier,
         member=u[:, _MEMBER] < p.member_share,
         age=age,
         newly_arrived=np.asarray(p.newly_arrived_reasons)[reason],

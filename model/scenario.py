@@ -140,6 +140,8 @@ class Baseline(Strict):
     returns: Returns
     #: share of households whose a-kassa runs out who enter jobb- och utvecklingsgarantin (aktivitetsstöd)
     job_guarantee_share: Prob
+    #: log-ratio of the work-exit hazard of the most to the least ready household (0: readiness only orders queues)
+    readiness_work_effect: Annotated[float, Field(ge=0, le=5)] = 0.0
 
     @model_validator(mode="after")
     def _bands(self) -> Baseline:
@@ -242,6 +244,8 @@ class Programme(Strict):
     administration_per_participant_month: NonNeg
     #: places shared among departments; without it places are one municipal pool (ramp_up_months applies)
     allocation: AllocationSpec | None = None
+    #: months on benefit before a household's first placement: assessment and matching
+    assessment_months: NonNeg = 0.0
     #: share of job holders not in an a-kassa who join one when the job starts (Lund §4.4: encouraged)
     akassa_join_at_job_start: Prob
     #: which job types count toward a-kassa under the new law (2025-10-01 on): not settled in law or practice

@@ -90,6 +90,7 @@ def one_household_dict() -> dict:
     d["effects"]["hire_probability"] = {"ordinary": 0.0, "created": 0.0}
     d["baseline"]["job_guarantee_share"] = 0.0  # a-kassa runs out → benefit (the guarantee has its own test)
     prog["akassa_join_at_job_start"] = 0.0
+    prog["assessment_months"] = 0.0  # placed at once (the assessment has its own test)
     d["reforms"] = {"wage.monthly_wage": {"2021-01": 20000}}  # hand figures at a wage of 20 000 in every year
     d["budget_frames"] = {2022: 100000.0}
     return d

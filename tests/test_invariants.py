@@ -269,7 +269,13 @@ def _eligible(p, pop, v, h: int, k: int, t: float, joined: float) -> bool:
     before = (v.hh == h) & (v.t0 < t)
     jobs = np.isin(v.state[before], [int(s) for s in JOB_STATES]).sum()
     internships = (v.state[before] == int(State.INTERNSHIP)).sum()
-    return not ((k == INTERNSHIPS and internships >= p.max_internships) or (k == JOBS and jobs >= p.max_jobs))
+    if (k == INTERNSHIPS and internships >= p.max_internships) or (k == JOBS and jobs >= p.max_jobs):
+        return False
+    if jobs or internships:
+        return True
+    back = v.t1[(v.hh == h) & (v.state >= int(State.EXIT_WORK)) & (v.t1 <= joined)]
+    origin = back.max() if len(back) else pop.origin[h]
+    return t >= origin + p.assessment_months - 1e-9  # a first placement waits for the assessment
 
 
 def test_placement_key_orders_as_the_scenario_says():
