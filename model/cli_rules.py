@@ -161,15 +161,19 @@ def eval_subsidy(
         bool, typer.Option("--newly-arrived", help="nystartsjobb: the household is newly arrived (sets the level).")
     ] = False,
     hours: Annotated[str, typer.Option("--hours", help="Share of full time, e.g. 100% or 0.5.")] = "100%",
+    age: Annotated[
+        float | None,
+        typer.Option("--age", help="Age at the start of the year (the arbetsgivaravgift of 19–23-year-olds is lower)."),
+    ] = None,
     as_json: JsonOpt = False,
 ) -> None:
-    """The state's monthly subsidy for a job started on a date."""
+    """The state's monthly subsidy for a job started on a date (the month the job starts)."""
     day, share = _date(on), _share(hours)
     rules = load_rules()
     try:
         level = rf.nystartsjobb_level(rules, day, months_away, newly_arrived) if job_type == "nystartsjobb" else None
-        sek = rf.subsidy(rules, job_type, day, wage, share, level=level or "regular", k=k)
-        avgift = rules.value("payroll.arbetsgivaravgift", day)
+        sek = rf.subsidy(rules, job_type, day, wage, share, level=level or "regular", k=k, age_at_year_start=age)
+        fee = rf.employer_fee(rules, day, wage, age)
         can_start = rf.open_for_new_placements(rules, job_type, day)
         if level is not None and k is None:
             k = rules.value(f"nystartsjobb.k.{level}", day)
@@ -183,8 +187,9 @@ def eval_subsidy(
         **({"level": level, "k": k} if level is not None else {}),
         "new_placements_allowed": can_start,
         "subsidy_sek": sek,
-        "wage_cost_sek": wage * (1 + avgift),
-        "share_of_wage_cost": sek / (wage * (1 + avgift)) if wage else 0.0,
+        "arbetsgivaravgift_sek": fee,
+        "wage_cost_sek": wage + fee,
+        "share_of_wage_cost": sek / (wage + fee) if wage else 0.0,
     }
     rows = [(k_, f"{v:,.2f}" if isinstance(v, float) else str(v)) for k_, v in data.items()]
     _show(data, as_json, rows, f"Subsidy, {job_type}")

@@ -43,10 +43,17 @@ CATEGORIES: tuple[Category, ...] = (
         "benefit_norm + housing − child_allowance − net aktivitetsstöd",
     ),
     Category("wage", "social_board", "household", "wage.monthly_wage × programme.hours_share"),
-    Category("arbetsgivaravgift", "social_board", "state", "payroll.arbetsgivaravgift"),
-    Category("pension_insurance", "social_board", "external", "payroll.po_total − payroll.arbetsgivaravgift"),
     Category(
-        "subsidy_nystartsjobb", "state", "social_board", "nystartsjobb.k.<level> × payroll.arbetsgivaravgift × wage"
+        "arbetsgivaravgift", "social_board", "state", "payroll.arbetsgivaravgift (payroll.youth.rate for ages 18–22)"
+    ),
+    Category(
+        "pension_insurance",
+        "social_board",
+        "external",
+        "payroll.bea_pension (AKAP-KR) or payroll.po_total − arbetsgivaravgift (programme.payroll)",
+    ),
+    Category(
+        "subsidy_nystartsjobb", "state", "social_board", "nystartsjobb.k.<level> × the arbetsgivaravgift on the wage"
     ),
     Category("subsidy_introduktionsjobb", "state", "social_board", "introduktionsjobb.share × wage cost"),
     Category("subsidy_extratjanst", "state", "social_board", "extratjanst.share × wage cost"),
@@ -220,12 +227,23 @@ def _price_rows(
         start = np.floor(visits.ref[vis[j]]).astype(np.int64)
         wage = mt.wage_full_time[start] * p.hours_share
         mj, fj = month[j], f[j]
+        hh = visits.hh[vis[j]]
+        age = pop.age[hh] + (mt.year_start[mj] - pop.arrival[hh]) / 12  # at the start of the year paid
+        young = (age >= mt.youth_ages[mj, 0]) & (age < mt.youth_ages[mj, 1])
+
+        def fee(w: np.ndarray) -> np.ndarray:
+            full = mt.arbetsgivaravgift[mj]
+            reduced = mt.youth_rate[mj] * np.minimum(w, mt.youth_cap[mj]) + full * np.maximum(w - mt.youth_cap[mj], 0)
+            return np.where(young, reduced, full * w)
+
         parts["wage"] = (j, wage * fj)
-        parts["arbetsgivaravgift"] = (j, wage * mt.arbetsgivaravgift[mj] * fj)
-        parts["pension_insurance"] = (j, wage * np.maximum(mt.po_total[mj] - mt.arbetsgivaravgift[mj], 0.0) * fj)
+        parts["arbetsgivaravgift"] = (j, fee(wage) * fj)
+        parts["pension_insurance"] = (j, wage * mt.pension_rate[mj] * fj)
         parts["topup_wage"] = (j, np.maximum(net_need[j] - wage * (1 - mt.tax_wage[mj]), 0.0) * fj)
         job_type = state[j].astype(np.int64) - int(State.MUNICIPAL_JOB)
-        subsidy = mt.subsidy[job_type, visits.level[vis[j]], start] * fj
+        capped = np.minimum(wage, mt.subsidy_cap[job_type, start] * p.hours_share)
+        base = mt.subsidy_covers_wage[job_type] * capped + fee(capped)
+        subsidy = mt.subsidy_rate[job_type, visits.level[vis[j]], start] * base * fj
         for s in JOB_STATES[1:]:
             is_type = state[j] == int(s)
             parts[f"subsidy_{s.label}"] = (j[is_type], subsidy[is_type])

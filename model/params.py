@@ -43,10 +43,17 @@ class MoneyTables:
     allowance_age_limit: float
     tax_wage: np.ndarray
     tax_akassa: np.ndarray
-    arbetsgivaravgift: np.ndarray
-    po_total: np.ndarray
+    arbetsgivaravgift: np.ndarray  # (T,) the full rate, by month paid
+    youth_rate: np.ndarray  # (T,) the rate for young employees on pay up to youth_cap (= the full rate if none)
+    youth_cap: np.ndarray  # (T,)
+    youth_ages: np.ndarray  # (T, 2): [from, below) age at the start of the year for the youth rate
+    pension_rate: np.ndarray  # (T,) pension and insurance cost per SEK of pay (programme.payroll), by month paid
+    year_start: np.ndarray  # (T,) month index of January of each month's year (for ages at the year's start)
     wage_full_time: np.ndarray
-    subsidy: np.ndarray  # (job types, nystartsjobb levels, T): monthly subsidy of a job started in month m
+    # subsidy of a job started in month m: rate × (covers_wage × capped wage + fee on the capped wage)
+    subsidy_rate: np.ndarray  # (job types, nystartsjobb levels, T): k (nystartsjobb) or the share of the wage cost
+    subsidy_cap: np.ndarray  # (job types, T): full-time wage cap
+    subsidy_covers_wage: np.ndarray  # (job types,): 1 for a share of the wage cost, 0 for a multiple of the fee
     support: np.ndarray  # (job types, T): supervision support per month, for a job started in month m
     support_months: np.ndarray  # (job types, T): months of support, for a job started in month m
     other_income_share: float  # share of norm + housing met by income other than benefit
@@ -450,17 +457,20 @@ def _money(sc: Scenario, rules: RuleSet, dates: list, starts: np.ndarray) -> Mon
         raise InputError(
             [Problem("model/rules/benefit_norm.yaml", "child.age_bands", "age bands must not change within a run")]
         )
-    hours = sc.programme.hours_share
     wage = np.array([rf.labour_market_wage(rules, d) for d in dates])
-    subsidy = np.zeros((len(JOB_TYPES), len(rf.NYSTARTSJOBB_LEVELS), len(dates)))
-    for k, job in enumerate(JOB_TYPES):
-        levels = rf.NYSTARTSJOBB_LEVELS if job == "nystartsjobb" else rf.NYSTARTSJOBB_LEVELS[:1]
-        for j, level in enumerate(levels):
-            subsidy[k, j] = [
-                rf.subsidy(rules, job, d, w * hours, hours, level) if starts[k, m] else 0.0
-                for m, (d, w) in enumerate(zip(dates, wage, strict=True))
-            ]
-        subsidy[k, len(levels) :] = subsidy[k, 0]  # other job types: one level
+    # a subsidy is rate × (the capped wage, for a wage-cost subsidy, + the fee on it); rate and cap of the start month
+    rate = np.zeros((len(JOB_TYPES), len(rf.NYSTARTSJOBB_LEVELS), len(dates)))
+    cap = np.zeros((len(JOB_TYPES), len(dates)))
+    for k, job in enumerate(JOB_TYPES[1:], start=1):
+        for m, d in enumerate(dates):
+            if not starts[k, m]:
+                continue
+            cap[k, m] = rules.value(f"{job}.wage_cap", d)
+            if job == "nystartsjobb":
+                rate[k, :, m] = [rules.value(f"nystartsjobb.k.{level}", d) for level in rf.NYSTARTSJOBB_LEVELS]
+            else:
+                rate[k, :, m] = rules.value(f"{job}.share", d)
+    jobs_ever = starts[0].any()  # payroll rules only for runs with jobs
     support = np.array(
         [
             [
@@ -483,9 +493,24 @@ def _money(sc: Scenario, rules: RuleSet, dates: list, starts: np.ndarray) -> Mon
         tax_wage=np.array([rules.value("income_tax.effective_rate.wage", d) for d in dates]),
         tax_akassa=np.array([rules.value("income_tax.effective_rate.akassa", d) for d in dates]),
         arbetsgivaravgift=np.array([rules.value("payroll.arbetsgivaravgift", d) for d in dates]),
-        po_total=np.array([rules.value("payroll.po_total", d) for d in dates]),
+        youth_rate=np.array([rules.value("payroll.youth.rate", d) if jobs_ever else 0.0 for d in dates]),
+        youth_cap=np.array([rules.value("payroll.youth.wage_cap", d) if jobs_ever else 0.0 for d in dates]),
+        youth_ages=np.array(
+            [
+                (rules.value("payroll.youth.age_from", d), rules.value("payroll.youth.age_below", d))
+                if jobs_ever
+                else (0.0, 0.0)
+                for d in dates
+            ]
+        ),
+        pension_rate=np.array(
+            [rf.pension_cost(rules, d, 1.0, sc.programme.payroll) if jobs_ever else 0.0 for d in dates]
+        ),
+        year_start=np.array([m - (d.month - 1) for m, d in enumerate(dates)], dtype=np.int64),
         wage_full_time=wage,
-        subsidy=subsidy,
+        subsidy_rate=rate,
+        subsidy_cap=cap,
+        subsidy_covers_wage=np.array([job in rf.WAGE_COST_SUBSIDIES for job in JOB_TYPES], dtype=float),
         support=support[..., 0],
         support_months=support[..., 1],
         other_income_share=sc.population.other_income_share,

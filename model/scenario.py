@@ -244,6 +244,8 @@ class Programme(Strict):
     administration_per_participant_month: NonNeg
     #: places shared among departments; without it places are one municipal pool (ramp_up_months applies)
     allocation: AllocationSpec | None = None
+    #: the employer's pension cost: a BEA employee under AKAP-KR, or the municipal average PO-pålägg
+    payroll: Literal["bea", "average_po"] = "bea"
     #: months on benefit before a household's first placement: assessment and matching
     assessment_months: NonNeg = 0.0
     #: share of job holders not in an a-kassa who join one when the job starts (Lund §4.4: encouraged)

@@ -71,6 +71,7 @@ def one_household_dict() -> dict:
         other_income_share=0.0,
     )
     pop["reasons"] = {"unemployed": 1.0, "sfi": 0.0, "sick": 0.0, "no_capacity": 0.0, "other": 0.0}
+    pop["age_shares"] = {35: 1.0}  # aged 35–50: the full arbetsgivaravgift (the youth rate has its own test)
     zero = {"work": 0.0, "studies": 0.0, "moved": 0.0, "other": 0.0}
     d["baseline"]["exit_per_month"] = {r: dict(zero) for r in ("unemployed", "sfi", "sick", "no_capacity", "other")}
     d["baseline"]["returns"] = {r: {"probability": 0.0, "mean_months": 12} for r in ("work", "studies", "other")}

@@ -3,7 +3,8 @@
 Every expected figure below is worked out by hand from the rule files:
 single adult, no children, 2022: norm 3 210 + common (1 person) 1 040 + rent 5 065 = 9 315 SEK;
 2023: 3 490 + 1 130 + 5 065 = 9 685; 2024: 3 790 + 1 230 + 5 065 = 10 085.
-Wage 20 000; arbetsgivaravgift 31.42 % = 6 284; PO-pålägg 2022 39.25 % → rest 7.83 % = 1 566.
+Wage 20 000; arbetsgivaravgift 31.42 % = 6 284 (aged 35–50: no youth rate); pension as a BEA employee
+(AKAP-KL 2022): 4.5 % × (1 + särskild löneskatt 24.26 %) + insurances 0.13 % = 5.7217 % → 1 144.34.
 A-kassa after the 6-month full-time job (old law, decided 2022-10-01): the 12-month ramtid holds
 6 months of 40 hours a week, so the normalarbetstid is 20 hours and the basic amount 510 × 20/40 =
 255 SEK/day; 2 karensdagar (from 2022-01-03) unpaid, then 300 days: 302 days = 13 8/11 months.
@@ -35,7 +36,7 @@ def expected() -> dict[str, np.ndarray]:
         e["administration"][m] = 2500.0
     e["wage"][3:9] = 20000.0
     e["arbetsgivaravgift"][3:9] = 6284.0
-    e["pension_insurance"][3:9] = 1566.0  # (0.3925 − 0.3142) × 20 000
+    e["pension_insurance"][3:9] = 1144.34  # 20 000 × (0.045 × 1.2426 + 0.0013)
     # no top-up on the wage: 9 315 − 20 000 × 0.8 < 0
     e["akassa"][9] = 20 * 255.0  # October 2022: 2 karensdagar, then 20 days
     e["akassa"][10:22] = 5610.0
@@ -82,7 +83,7 @@ def test_one_household_path_and_money_per_month():
     np.testing.assert_allclose(expected_municipality, sb - internal + flows[CATEGORY_INDEX["supervision"]], atol=1e-6)
     # spot figures, by hand
     assert net[PARTIES.index("social_board")][0] == 9315 + 1000 + 2500
-    assert net[PARTIES.index("social_board")][3] == 20000 + 6284 + 1566 + 1000 + 2500
+    assert net[PARTIES.index("social_board")][3] == pytest.approx(20000 + 6284 + 1144.34 + 1000 + 2500)
     assert abs(net[PARTIES.index("social_board")][9] - 5388.0) < 1e-6
     assert abs(net[PARTIES.index("state")][9] - 5100.0) < 1e-6
 

@@ -33,10 +33,9 @@ prob = st.floats(0.0, 1.0)
 @st.composite
 def scenarios(draw: st.DrawFn) -> dict:
     d = small_dict()
-    # from mid-2021 extratjänst can start (closed from 2022); nystartsjobb has no levels in the rules before 2022;
+    # from mid-2021 extratjänst can start (closed from 2022); youth rates of the arbetsgivaravgift change in 2021–2022;
     # from 2025 jobs end under the new a-kassa law (decisions from 2025-10-01)
     start = YearMonth.parse(draw(st.sampled_from(["2021-07", "2022-01", "2025-01"])))
-    early = start.year == 2021
     d["start"], d["horizon"] = str(start), str(start.plus(draw(st.integers(6, 36))))
     d["budget_frames"] = {start.year: 8e6, start.year + 1: 8e6}
     d["targets"][0].update(first_year=start.year, last_year=start.year)
@@ -62,8 +61,6 @@ def scenarios(draw: st.DrawFn) -> dict:
     prog["akassa_join_at_job_start"] = draw(prob)
     d["baseline"]["job_guarantee_share"] = draw(prob)
     take_up = {t: draw(st.one_of(st.just(0.0), st.just(1.0), prob)) for t in SUBSIDY_TYPES}
-    if early:  # nystartsjobb has no levels in the rules before 2022: take it up from 2022 only
-        take_up["nystartsjobb"] = {2021: 0.0, 2022: draw(prob)}
     prog["financing"] = {"order": list(draw(st.permutations(SUBSIDY_TYPES))), "take_up": take_up}
     pop["months_away_before_benefit"] = draw(st.floats(0, 24))
     # jobs of 6 or 12 months often, so that a-kassa and aktivitetsstöd follow in many examples

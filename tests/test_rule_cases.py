@@ -58,6 +58,8 @@ FUNCTIONS = {
     "rule_value": _rule_value,
     "labour_market_wage": rf.labour_market_wage,
     "net_income": rf.net_income,
+    "employer_fee": rf.employer_fee,
+    "pension_cost": rf.pension_cost,
 }
 
 

@@ -25,8 +25,8 @@ def rules():
 def test_value_changes_on_its_valid_from_date(rules):
     assert rules.value("benefit_norm.adult.single", D(2021, 12, 31)) == 3160
     assert rules.value("benefit_norm.adult.single", D(2022, 1, 1)) == 3210
-    assert rules.value("nystartsjobb.wage_cap", D(2021, 12, 31)) == 22000
-    assert rules.value("nystartsjobb.wage_cap", D(2022, 1, 1)) == 20000
+    assert rules.value("nystartsjobb.wage_cap", D(2017, 10, 31)) == 22000
+    assert rules.value("nystartsjobb.wage_cap", D(2017, 11, 1)) == 20000
     assert rules.value("akassa.work_condition.min_hours_per_month", D(2020, 4, 12)) == 80
     assert rules.value("akassa.work_condition.min_hours_per_month", D(2020, 4, 13)) == 60
 

@@ -125,7 +125,7 @@ def test_a_kassa_runs_out_then_aktivitetsstod_then_benefit_every_sek_by_payer_an
     e["benefit"][0:3] = need[0:3]
     for m in range(9):
         e["supervision"][m], e["supervision_compensation"][m], e["administration"][m] = 2000.0, 1000.0, 2500.0
-    e["wage"][3:9], e["arbetsgivaravgift"][3:9], e["pension_insurance"][3:9] = 20000.0, 6284.0, 1566.0
+    e["wage"][3:9], e["arbetsgivaravgift"][3:9], e["pension_insurance"][3:9] = 20000.0, 6284.0, 1144.34
     e["akassa"][9], e["akassa"][10:22], e["akassa"][22] = 20 * 255.0, 5610.0, 16 * 255.0
     e["topup_akassa"][9:22] = need[9:22] - 0.77 * e["akassa"][9:22]
     e["topup_akassa"][22] = need[22] * 16 / 22 - 0.77 * 16 * 255.0

@@ -157,6 +157,47 @@ def level_of(months_away: float, newly_arrived: bool, long_away_months: float) -
     return "long_away" if months_away >= long_away_months else "regular"
 
 
+def youth_fee_applies(rules: RuleSet, on: dt.date, age_at_year_start: float | None) -> bool:
+    """Is the youth rate of arbetsgivaravgift for an employee of this age (at the start of the year) in force?"""
+    if age_at_year_start is None:
+        return False
+    return rules.value("payroll.youth.age_from", on) <= age_at_year_start < rules.value("payroll.youth.age_below", on)
+
+
+def employer_fee(rules: RuleSet, on: dt.date, wage: float, age_at_year_start: float | None = None) -> float:
+    """Arbetsgivaravgift in SEK on a month's pay ``wage`` paid on ``on``.
+
+    Employees who at the start of the year were 18 but not 23 pay the youth
+    rate on pay up to the cap when a reduction is in force (2021-01 – 2023-03,
+    lower in the summers of 2021 and 2022; 2026-04 – 2027-09); the rest at the full rate.
+    """
+    if wage < 0:
+        raise RuleError(f"wage must be ≥ 0, got {wage}")
+    full = rules.value("payroll.arbetsgivaravgift", on)
+    if not youth_fee_applies(rules, on, age_at_year_start):
+        return full * wage
+    cap = rules.value("payroll.youth.wage_cap", on)
+    return rules.value("payroll.youth.rate", on) * min(wage, cap) + full * max(wage - cap, 0.0)
+
+
+def pension_cost(rules: RuleSet, on: dt.date, wage: float, payroll: str = "bea") -> float:
+    """The employer's pension and insurance cost in SEK on a month's pay, beyond the arbetsgivaravgift.
+
+    ``bea``: a newly hired municipal employee: the AKAP-KR premium with
+    särskild löneskatt, plus agreed insurances. ``average_po``: the municipal
+    average PO-pålägg less the arbetsgivaravgift (it carries older pension costs).
+    """
+    if wage < 0:
+        raise RuleError(f"wage must be ≥ 0, got {wage}")
+    if payroll == "average_po":
+        return wage * max(rules.value("payroll.po_total", on) - rules.value("payroll.arbetsgivaravgift", on), 0.0)
+    if payroll != "bea":
+        raise RuleError(f"unknown payroll {payroll!r}; allowed: bea, average_po")
+    tax = rules.value("payroll.bea_pension.special_payroll_tax", on)
+    premium = rules.value("payroll.bea_pension.premium", on) * (1 + tax)
+    return wage * (premium + rules.value("payroll.bea_pension.insurances", on))
+
+
 def subsidy(
     rules: RuleSet,
     job_type: str,
@@ -165,13 +206,16 @@ def subsidy(
     hours_share: float = 1.0,
     level: str = "regular",
     k: float | None = None,
+    age_at_year_start: float | None = None,
+    paid_on: dt.date | None = None,
 ) -> float:
-    """State subsidy to the employer for one month of a job started on ``on``.
+    """State subsidy to the employer for one month's pay (``paid_on``, default ``on``) of a job started on ``on``.
 
-    nystartsjobb: k × arbetsgivaravgift × min(wage, cap × hours share), k by
-    ``level`` (:func:`nystartsjobb_level`) unless given;
-    introduktionsjobb, extratjänst: share × (1 + arbetsgivaravgift) × min(wage, cap × hours share);
-    municipal_job: none.
+    nystartsjobb: k × the arbetsgivaravgift the employer pays on min(wage, cap ×
+    hours share) (förordning 2018:43 16 §: the fees for the employee, so the
+    youth rate where it applies), k by ``level`` (:func:`nystartsjobb_level`) unless given;
+    introduktionsjobb, extratjänst: share × wage cost (the capped wage and its fee);
+    municipal_job: none. The level, share and cap are those of the start; the fee that of the month paid.
     """
     _check_job_type(job_type)
     if wage < 0:
@@ -182,14 +226,14 @@ def subsidy(
         raise RuleError(f"unknown nystartsjobb level {level!r}; allowed: {', '.join(NYSTARTSJOBB_LEVELS)}")
     if k is not None and k < 0:
         raise RuleError(f"k must be ≥ 0, got {k:g}")
-    avgift = rules.value("payroll.arbetsgivaravgift", on)
+    paid_on = paid_on or on
     if job_type == "nystartsjobb":
-        cap = rules.value("nystartsjobb.wage_cap", on) * hours_share
+        capped = min(wage, rules.value("nystartsjobb.wage_cap", on) * hours_share)
         k = rules.value(f"nystartsjobb.k.{level}", on) if k is None else k
-        return k * avgift * min(wage, cap)
+        return k * employer_fee(rules, paid_on, capped, age_at_year_start)
     if job_type in WAGE_COST_SUBSIDIES:
-        cap = rules.value(f"{job_type}.wage_cap", on) * hours_share
-        return rules.value(f"{job_type}.share", on) * (1 + avgift) * min(wage, cap)
+        capped = min(wage, rules.value(f"{job_type}.wage_cap", on) * hours_share)
+        return rules.value(f"{job_type}.share", on) * (capped + employer_fee(rules, paid_on, capped, age_at_year_start))
     return 0.0
 
 
