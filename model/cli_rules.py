@@ -324,6 +324,9 @@ def eval_benefit(
     children: Annotated[str, typer.Option("--children", help="Children's ages, e.g. 3,7.")] = "",
     wage: Annotated[float, typer.Option("--wage", help="Gross wage in the month, SEK.")] = 0.0,
     akassa: Annotated[float, typer.Option("--akassa", help="Gross a-kassa in the month, SEK.")] = 0.0,
+    jobbstimulans: Annotated[
+        bool, typer.Option("--jobbstimulans", help="After 6 months on benefit in a row: part of the wage not counted.")
+    ] = False,
     as_json: JsonOpt = False,
 ) -> None:
     """Försörjningsstöd for a household in a month: norm, housing, child allowance, income."""
@@ -339,7 +342,7 @@ def eval_benefit(
         housing = rf.housing_cost(rules, day, adults, len(in_norm))
         allowance = rf.child_allowance(rules, day, ages)
         income = rf.net_income(rules, day, wage, akassa)
-        benefit = rf.benefit_amount(rules, day, adults, ages, wage, akassa)
+        benefit = rf.benefit_amount(rules, day, adults, ages, wage, akassa, jobbstimulans=jobbstimulans)
     except AmsimError as e:
         _fail(e)
     data = {

@@ -149,7 +149,7 @@ def _run_arm(
     log_hh, log_state, log_t0, log_t1 = log.hh.append, log.state.append, log.t0.append, log.t1.append
     log_nxt, log_wp, log_ref = log.nxt.append, log.workplace.append, log.ref.append
     log_level, log_months, log_dept = log.level.append, log.job_months.append, log.dept.append
-    log_member = log.member_months.append
+    log_member, log_spell = log.member_months.append, log.spell_start.append
     hire_factor = p.departments.hire_factor.tolist() if p.departments is not None else None
     log1p = math.log1p
 
@@ -168,6 +168,7 @@ def _run_arm(
         log_months(hh.job_months if (in_job or after_job) else NAN)
         log_dept(hh.dept if 0 < state < AKASSA else -1)
         log_member(hh.member_at_decision if after_job else NAN)
+        log_spell(hh.origin if in_job else NAN)
 
     def move(hh: Household, new: int, now: float) -> None:
         old = hh.state

@@ -34,7 +34,12 @@ class Category:
 
 CATEGORIES: tuple[Category, ...] = (
     Category("benefit", "social_board", "household", "benefit_norm + housing − child_allowance"),
-    Category("topup_wage", "social_board", "household", "benefit_norm + housing − child_allowance − net wage"),
+    Category(
+        "topup_wage",
+        "social_board",
+        "household",
+        "benefit_norm + housing − child_allowance − net wage (less jobbstimulans.share after 6 months on benefit)",
+    ),
     Category("topup_akassa", "social_board", "household", "benefit_norm + housing − child_allowance − net a-kassa"),
     Category(
         "topup_aktivitetsstod",
@@ -126,16 +131,18 @@ def expand(
     return vis, month, overlap
 
 
-def need(p: Params, pop: Population, hh: np.ndarray, month: np.ndarray) -> np.ndarray:
-    """Benefit before programme income: norm + housing − other income − child allowance, per row.
+def need(p: Params, pop: Population, hh: np.ndarray, month: np.ndarray, keep: np.ndarray | None = None) -> np.ndarray:
+    """Benefit before programme income: norm + housing − other income − child allowances, per row.
 
     The same arithmetic as :func:`model.rules.functions.benefit_amount`, on arrays;
-    children's ages are taken at the start of the month. Rows of households
-    without children read a (adults, month) table; only the others do the
-    age-band work.
+    children's ages are taken at the start of the month. ``keep`` is the share
+    of norm + housing not met by other income, per row (default: 1 − the
+    scenario's other-income share). Rows of households without children read an
+    (adults, month) table; only the others do the age-band work.
     """
     mt = p.money
-    keep = 1 - mt.other_income_share
+    if keep is None:
+        keep = np.full(len(hh), 1 - mt.other_income_share)
     adults = pop.adults[hh].astype(np.int64) - 1  # 0: single, 1: couple
     width = mt.common_by_size.shape[1]
     no_kids_table = np.stack(
@@ -165,8 +172,13 @@ def need(p: Params, pop: Population, hh: np.ndarray, month: np.ndarray) -> np.nd
             mt.rent_adults[mk, ak],
         )
         personal = np.where(ak == 0, mt.single[mk], mt.couple[mk]) + child
-        allowance = mt.allowance_per_child[mk] * (ages < mt.allowance_age_limit).sum(axis=1)
-        out[with_kids] = (personal + common + housing) * keep - allowance
+        young = (ages < mt.allowance_age_limit).sum(axis=1)
+        pupils = ((ages >= mt.allowance_age_limit) & (ages < mt.studiebidrag_age_below)).sum(axis=1)
+        n = young + pupils
+        width_f = mt.flerbarn.shape[1] - 1
+        flerbarn = mt.flerbarn[mk, np.minimum(n, width_f)] + np.maximum(n - width_f, 0) * mt.flerbarn_extra[mk]
+        allowance = mt.allowance_per_child[mk] * young + mt.studiebidrag[mk] * pupils + flerbarn
+        out[with_kids] = (personal + common + housing) * keep[with_kids] - allowance
     return out
 
 
@@ -211,7 +223,10 @@ def _price_rows(
     mt = p.money
     vis, month, f = expand(visits, T, _MONEY_STATES, which)
     state = visits.state[vis]
-    net_need = need(p, pop, visits.hh[vis], month)
+    # in months with a wage, a-kassa or aktivitetsstöd only a part of the other income is kept (the scenario's)
+    with_pay = state > _INT
+    other = mt.other_income_share * np.where(with_pay, mt.other_income_kept_with_pay, 1.0)
+    net_need = need(p, pop, visits.hh[vis], month, 1 - other)
     parts: dict[str, tuple[np.ndarray, np.ndarray]] = {}
 
     b = np.flatnonzero(state <= _INT)  # benefit and internship: benefit continues
@@ -239,7 +254,10 @@ def _price_rows(
         parts["wage"] = (j, wage * fj)
         parts["arbetsgivaravgift"] = (j, fee(wage) * fj)
         parts["pension_insurance"] = (j, wage * mt.pension_rate[mj] * fj)
-        parts["topup_wage"] = (j, np.maximum(net_need[j] - wage * (1 - mt.tax_wage[mj]), 0.0) * fj)
+        # jobbstimulans: after months on benefit in a row, a share of the net wage is not counted, for a while
+        since = mj - np.floor(visits.spell_start[vis[j]] + mt.jobbstimulans_after[mj])
+        counted = 1 - mt.jobbstimulans_share[mj] * ((since >= 0) & (since < mt.jobbstimulans_months[mj]))
+        parts["topup_wage"] = (j, np.maximum(net_need[j] - counted * wage * (1 - mt.tax_wage[mj]), 0.0) * fj)
         job_type = state[j].astype(np.int64) - int(State.MUNICIPAL_JOB)
         capped = np.minimum(wage, mt.subsidy_cap[job_type, start] * p.hours_share)
         base = mt.subsidy_covers_wage[job_type] * capped + fee(capped)

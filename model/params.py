@@ -57,6 +57,14 @@ class MoneyTables:
     support: np.ndarray  # (job types, T): supervision support per month, for a job started in month m
     support_months: np.ndarray  # (job types, T): months of support, for a job started in month m
     other_income_share: float  # share of norm + housing met by income other than benefit
+    other_income_kept_with_pay: float  # share of that other income kept in months with a wage or state income
+    studiebidrag: np.ndarray  # (T,) per pupil aged allowance_age_limit to studiebidrag_age_below (0 in summer)
+    studiebidrag_age_below: float
+    flerbarn: np.ndarray  # (T, 7): flerbarnstillägg for 0, 1, … 6 children
+    flerbarn_extra: np.ndarray  # (T,) for each child beyond six
+    jobbstimulans_share: np.ndarray  # (T,) share of the net wage not counted
+    jobbstimulans_after: np.ndarray  # (T,) months on benefit in a row before it applies
+    jobbstimulans_months: np.ndarray  # (T,) months it applies
 
 
 @dataclass(frozen=True)
@@ -514,4 +522,23 @@ def _money(sc: Scenario, rules: RuleSet, dates: list, starts: np.ndarray) -> Mon
         support=support[..., 0],
         support_months=support[..., 1],
         other_income_share=sc.population.other_income_share,
+        other_income_kept_with_pay=sc.population.other_income_kept_with_pay,
+        studiebidrag=np.array(
+            [
+                rules.value("child_allowance.studiebidrag.per_month", d)
+                if d.month in rules.value("child_allowance.studiebidrag.months", d)
+                else 0.0
+                for d in dates
+            ]
+        ),
+        studiebidrag_age_below=float(rules.value("child_allowance.studiebidrag.age_below", dates[0])),
+        flerbarn=np.array([[rf.flerbarnstillagg(rules, d, n) for n in range(7)] for d in dates]),
+        flerbarn_extra=np.array([rules.value("child_allowance.flerbarnstillagg.per_extra_child", d) for d in dates]),
+        jobbstimulans_share=np.array([rules.value("jobbstimulans.share", d) if jobs_ever else 0.0 for d in dates]),
+        jobbstimulans_after=np.array(
+            [rules.value("jobbstimulans.months_on_benefit", d) if jobs_ever else 0.0 for d in dates]
+        ),
+        jobbstimulans_months=np.array(
+            [rules.value("jobbstimulans.duration_months", d) if jobs_ever else 0.0 for d in dates]
+        ),
     )

@@ -115,6 +115,8 @@ class Population(Strict):
     ready_share: Prob
     akassa_member_share: Prob
     other_income_share: Prob
+    #: share of that other income a household keeps in months with a programme wage, a-kassa or aktivitetsstöd
+    other_income_kept_with_pay: Prob = 1.0
     age_shares: dict[Annotated[int, Field(ge=16, le=64)], Prob]  # lower age of each band (to 65) → share
     newly_arrived_reasons: list[ReasonName]  # reasons whose households count as newly arrived (≤ 3 years)
     #: mean months away from work before the benefit spell began (exponential); counts toward subsidy eligibility

@@ -23,7 +23,20 @@ class VisitLog:
     which keeps the engine's memory (and so its speed) linear in households.
     """
 
-    __slots__ = ("dept", "hh", "job_months", "level", "member_months", "nxt", "ref", "state", "t0", "t1", "workplace")
+    __slots__ = (
+        "dept",
+        "hh",
+        "job_months",
+        "level",
+        "member_months",
+        "nxt",
+        "ref",
+        "spell_start",
+        "state",
+        "t0",
+        "t1",
+        "workplace",
+    )
 
     def __init__(self) -> None:
         self.hh = array("q")
@@ -37,6 +50,7 @@ class VisitLog:
         self.job_months = array("d")
         self.dept = array("h")
         self.member_months = array("d")
+        self.spell_start = array("d")
 
     def freeze(self) -> Visits:
         return Visits(
@@ -51,6 +65,7 @@ class VisitLog:
             job_months=np.frombuffer(self.job_months, dtype=np.float64).copy(),
             dept=np.frombuffer(self.dept, dtype=np.int16).copy(),
             member_months=np.frombuffer(self.member_months, dtype=np.float64).copy(),
+            spell_start=np.frombuffer(self.spell_start, dtype=np.float64).copy(),
         )
 
 
@@ -69,7 +84,8 @@ class Visits:
     internship or job visit when places are allocated among departments; -1
     otherwise. ``member_months`` is the a-kassa membership at the a-kassa
     decision (a-kassa and aktivitetsstöd visits; inf for members since before
-    arrival; NaN otherwise).
+    arrival; NaN otherwise). ``spell_start`` is when the benefit spell began for
+    a job visit (for jobbstimulans; NaN otherwise).
     """
 
     hh: np.ndarray
@@ -83,6 +99,7 @@ class Visits:
     job_months: np.ndarray
     dept: np.ndarray
     member_months: np.ndarray
+    spell_start: np.ndarray
 
     def __len__(self) -> int:
         return len(self.hh)

@@ -69,7 +69,7 @@ def test_eval_benefit_by_hand():
     res = run("eval", "benefit", "--adults", "1", "--children", "3,7", "--date", "2023-05", "--json")
     data = json.loads(res.output)
     assert data["norm_sek"] == 3490 + 2390 + 3380 + 1560
-    assert data["benefit_sek"] == data["norm_sek"] + 8975 - 2 * 1250
+    assert data["benefit_sek"] == data["norm_sek"] + 8975 - 2 * 1250 - 150  # barnbidrag and flerbarnstillägg
 
 
 def test_eval_akassa_parent_gets_450_days():

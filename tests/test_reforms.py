@@ -71,11 +71,12 @@ def test_reform_drops_later_law_changes():
 
 
 def test_reformed_values_are_not_stale():
-    rules = load_rules().with_reforms({"benefit_norm.adult.single": {dt.date(2026, 1, 1): 4100}}).tracked()
-    rules.value("benefit_norm.adult.single", dt.date(2025, 6, 1))
+    """The norm was last checked 2026-11-24: a use in 2027 is carried forward, unless a reform sets the value."""
+    rules = load_rules().with_reforms({"benefit_norm.adult.single": {dt.date(2028, 1, 1): 4100}}).tracked()
     rules.value("benefit_norm.adult.single", dt.date(2027, 6, 1))
+    rules.value("benefit_norm.adult.single", dt.date(2028, 6, 1))
     (use,) = rules.stale_uses()
-    assert use.last == dt.date(2025, 6, 1)
+    assert use.last == dt.date(2027, 6, 1)
 
 
 def test_unknown_reform_path_names_nearest():

@@ -59,6 +59,7 @@ FUNCTIONS = {
     "labour_market_wage": rf.labour_market_wage,
     "net_income": rf.net_income,
     "employer_fee": rf.employer_fee,
+    "flerbarnstillagg": rf.flerbarnstillagg,
     "pension_cost": rf.pension_cost,
 }
 

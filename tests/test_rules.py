@@ -49,13 +49,13 @@ def test_every_value_has_a_reference(rules):
 
 def test_stale_use_is_recorded_per_rule():
     r = load_rules().tracked()
-    r.value("benefit_norm.adult.single", D(2024, 6, 1))
+    r.value("benefit_norm.adult.single", D(2026, 6, 1))
     assert r.stale_uses() == []
-    r.value("benefit_norm.adult.single", D(2026, 3, 1))
-    r.value("benefit_norm.adult.single", D(2025, 1, 1))
+    r.value("benefit_norm.adult.single", D(2028, 3, 1))
+    r.value("benefit_norm.adult.single", D(2027, 1, 1))
     (use,) = r.stale_uses()
     assert use.path == "benefit_norm.adult.single"
-    assert (use.first, use.last, use.last_verified) == (D(2025, 1, 1), D(2026, 3, 1), D(2024, 12, 31))
+    assert (use.first, use.last, use.last_verified) == (D(2027, 1, 1), D(2028, 3, 1), D(2026, 12, 31))
 
 
 def test_definitions_never_go_stale():

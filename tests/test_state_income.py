@@ -3,7 +3,7 @@
 One single adult, no children, who never leaves on their own: internship (months 0–3) → municipal job
 (months 3–9, 20 000 SEK a month full time) → a-kassa → (aktivitetsstöd →) benefit. Figures from the
 rule files; the norm for a single adult (personal + common costs + rent 5 065): 9 315 (2022),
-9 685 (2023), 10 085 (2024, carried to 2025 and 2026 by the rule files). Taxes: a-kassa and
+9 685 (2023), 10 085 (2024), 10 245 (2025: 3 910 + 1 270), 10 285 (2026: 3 940 + 1 280). Taxes: a-kassa and
 aktivitetsstöd 23 %. 22 compensated days a month; 2 karensdagar (from 2022-01-03) first, unpaid.
 """
 
@@ -101,8 +101,8 @@ def test_a_job_ending_in_2026_with_six_months_of_membership_gives_60_percent_for
     np.testing.assert_allclose(ak[10:13], 6000.0)
     assert ak[13] == pytest.approx(14 * daily)  # days 88–102
     assert ak.sum() == pytest.approx(100 * daily) and ak[14:].sum() == 0
-    # 2026 norm: the 2024 values carried: 10 085; net a-kassa 0.77 × 6 000 = 4 620
-    np.testing.assert_allclose(flow(arm, "topup_akassa")[10:13], 10085 - 4620.0)
+    # 2026 norm 10 285; net a-kassa 0.77 × 6 000 = 4 620
+    np.testing.assert_allclose(flow(arm, "topup_akassa")[10:13], 10285 - 4620.0)
 
 
 def test_the_same_job_without_membership_gives_50_percent():
@@ -119,7 +119,7 @@ def test_a_kassa_runs_out_then_aktivitetsstod_then_benefit_every_sek_by_payer_an
     guarantee_end = akassa_end + 450 / 22  # 43.182: August 2025
     assert names == [*NAMES, "AKTIVITETSSTOD", "BENEFIT"]
     np.testing.assert_allclose(t0[3:], [akassa_end, guarantee_end])
-    need = np.array([9315.0] * 12 + [9685.0] * 12 + [10085.0] * 24)
+    need = np.array([9315.0] * 12 + [9685.0] * 12 + [10085.0] * 12 + [10245.0] * 12)
     T = 48
     e = {c.name: np.zeros(T) for c in CATEGORIES}
     e["benefit"][0:3] = need[0:3]
@@ -132,7 +132,7 @@ def test_a_kassa_runs_out_then_aktivitetsstod_then_benefit_every_sek_by_payer_an
     # the guarantee from day 16 of month 22: 6 days in November 2023, 22 a month, 4 days in August 2025 (month 43)
     e["aktivitetsstod"][22], e["aktivitetsstod"][23:43], e["aktivitetsstod"][43] = 6 * 223.0, 4906.0, 4 * 223.0
     e["topup_aktivitetsstod"][22] = need[22] * 6 / 22 - 0.77 * 6 * 223.0
-    e["topup_aktivitetsstod"][23:43] = need[23:43] - 0.77 * 4906.0  # 5 907.38 in 2023, 6 307.38 after
+    e["topup_aktivitetsstod"][23:43] = need[23:43] - 0.77 * 4906.0  # 5 907.38 in 2023, 6 307.38 in 2024, …
     e["topup_aktivitetsstod"][43] = need[43] * 4 / 22 - 0.77 * 4 * 223.0
     e["benefit"][43] = need[43] * 18 / 22
     e["benefit"][44:] = need[44:]

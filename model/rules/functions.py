@@ -90,11 +90,30 @@ def housing_cost(rules: RuleSet, on: dt.date, adults: int, n_children: int) -> f
     return table[min(n_children, len(table)) - 1]
 
 
+def flerbarnstillagg(rules: RuleSet, on: dt.date, n_children: int) -> float:
+    """Flerbarnstillägg for ``n_children`` children with barnbidrag or studiebidrag, SEK per month."""
+    table = rules.value("child_allowance.flerbarnstillagg.by_children", on)
+    extra = rules.value("child_allowance.flerbarnstillagg.per_extra_child", on)
+    if n_children <= 0:
+        return 0.0
+    return table[min(n_children, len(table)) - 1] + max(n_children - len(table), 0) * extra
+
+
 def child_allowance(rules: RuleSet, on: dt.date, child_ages: Sequence[float]) -> float:
-    """Barnbidrag for the household's children, SEK per month."""
+    """Barnbidrag, studiebidrag and flerbarnstillägg for the household's children, SEK in the month of ``on``.
+
+    Barnbidrag under the age limit; studiebidrag from it to 20 in the months it
+    is paid (September–June; every child of that age is assumed in upper
+    secondary school); flerbarnstillägg for all of them, in every month.
+    """
     limit = rules.value("child_allowance.age_limit", on)
     per_child = rules.value("child_allowance.per_child", on)
-    return per_child * sum(1 for a in child_ages if 0 <= a < limit)
+    below = rules.value("child_allowance.studiebidrag.age_below", on)
+    paid = on.month in rules.value("child_allowance.studiebidrag.months", on)
+    studiebidrag = rules.value("child_allowance.studiebidrag.per_month", on) if paid else 0.0
+    young = sum(1 for a in child_ages if 0 <= a < limit)
+    pupils = sum(1 for a in child_ages if limit <= a < below)
+    return per_child * young + studiebidrag * pupils + flerbarnstillagg(rules, on, young + pupils)
 
 
 def net_income(rules: RuleSet, on: dt.date, gross_wage: float = 0.0, gross_akassa: float = 0.0) -> float:
@@ -112,13 +131,21 @@ def benefit_amount(
     gross_wage: float = 0.0,
     gross_akassa: float = 0.0,
     other_income: float = 0.0,
+    jobbstimulans: bool = False,
 ) -> float:
-    """Försörjningsstöd for a month: norm + housing − child allowance − net and other income, not below 0."""
+    """Försörjningsstöd for a month: norm + housing − child allowances − net and other income, not below 0.
+
+    With ``jobbstimulans`` (after 6 months on benefit in a row, for 24 months)
+    a share of the net wage is not counted (SoL 2025:400 12 kap. 8 §).
+    """
     need = benefit_norm(rules, on, adults, child_ages) + housing_cost(
         rules, on, adults, sum(1 for a in child_ages if a < norm_tables(rules, on).max_child_age)
     )
-    income = child_allowance(rules, on, child_ages) + net_income(rules, on, gross_wage, gross_akassa) + other_income
-    return max(0.0, need - income)
+    wage = net_income(rules, on, gross_wage=gross_wage)
+    if jobbstimulans:
+        wage *= 1 - rules.value("jobbstimulans.share", on)
+    income = child_allowance(rules, on, child_ages) + wage + net_income(rules, on, gross_akassa=gross_akassa)
+    return max(0.0, need - income - other_income)
 
 
 def labour_market_wage(rules: RuleSet, on: dt.date, hours_share: float = 1.0) -> float:

@@ -1,0 +1,65 @@
+"""Benefit with programme income: jobbstimulans, other income, child allowances — the ledger against the rules."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from model.ledger import CATEGORY_INDEX
+from model.rules import functions as rf
+from model.rules import load_rules
+from model.simulate import simulate
+from tests.conftest import one_household_dict, params_of
+
+
+def parent_in_2023(other: float = 0.0, kept: float = 1.0) -> dict:
+    """A single parent of one child; internship January–March 2023, job April–September (wage 20 000)."""
+    d = one_household_dict()
+    d["start"], d["horizon"] = "2023-01", "2024-06"
+    d["programme"]["starts_per_year"] = {2023: {"jobs": 2, "internships": 4}}
+    d["budget_frames"] = {2023: 100000.0}
+    d["targets"] = [{"name": "t", "first_year": 2023, "last_year": 2023, "statistic": "max", "threshold": 1}]
+    d["population"]["children"] = {1: 1.0}
+    d["population"]["other_income_share"] = other
+    d["population"]["other_income_kept_with_pay"] = kept
+    return d
+
+
+def _expected_topups(p, r, other: float, kept: float) -> np.ndarray:
+    rules = load_rules()
+    births = r.population.child_birth[0]
+    out = []
+    for m in range(3, 9):
+        on = p.calendar.month(m).first_day()
+        ages = [max((m - b) / 12, 0.0) for b in births if b == b]
+        full = rf.benefit_norm(rules, on, 1, ages) + rf.housing_cost(rules, on, 1, len(ages))
+        out.append(
+            rf.benefit_amount(
+                rules, on, 1, ages, gross_wage=20000.0, other_income=other * kept * full, jobbstimulans=m >= 6
+            )
+        )
+    return np.array(out)
+
+
+@pytest.mark.parametrize("rep", [0, 1, 2])
+def test_jobbstimulans_from_the_seventh_month_on_benefit(rep):
+    """On benefit from month 0: months 3–5 of the job count the whole net wage, months 6–8 only 75 %."""
+    p = params_of(parent_in_2023())
+    r = simulate(p, rep)
+    got = r.arms["programme"].flows[CATEGORY_INDEX["topup_wage"]][3:9]
+    np.testing.assert_allclose(got, _expected_topups(p, r, 0.0, 1.0), atol=1e-6)
+    assert (got[:3] == 0).all() and (got[3:] > 0).all()  # for these households a top-up only with the disregard
+
+
+def test_other_income_is_partly_kept_in_months_with_a_wage():
+    p = params_of(parent_in_2023(other=0.2, kept=0.5))
+    r = simulate(p, 0)
+    prog = r.arms["programme"].flows
+    np.testing.assert_allclose(prog[CATEGORY_INDEX["topup_wage"]][3:9], _expected_topups(p, r, 0.2, 0.5), atol=1e-6)
+    # on benefit (the internship) the whole other income counts
+    rules = load_rules()
+    on = p.calendar.month(1).first_day()
+    ages = [max((1 - b) / 12, 0.0) for b in r.population.child_birth[0] if b == b]
+    full = rf.benefit_norm(rules, on, 1, ages) + rf.housing_cost(rules, on, 1, len(ages))
+    expected = rf.benefit_amount(rules, on, 1, ages, other_income=0.2 * full)
+    assert prog[CATEGORY_INDEX["benefit"]][1] == pytest.approx(expected)
