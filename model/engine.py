@@ -18,7 +18,7 @@ import numpy as np
 import simpy
 from simpy.events import NORMAL, PENDING, URGENT, Event
 
-from model.hazards import EXTRA, INF, draw_exit
+from model.hazards import EXTRA, INF, draw_exit, length_adjusted
 from model.params import Params
 from model.placement import Placement
 from model.population import Population, has_child_under
@@ -141,6 +141,7 @@ def _run_arm(
     rates_of = p.rates
     lock_in, dropout, internship_months = p.lock_in, p.dropout, p.class_months[INTERNSHIPS]
     post_multiplier, hire_p, window = p.post_multiplier, p.hire_probability, p.post_window
+    length_response = p.job_length_response
     ret_p, ret_mean = p.return_probability, p.return_mean_months
     last_month = p.n_months - 1
     akassa_months = {key: v.tolist() for key, v in p.akassa_months.items()}  # [(type, months)][month][parent]
@@ -246,7 +247,8 @@ def _run_arm(
                         move(hh, BENEFIT, now)
                     else:
                         wp = hh.workplace
-                        hh.post_mult, hh.post_until = post_multiplier[wp], now + window
+                        effect = length_adjusted(post_multiplier[wp], hh.job_months, *length_response)
+                        hh.post_mult, hh.post_until = effect, now + window
                         m = min(int(now), last_month)
                         earned = akassa_months[st - MUNICIPAL_JOB, hh.job_months][m]
                         months = earned[0]

@@ -96,6 +96,18 @@ def readiness_multiplier(u: float | np.ndarray, effect: float) -> float | np.nda
     return effect * np.exp(effect * u) / np.expm1(effect)
 
 
+def length_adjusted(multiplier: float, months: float, reference: float, elasticity: float, most: float) -> float:
+    """A post-programme multiplier after a job of ``months``: its effect (multiplier − 1) scaled by job length.
+
+    The effect is (months / reference) ^ elasticity times the effect after a
+    job of the reference length, at most ``most`` times it; so a job of the
+    reference length keeps its multiplier, and elasticity 0 ignores length.
+    Created workplaces (a multiplier below 1) grow more negative with length.
+    """
+    scale = min(most, (months / reference) ** elasticity) if months > 0 else 0.0
+    return max(0.0, 1.0 + (multiplier - 1.0) * scale)
+
+
 def survival_integral(totals: Sequence[float], band_starts: Sequence[float]) -> list[tuple[float, float, float]]:
     """Per band: (start, survival at start, integral of survival before the band)."""
     out, s, acc = [], 1.0, 0.0

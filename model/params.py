@@ -116,6 +116,7 @@ class Params:
     dropout: tuple[float, float]
     post_window: float
     post_multiplier: tuple[float, float, float]  # internship, ordinary, created
+    job_length_response: tuple[float, float, float]  # reference months, elasticity, max factor
     hire_probability: tuple[float, float]  # ordinary, created
     # jobs by start month: how long one runs its course (the plan cut at the law's maximum), by age group
     job_months: np.ndarray  # (job types, T, 2): [.., .., 1] for a household under job_young_below at the start
@@ -335,6 +336,11 @@ def resolve(sc: Scenario, rules: RuleSet | None = None, file: str = "<scenario>"
         lock_in=(sc.effects.lock_in.internship, sc.effects.lock_in.job),
         dropout=(sc.effects.dropout_per_month.internship, sc.effects.dropout_per_month.job),
         post_window=float(sc.effects.post_programme_window_months),
+        job_length_response=(
+            sc.effects.job_length_response.reference_months,
+            sc.effects.job_length_response.elasticity,
+            sc.effects.job_length_response.max_factor,
+        ),
         post_multiplier=(
             sc.effects.post_programme_multiplier.internship,
             sc.effects.post_programme_multiplier.ordinary,

@@ -290,11 +290,23 @@ class HireProbability(Strict):
     created: Prob
 
 
+class JobLength(Strict):
+    """How the post-programme effect of a job depends on its length (dose-response)."""
+
+    #: the length whose effect is the post_programme_multiplier itself
+    reference_months: Annotated[float, Field(gt=0)] = 6.0
+    #: effect × (months / reference) ^ elasticity; 0: length does not matter
+    elasticity: Annotated[float, Field(ge=0, le=3)] = 0.0
+    #: at most this many times the reference effect
+    max_factor: Annotated[float, Field(ge=0)] = 1.0
+
+
 class Effects(Strict):
     lock_in: LockIn
     dropout_per_month: LockIn
     post_programme_window_months: NonNeg
     post_programme_multiplier: PostMultiplier
+    job_length_response: JobLength = Field(default_factory=JobLength)
     hire_probability: HireProbability
 
 
