@@ -27,6 +27,7 @@ class DepartmentPlaces:
     names: tuple[str, ...]
     target: np.ndarray  # (D, classes, T) int: places allocated to each department in each month
     open: np.ndarray  # (D, classes, T) int: places open (created), ≤ target and ≤ supervisor capacity
+    supervisable: np.ndarray  # (D, classes, T) int: what the department can supervise, less trainees it takes
     accepts: np.ndarray  # (D, T) bool: new placements may start (not a closed month)
     ordinary: np.ndarray  # (D,): chance that a job there is an ordinary workplace (its closeness)
     hire_factor: np.ndarray  # (D,): multiplier on the hiring probability at the end of a job
@@ -56,9 +57,11 @@ def department_places(
                 raise InputError([Problem(file, "programme.allocation", f"{cal.month(m)}: {err}")]) from None
         target[:, :, m] = allocations[key].places
     lead = (spec.lead_time_months.jobs, spec.lead_time_months.internships)
-    # a department creates at most the places it can supervise: a quota above that stays missing (and penalised);
-    # in a year with a created share below 1 (effort elsewhere) it creates only that share of its places
-    supervisable = np.array([[d.capacity(c) for c in CLASSES] for d in deps])[:, :, None]
+    # a department creates at most the places it can supervise (less the supervisors its other trainees and, in
+    # summer, its feriepraktik take): a quota above that stays missing (and penalised); in a year with a created
+    # share below 1 (effort elsewhere) it creates only that share of its places
+    months = [ym.month for ym in cal.months()]
+    supervisable = np.array([[[d.capacity(c, mo) for mo in months] for c in CLASSES] for d in deps], dtype=np.int64)
     years = cal.year_of_month()
     share = np.array([[spec.created_share.get(c, {}).get(y, 1.0) for y in years] for c in CLASSES])[None, :, :]
     created = np.minimum(np.floor(target * share + 1e-9).astype(np.int64), supervisable)
@@ -66,6 +69,7 @@ def department_places(
         names=tuple(d.name for d in deps),
         target=target,
         open=_opened(created, lead),
+        supervisable=supervisable,
         accepts=np.array([[ym.month not in d.closed_months for ym in cal.months()] for d in deps], dtype=bool),
         ordinary=np.array([d.closeness for d in deps]),
         hire_factor=hire_factors(deps),

@@ -29,7 +29,9 @@ REQUIRED = (
     "supervisor_capacity_internships",
     "closeness",
 )
-OPTIONAL = ("closed_months", "fixed_jobs", "fixed_internships")
+OPTIONAL = ("closed_months", "fixed_jobs", "fixed_internships", "summer_trainees", "summer_months", "other_trainees")
+#: Months of feriepraktik when a table gives summer trainees but no months (Lund §4.2: "under sommarhalvåret")
+SUMMER_MONTHS = (6, 7, 8)
 COLUMNS = REQUIRED + OPTIONAL
 
 Count = Annotated[int, Field(ge=0)]
@@ -48,8 +50,11 @@ class _Row(BaseModel):
     closed_months: tuple[int, ...] = ()
     fixed_jobs: Count | None = None
     fixed_internships: Count | None = None
+    summer_trainees: Count = 0
+    summer_months: tuple[int, ...] = SUMMER_MONTHS
+    other_trainees: Count = 0
 
-    @field_validator("closed_months", mode="before")
+    @field_validator("closed_months", "summer_months", mode="before")
     @classmethod
     def _months(cls, v: object) -> tuple[int, ...]:
         """'7' or '6 7 8' (or ';'-separated); each month 1–12."""
@@ -79,9 +84,24 @@ class Department:
     closed_months: tuple[int, ...] = ()
     fixed_jobs: int | None = None
     fixed_internships: int | None = None
+    summer_trainees: int = 0
+    summer_months: tuple[int, ...] = SUMMER_MONTHS
+    other_trainees: int = 0
 
-    def capacity(self, cls: str) -> int:
-        return self.supervisor_capacity_jobs if cls == "jobs" else self.supervisor_capacity_internships
+    def capacity(self, cls: str, month: int | None = None) -> int:
+        """Places of class ``cls`` the department can supervise, with the supervisors it shares (Lund §4.2).
+
+        Other trainees (LIA, prao, lönebidrag) take supervisors all year; summer
+        trainees (feriepraktik) also in ``summer_months`` when ``month`` (1–12) is
+        given. Each takes one place from the department's supervisors, shared in
+        proportion between jobs and internships.
+        """
+        own = self.supervisor_capacity_jobs if cls == "jobs" else self.supervisor_capacity_internships
+        total = self.supervisor_capacity_jobs + self.supervisor_capacity_internships
+        taken = self.other_trainees + (self.summer_trainees if month in self.summer_months else 0)
+        if total == 0 or taken == 0:
+            return own
+        return int(own * max(0.0, 1.0 - taken / total) + 1e-9)
 
     def fixed(self, cls: str) -> int | None:
         return self.fixed_jobs if cls == "jobs" else self.fixed_internships
@@ -135,7 +155,7 @@ def departments_from_frame(frame: pd.DataFrame, file: str = "<departments>") -> 
         values = {k: (None if (not isinstance(v, str) and pd.isna(v)) else v) for k, v in raw.items()}
         label = f"row {row_no} ({values.get('name') or 'no name'})"
         values = {k: (v.strip() if isinstance(v, str) else v) for k, v in values.items()}
-        for k in ("fixed_jobs", "fixed_internships", "closed_months"):
+        for k in OPTIONAL:
             if values.get(k) in ("", None):
                 values.pop(k, None)
         try:

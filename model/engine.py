@@ -267,7 +267,7 @@ def _run_arm(
                             move(hh, AKASSA, now)
                         else:
                             move(hh, BENEFIT, now)
-                placement.release(JOBS if job else INTERNSHIPS, now, hh.dept)
+                placement.release(JOBS if job else INTERNSHIPS, now, hh.dept, hh.id)
             elif st == AKASSA:
                 t, route = draw_exit(now, hh.origin, bands, rates, -log1p(-tsu()), tsu(), hh.post_mult, hh.post_until)
                 if t >= T and hh.akassa_end >= T:

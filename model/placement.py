@@ -16,6 +16,7 @@ state in the visit log is its financing.
 from __future__ import annotations
 
 import heapq
+import math
 from collections.abc import Callable
 from typing import Any
 
@@ -71,6 +72,10 @@ class Placement:
             self.dept_accepts = d.accepts.tolist()  # [department][month]
             self.dept_ordinary = d.ordinary.tolist()
             self.dept_used = [[0] * d.n for _ in range(2)]  # [class][department]
+            # supervisors shared with trainees vary by month: such a department plans ahead (model.departments)
+            self.dept_supervisable = d.supervisable.tolist()  # [department][class][month]
+            self.dept_shares = [bool((d.supervisable[i] != d.supervisable[i][:, :1]).any()) for i in range(d.n)]
+            self.planned_end: list[list[dict[int, float]]] = [[{} for _ in range(d.n)] for _ in range(2)]
 
     # keys -----------------------------------------------------------------
     def key(self, hh: Any) -> tuple:
@@ -123,11 +128,12 @@ class Placement:
         """``hh`` leaves benefit: void its queue entries."""
         hh.token += 1
 
-    def release(self, c: int, now: float, dept: int = -1) -> None:
-        """A place of class ``c`` (in department ``dept``) is vacated."""
+    def release(self, c: int, now: float, dept: int = -1, hh_id: int = -1) -> None:
+        """A place of class ``c`` (in department ``dept``, held by household ``hh_id``) is vacated."""
         self.occupied[c] -= 1
         if self.by_department:
             self.dept_used[c][dept] -= 1
+            self.planned_end[c][dept].pop(hh_id, None)
         self.fill(c, now)
 
     def refresh(self, now: float) -> None:
@@ -152,15 +158,31 @@ class Placement:
             self._schedule_wake(c)
 
     def _department(self, c: int, now: float) -> int:
-        """The department with the most free open places of class ``c`` taking placements now (-1: none)."""
+        """The department with the most free open places of class ``c`` taking placements now (-1: none).
+
+        A department whose supervisors are shared with trainees in some months
+        (feriepraktik in summer) takes a placement only if, in every later month
+        the place would run into, its participants then still in place stay
+        within what it can supervise that month.
+        """
         m = min(int(now), self.last_month)
         best, most = -1, 0
         used = self.dept_used[c]
         for d, places in enumerate(self.dept_open):
             free = places[c][m] - used[d]
-            if free > most and self.dept_accepts[d][m]:
+            if free > most and self.dept_accepts[d][m] and (not self.dept_shares[d] or self._room_later(c, d, now)):
                 best, most = d, free
         return best
+
+    def _room_later(self, c: int, d: int, now: float) -> bool:
+        """Whether a new place of class ``c`` in department ``d`` from ``now`` fits every later month it spans."""
+        end = now + self.p.class_months[c]
+        ends = self.planned_end[c][d].values()
+        capacity = self.dept_supervisable[d][c]
+        for mm in range(int(now) + 1, min(math.ceil(end) - 1, self.last_month) + 1):
+            if sum(1 for e in ends if e > mm) + 1 > capacity[mm]:
+                return False
+        return True
 
     # internals ------------------------------------------------------------
     def _mature(self, k: int, now: float) -> None:
@@ -221,6 +243,7 @@ class Placement:
         hh.dept = dept
         if dept >= 0:
             self.dept_used[c][dept] += 1
+            self.planned_end[c][dept][hh.id] = now + self.p.class_months[c]
         if c == INTERNSHIPS:
             hh.internships += 1
             state = State.INTERNSHIP

@@ -67,10 +67,11 @@ def test_no_placement_starts_in_a_closed_month():
 def test_places_open_over_the_lead_time():
     p = params_of(dept_scenario("lund", lead_jobs=6, lead_internships=0))
     dp = p.departments
-    jobs = dp.target[:, 0].sum(axis=0)
+    creatable = np.minimum(dp.target, dp.supervisable)  # less in summer, when feriepraktik takes supervisors
+    jobs = creatable[:, 0].sum(axis=0)
     opened = dp.open[:, 0].sum(axis=0)
     assert opened[0] < jobs[0] and opened[5] == jobs[5]  # a sixth after month 1, all after 6 months
-    np.testing.assert_array_equal(dp.open[:, 1], dp.target[:, 1])  # no lead time: open at once
+    np.testing.assert_array_equal(dp.open[:, 1], creatable[:, 1])  # no lead time: open at once
 
 
 def test_hire_factor_follows_recruitment_need_per_employee():
@@ -175,8 +176,78 @@ def test_a_quota_above_supervisor_capacity_stays_missing():
     """Malmö's quota ignores capacity; a department opens at most what it can supervise, the rest is missing."""
     d = dept_scenario("malmo", lead_jobs=0, lead_internships=0)
     d["programme"]["starts_per_year"] = {2022: {"jobs": 600, "internships": 80}}
-    dp = params_of(d).departments
-    caps = np.array([[x.supervisor_capacity_jobs, x.supervisor_capacity_internships] for x in load_departments(LUND)])
-    over = dp.target > caps[:, :, None]
+    p = params_of(d)
+    dp = p.departments
+    months = [ym.month for ym in p.calendar.months()]
+    deps = load_departments(LUND)
+    caps = np.array([[[x.capacity(c, mo) for mo in months] for c in ("jobs", "internships")] for x in deps])
+    assert (
+        caps <= np.array([[x.supervisor_capacity_jobs, x.supervisor_capacity_internships] for x in deps])[..., None]
+    ).all()
+    over = dp.target > caps
     assert over.any()
-    np.testing.assert_array_equal(dp.open, np.minimum(dp.target, caps[:, :, None]))
+    np.testing.assert_array_equal(dp.open, np.minimum(dp.target, caps))
+
+
+def _shared_table(tmp_path, summer: int = 12, other: int = 2) -> str:
+    """The illustrative Lund table with more feriepraktik in summer and other trainees in two departments."""
+    import pandas as pd
+
+    table = pd.read_csv(LUND, comment="#", dtype=object)
+    two = table["name"].isin(["serviceförvaltningen", "tekniska förvaltningen"])
+    table.loc[two, ["summer_trainees", "summer_months", "other_trainees"]] = [str(summer), "6 7 8", str(other)]
+    path = tmp_path / "shared.csv"
+    table.to_csv(path, index=False)
+    return str(path)
+
+
+def test_supervisors_shared_with_trainees_are_never_exceeded(tmp_path):
+    """Feriepraktik takes supervisors in June–August: a department plans so that, at every moment, its
+    participants stay within what it can supervise that month (Lund §4.2)."""
+    d = dept_scenario("dialogue", lead_jobs=1, lead_internships=1)  # places where departments can supervise
+    d["programme"]["allocation"]["departments"] = _shared_table(tmp_path, summer=40, other=4)
+    d["horizon"] = "2024-12"
+    p = params_of(d)
+    dp = p.departments
+    shared = [i for i, n in enumerate(dp.names) if n in ("serviceförvaltningen", "tekniska förvaltningen")]
+    summer = [m for m, ym in enumerate(p.calendar.months()) if ym.month in (6, 7, 8)]
+    assert all((dp.supervisable[i][:, summer] < dp.supervisable[i][:, [0]]).all() for i in shared)
+    checked = 0
+    for rep in range(3):
+        v = simulate(p, rep).arms["programme"].visits
+        for c, states in enumerate(([s for s in PLACES if s != int(State.INTERNSHIP)], [int(State.INTERNSHIP)])):
+            sel = np.isin(v.state, states) & (v.t1 > v.t0)
+            for i in shared:
+                mine = sel & (v.dept == i)
+                times = np.unique(np.r_[v.t0[mine], np.arange(p.n_months, dtype=float)])
+                for t in times:  # every placement and every month's start
+                    present = (mine & (v.t0 <= t) & (v.t1 > t)).sum()
+                    assert present <= dp.supervisable[i, c, min(int(t), p.n_months - 1)], (i, c, t)
+                    checked += 1
+    assert checked > 300
+
+
+def test_trainees_take_supervisors_in_proportion():
+    from model.departments import Department
+
+    dep = Department("x", 100, 1, 1, 30, 10, 0.5, summer_trainees=8, other_trainees=4)
+    assert (dep.capacity("jobs"), dep.capacity("internships")) == (27, 9)  # 4 of 40 supervisors taken all year
+    assert (dep.capacity("jobs", 7), dep.capacity("internships", 7)) == (21, 7)  # 12 of 40 in July
+    assert dep.capacity("jobs", 9) == 27
+
+
+@pytest.mark.parametrize(
+    ("column", "value", "words"),
+    [("summer_trainees", "-1", "greater than or equal to 0"), ("summer_months", "13", "months must be 1–12")],
+)
+def test_bad_trainee_columns_name_row_and_column(tmp_path, column, value, words):
+    path = tmp_path / "bad.csv"
+    path.write_text(
+        "name,employees,recruitment_need_2y,recruitment_need_5y,supervisor_capacity_jobs,"
+        f"supervisor_capacity_internships,closeness,{column}\nA,100,1,2,3,4,0.5,{value}\n",
+        encoding="utf-8",
+    )
+    with pytest.raises(InputError) as err:
+        load_departments(path)
+    msg = str(err.value)
+    assert f"row 2 (A): {column}" in msg and words in msg
