@@ -36,9 +36,13 @@ def compare(monthly: pd.DataFrame, annual: pd.DataFrame, ledger: pd.DataFrame | 
         cfm = monthly[(monthly["arm"] == "counterfactual") & (monthly["month"].dt.year == 2022)]
         hh_months = cfm.groupby("rep")["households_on_benefit"].sum()
         add(by_key["benefit_per_household_month_2022"], _pct((paid / hh_months).to_numpy()))
-    ws = summary.get("participants", {}).get("work_or_studies_3m_after_job")
-    if ws:
-        add(by_key["work_or_studies_3m_after_job"], (ws["p50"], ws["p5"], ws["p95"]))
+    for key, name in (
+        ("work_or_studies_3m_after_job", "work_or_studies_3m_after_job"),
+        ("on_benefit_year_after_job", "on_benefit_year_after_job"),
+    ):
+        share = summary.get("participants", {}).get(name)
+        if share:
+            add(by_key[key], (share["p50"], share["p5"], share["p95"]))
     rows += [{"observed": by_key[k], "model": v} for k, v in fills(monthly).items()]
     early = monthly[(monthly["arm"] == "counterfactual") & (monthly["month"].dt.year == 2022)]
     early = early[early["month"].dt.month <= 3]

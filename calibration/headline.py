@@ -18,12 +18,11 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from model.outcomes import breakeven_annual, breakeven_cumulative, breakeven_first_below
+from model.outcomes import BREAKEVEN_DEFINITIONS
 
 COST_YEARS = range(2022, 2031)
 HOUSEHOLD_YEARS = (2023, 2024, 2025)
 VIEWS = ("social_board", "municipality", "state")
-BREAKEVEN = {"annual": breakeven_annual, "cumulative": breakeven_cumulative, "first_below": breakeven_first_below}
 COLUMNS = (
     "households 2023–2025",
     "social board cost vs no programme 2022–2030 (mnkr)",
@@ -58,7 +57,7 @@ def headline(annual: pd.DataFrame) -> dict[str, str]:
     for col, view in zip(COLUMNS[1:4], VIEWS, strict=True):
         diff = prog[f"{view}_net_sek"] - cf[f"{view}_net_sek"]
         out[col] = _band(diff.loc[(slice(None), cost_years)].groupby("rep").sum().to_numpy(), 1e6, 1)
-    for col, fn in zip(COLUMNS[4:], BREAKEVEN.values(), strict=True):
+    for col, fn in zip(COLUMNS[4:], BREAKEVEN_DEFINITIONS.values(), strict=True):
         found = []
         for rep in prog.index.get_level_values("rep").unique():
             y = fn(

@@ -73,6 +73,16 @@ OBSERVED: tuple[Observed, ...] = (
         "Share in work or studies 3 months after a finished job (Malmö)",
     ),
     Observed(
+        "on_benefit_year_after_job",
+        0.50,
+        None,
+        None,
+        "share",
+        "Malmö, Lund §3.3 (facts.md §2): 'endast 50 % … erhåller kommunalt försörjningsstöd efterföljande år'",
+        "Andel med försörjningsstöd året efter avslutad anställning (Malmö)",
+        "Share on benefit the year after a finished job (Malmö)",
+    ),
+    Observed(
         "households_early_2022",
         None,
         1000,

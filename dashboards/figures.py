@@ -7,7 +7,7 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from dashboards.labels import t, target_text
-from model.outcomes import NEVER
+from model.outcomes import BREAKEVEN_DEFINITIONS, NEVER
 
 COLOURS = {"programme": "#1f6fb2", "counterfactual": "#c0504d"}
 FILL = {"programme": "rgba(31,111,178,0.18)", "counterfactual": "rgba(192,80,77,0.18)"}
@@ -107,14 +107,14 @@ def cost_figure(annual: pd.DataFrame, frames: dict[int, float], lang: str) -> tu
 
 
 def breakeven_figure(summary: dict, lang: str) -> tuple[go.Figure, pd.DataFrame]:
-    """Probability of each breakeven year (and of never), both definitions."""
+    """Probability of each breakeven year (and of never), under each definition."""
     rows = []
-    for name in ("annual", "cumulative"):
+    for name in BREAKEVEN_DEFINITIONS:
         for year, prob in summary["breakeven"][name]["distribution"].items():
             rows.append({"definition": name, "year": t("never", lang) if year == NEVER else year, "probability": prob})
     data = pd.DataFrame(rows)
     fig = go.Figure()
-    for name, colour in (("annual", "#1f6fb2"), ("cumulative", "#7f7f7f")):
+    for name, colour in zip(BREAKEVEN_DEFINITIONS, ("#1f6fb2", "#7f7f7f", "#9ecae1"), strict=True):
         d = data[data["definition"] == name]
         fig.add_trace(go.Bar(x=d["year"], y=d["probability"], name=t(f"breakeven_{name}", lang), marker_color=colour))
     fig.update_layout(

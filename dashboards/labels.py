@@ -41,6 +41,16 @@ TEXT: dict[str, dict[str, str]] = {
         "sv": "Ackumulerad (återbetald)",
         "en": "Cumulative (payback)",
     },
+    "breakeven_first_below": {
+        "sv": "Första år då årskostnaden är lägre än utan insatser",
+        "en": "First year the annual cost is below the cost without the programme",
+    },
+    "difference_short": {"sv": "Skillnad", "en": "Difference"},
+    "cost_with_without": {"sv": "Kostnad (med/utan)", "en": "Cost (w/wo)"},
+    "difference_caption": {
+        "sv": "Socialnämndens nettokostnad; skillnad = med − utan insatserna i samma replikering (parvis)",
+        "en": "Social board net cost; difference = with − without the programme in the same replication (paired)",
+    },
     "probability": {"sv": "Sannolikhet", "en": "Probability"},
     "never": {"sv": "aldrig", "en": "never"},
     "deficit": {"sv": "Underskott", "en": "Deficit"},
@@ -115,6 +125,10 @@ TEXT: dict[str, dict[str, str]] = {
     "part_akassa_after_job": {"sv": "A-kassa efter anställningen", "en": "A-kassa after the job"},
     "part_jobs_completed": {"sv": "Anställningar som fullföljs", "en": "Jobs completed"},
     "part_internships_completed": {"sv": "Praktikperioder som fullföljs", "en": "Internships completed"},
+    "part_on_benefit_year_after_job": {
+        "sv": "Försörjningsstöd någon gång under året efter avslutad anställning",
+        "en": "On benefit at some time in the year after a finished job",
+    },
     "internship": {"sv": "Praktik", "en": "Internship"},
     "municipal_job": {"sv": "Kommunalt finansierad", "en": "Municipal funds"},
     "nystartsjobb": {"sv": "Nystartsjobb", "en": "Nystartsjobb"},

@@ -11,6 +11,7 @@ import plotly.io as pio
 from calibration.checks import compare
 from dashboards.figures import breakeven_figure, cost_figure, difference_figure, households_figure
 from dashboards.labels import closed_text, department_table, mnkr, number, percent, t, target_text
+from model.outcomes import BREAKEVEN_DEFINITIONS
 from model.params import Params
 from model.states import JOB_TYPES
 
@@ -58,10 +59,11 @@ def build_report(
         f"<p class='meta'>{t('period', lang)}: {cal.month(0)} – {cal.month(cal.n_months - 1)} · "
         f"{t('replications', lang)}: {summary['replications']} · {t('seed', lang)}: {p.seed}</p>",
         f"<h2>{t('key_results', lang)}</h2><div class='kpi'>",
-        f"<div>{t('breakeven', lang)} – {t('breakeven_annual', lang)}"
-        f"<b>P50: {_year(be['annual']['p50'], lang)}</b></div>",
-        f"<div>{t('breakeven', lang)} – {t('breakeven_cumulative', lang)}"
-        f"<b>P50: {_year(be['cumulative']['p50'], lang)}</b></div>",
+        *(
+            f"<div>{t('breakeven', lang)} – {t(f'breakeven_{name}', lang)}"
+            f"<b>P50: {_year(be[name]['p50'], lang)}</b></div>"
+            for name in BREAKEVEN_DEFINITIONS
+        ),
     ]
     for tgt in summary["targets"].values():
         parts.append(

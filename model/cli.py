@@ -157,36 +157,47 @@ def run(
 
 def _print_summary(summary: dict, lang: str, frames: dict[int, float]) -> None:
     from dashboards.labels import department_table, number, percent, t, target_text
+    from model.outcomes import BREAKEVEN_DEFINITIONS
 
     unit = "mnkr" if lang == "sv" else "MSEK"
-    table = Table(
-        title=f"{summary['scenario']}: {summary['replications']} {t('replications', lang).lower()} (P50, {unit})"
-    )
-    for col in (
-        t("year", lang),
-        t("hh_with_without", lang),
-        t("cost_short", lang),
-        t("frame_short", lang),
-        t("deficit", lang),
-        t("p_deficit", lang),
-    ):
-        table.add_column(col, justify="right", no_wrap=True)
 
     def m(x: float) -> str:
         return number(x / 1e6, 1, lang)
 
+    table = Table(
+        title=f"{summary['scenario']}: {summary['replications']} {t('replications', lang).lower()} (P50, {unit})",
+        caption=t("difference_caption", lang),
+    )
+    for col in (
+        t("year", lang),
+        t("hh_with_without", lang),
+        t("cost_with_without", lang),
+        f"{t('difference_short', lang)} [P5–P95]",
+    ):
+        table.add_column(col, justify="right", no_wrap=True)
+    budget = Table(title=f"{t('frame', lang)} ({unit})")
+    for col in (t("year", lang), t("frame_short", lang), t("deficit", lang), t("p_deficit", lang), t("frame_80", lang)):
+        budget.add_column(col, justify="right", no_wrap=True)
     for y, row in summary["years"].items():
-        prog = row["programme"]
+        prog, cf = row["programme"], row["counterfactual"]
         table.add_row(
             y,
             f"{number(prog['households_on_benefit_mean']['p50'], 0, lang)} / "
-            f"{number(row['counterfactual']['households_on_benefit_mean']['p50'], 0, lang)}",
-            m(prog["social_board_net_sek"]["p50"]),
-            m(frames[int(y)]) if int(y) in frames else "–",
-            m(prog["deficit_sek"]["p50"]) if "deficit_sek" in prog else "–",
-            percent(prog["p_deficit"], lang) if "p_deficit" in prog else "–",
+            f"{number(cf['households_on_benefit_mean']['p50'], 0, lang)}",
+            f"{m(prog['social_board_net_sek']['p50'])} / {m(cf['social_board_net_sek']['p50'])}",
+            "{} [{} – {}]".format(*(m(row["difference_social_board_sek"][q]) for q in ("p50", "p5", "p95"))),
         )
+        if int(y) in frames:
+            budget.add_row(
+                y,
+                m(frames[int(y)]),
+                m(prog["deficit_sek"]["p50"]),
+                percent(prog["p_deficit"], lang),
+                m(prog["frame_needed_sek"]["p80"]),
+            )
     out_console.print(table)
+    if budget.row_count:
+        out_console.print(budget)
     if "departments" in summary:
         title, header, rows = department_table(summary["departments"], lang, compact=True)
         dt_ = Table(title=title, caption=t("departments_note", lang))
@@ -196,13 +207,13 @@ def _print_summary(summary: dict, lang: str, frames: dict[int, float]) -> None:
             dt_.add_row(*r)
         out_console.print(dt_)
     be = summary["breakeven"]
-    for name in ("annual", "cumulative"):
+    for name in BREAKEVEN_DEFINITIONS:
         b = be[name]
         p50 = t("never", lang) if b["p50"] == "never" else b["p50"]
         by_2025 = b["cdf"].get("2025")
         extra = f", P(≤ 2025) = {percent(by_2025, lang)}" if by_2025 is not None else ""
         out_console.print(
-            f"{t('breakeven', lang)} ({t(f'breakeven_{name}', lang)}): P50 {p50}, "
+            f"{t('breakeven', lang)} – {t(f'breakeven_{name}', lang)}: P50 {p50}, "
             f"P({t('never', lang)}) = {percent(b['distribution']['never'], lang)}{extra}",
             highlight=False,
             soft_wrap=True,

@@ -111,6 +111,7 @@ class Priced:
 
     flows: np.ndarray  # (categories, months) SEK
     households_on_benefit: np.ndarray  # (months,)
+    on_benefit: np.ndarray  # (households, months) bool: received benefit or a top-up in the month
     rows: Rows | None = None
 
 
@@ -212,7 +213,7 @@ def price(p: Params, pop: Population, visits: Visits, keep_rows: bool = False) -
     rows = None
     if keep_rows:
         rows = Rows(*(np.concatenate([getattr(r, k) for r in kept]) for k in ("visit", "month", "overlap", "sek")))
-    return Priced(flows, mark.sum(axis=0), rows)
+    return Priced(flows, mark.sum(axis=0), mark, rows)
 
 
 def _price_rows(

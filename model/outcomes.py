@@ -51,7 +51,7 @@ def tabulate(result: RepResult, p: Params) -> RepTables:
         }
         if a.departments is not None:
             arms[arm]["departments"] = a.departments
-    counts = participant_outcomes(p, result.arms["programme"].visits)
+    counts = participant_outcomes(p, result.arms["programme"].visits, result.participant_on_benefit)
     return RepTables(
         result.rep, arms, result.events, result.household_months, result.simulated_household_months, counts
     )
@@ -221,6 +221,15 @@ def breakeven_first_below(years: list[int], programme: np.ndarray, counterfactua
     return years[int(hits[0])] if len(hits) else None
 
 
+#: The breakeven definitions every run reports: the first year from which the annual cost stays below the
+#: counterfactual's, the first year of payback (cumulative), and the first year the annual cost is below at all.
+BREAKEVEN_DEFINITIONS = {
+    "annual": breakeven_annual,
+    "cumulative": breakeven_cumulative,
+    "first_below": breakeven_first_below,
+}
+
+
 def _nearest_rank(values: list[float], q: float) -> float:
     """The q-th percentile by nearest rank (works with inf for "never")."""
     s = sorted(values)
@@ -247,7 +256,7 @@ def summarise(p: Params, annual: pd.DataFrame, monthly: pd.DataFrame, participan
     piv = piv.loc[(slice(None), full_years), :]
 
     breakeven: dict[str, dict] = {}
-    for name, fn in (("annual", breakeven_annual), ("cumulative", breakeven_cumulative)):
+    for name, fn in BREAKEVEN_DEFINITIONS.items():
         found = []
         for r in reps:
             sub = piv.loc[r]

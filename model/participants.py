@@ -1,8 +1,9 @@
-"""What happens to participants: after a finished job, where are they 3 months later?
+"""What happens to participants: after a finished job, where are they 3 months later, and a year on?
 
 Malmö follows up everyone who finishes a municipal job (about 25 % in work or
-studies three months later, facts.md §2); these counts let a run be held
-against that, and tell researchers how the effect parameters play out.
+studies three months later; only 50 % receive benefit the following year,
+facts.md §2); these counts let a run be held against that, and tell
+researchers how the effect parameters play out.
 """
 
 from __future__ import annotations
@@ -23,6 +24,8 @@ FIELDS: tuple[str, ...] = (
     "akassa_at_end",
     "internship_starts",
     "internships_completed",
+    "jobs_followed_12m",  # completed, with the 12 months after the month of the end within the horizon
+    "on_benefit_12m",  # of those: on benefit (or a top-up) in any of those 12 months
 )
 
 
@@ -35,8 +38,13 @@ def state_at(visits: Visits, hh: np.ndarray, t: np.ndarray) -> np.ndarray:
     return visits.state[order][idx]
 
 
-def outcomes(p: Params, visits: Visits) -> np.ndarray:
-    """Counts in :data:`FIELDS` for one arm's visits."""
+def outcomes(p: Params, visits: Visits, on_benefit: np.ndarray | None = None) -> np.ndarray:
+    """Counts in :data:`FIELDS` for one arm's visits.
+
+    ``on_benefit`` (households × months, bool) marks the months in which a
+    household received benefit or a top-up (the ledger's definition); without it
+    the year-after counts are 0.
+    """
     T = float(p.n_months)
     jobs = np.isin(visits.state, [int(s) for s in JOB_STATES])
     duration = visits.job_months[jobs]
@@ -49,6 +57,14 @@ def outcomes(p: Params, visits: Visits) -> np.ndarray:
     int_done = (visits.nxt[internships] >= 0) & (
         visits.t1[internships] - visits.t0[internships] >= p.class_months[INTERNSHIPS] - 1e-9
     )
+    end_month = np.floor(end).astype(np.int64)
+    year_after = end_month + 12 < p.n_months
+    on_after = 0
+    if on_benefit is not None and year_after.any():
+        hh = visits.hh[jobs][done][year_after]
+        first = end_month[year_after] + 1
+        window = on_benefit[hh[:, None], first[:, None] + np.arange(12)[None, :]]
+        on_after = int(window.any(axis=1).sum())
     return np.array(
         [
             int(jobs.sum()),
@@ -59,6 +75,8 @@ def outcomes(p: Params, visits: Visits) -> np.ndarray:
             int((visits.nxt[jobs][done] == int(State.AKASSA)).sum()),
             int(internships.sum()),
             int(int_done.sum()),
+            int(year_after.sum()) if on_benefit is not None else 0,
+            on_after,
         ],
         dtype=np.int64,
     )
@@ -74,4 +92,5 @@ def shares(counts: np.ndarray) -> dict[str, np.ndarray]:
             "akassa_after_job": c["akassa_at_end"] / c["jobs_completed"],
             "jobs_completed": c["jobs_completed"] / c["job_starts"],
             "internships_completed": c["internships_completed"] / c["internship_starts"],
+            "on_benefit_year_after_job": c["on_benefit_12m"] / c["jobs_followed_12m"],
         }

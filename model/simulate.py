@@ -48,6 +48,7 @@ class RepResult:
     sampled_stocks: np.ndarray  # programme arm, engine counters (a cross-check)
     participants: np.ndarray
     population: Population
+    participant_on_benefit: np.ndarray  # (households, months) bool, programme arm: participants' months on benefit
 
 
 def _starts(visits: Visits, n_months: int) -> np.ndarray:
@@ -94,11 +95,12 @@ def simulate(p: Params, rep: int, full_counterfactual: bool = False) -> RepResul
     priced_cf_shared = priced_shared if cf_shared is shared else price(p, pop, cf_shared)
     arms = {}
     arrivals = _arrivals(pop, T)  # the same households arrive in both arms
-    for arm, shared_visits, shared_price, own in (
-        ("programme", shared, priced_shared, prog_part),
-        ("counterfactual", cf_shared, priced_cf_shared, cf_part),
+    priced_prog_part = price(p, pop, prog_part)
+    for arm, shared_visits, shared_price, own, own_price in (
+        ("programme", shared, priced_shared, prog_part, priced_prog_part),
+        ("counterfactual", cf_shared, priced_cf_shared, cf_part, price(p, pop, cf_part)),
     ):
-        flows, on_benefit = _combine(shared_price, price(p, pop, own))
+        flows, on_benefit = _combine(shared_price, own_price)
         visits = Visits.concat([shared_visits, own])
         dept = department_months(p, own) if arm == "programme" else None  # only participants hold places
         if dept is not None:
@@ -122,6 +124,7 @@ def simulate(p: Params, rep: int, full_counterfactual: bool = False) -> RepResul
         sampled_stocks=prog.sampled_stocks,
         participants=part,
         population=pop,
+        participant_on_benefit=priced_prog_part.on_benefit,
     )
 
 

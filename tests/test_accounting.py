@@ -111,7 +111,8 @@ def test_participant_outcomes_of_the_one_household():
     from model.participants import FIELDS, outcomes
 
     p = params_of(one_household_dict())
-    counts = dict(zip(FIELDS, outcomes(p, simulate(p, rep=0).arms["programme"].visits).tolist(), strict=True))
+    r = simulate(p, rep=0)
+    counts = dict(zip(FIELDS, outcomes(p, r.arms["programme"].visits, r.participant_on_benefit).tolist(), strict=True))
     assert counts == {
         "job_starts": 1,
         "jobs_completed": 1,
@@ -121,6 +122,8 @@ def test_participant_outcomes_of_the_one_household():
         "akassa_at_end": 1,
         "internship_starts": 1,
         "internships_completed": 1,
+        "jobs_followed_12m": 1,  # the job ended in September 2022; October 2022 – September 2023 is in the run
+        "on_benefit_12m": 1,  # a-kassa with a top-up: on benefit
     }
 
 

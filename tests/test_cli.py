@@ -65,7 +65,8 @@ def test_run_writes_the_run_folder(small_run):
     m = monthly.groupby(["rep", "arm", "month"], observed=True)["social_board_net_sek"].sum()
     assert sb.to_numpy() == pytest.approx(m.to_numpy(), rel=1e-9, abs=1e-6)
     summary = json.loads((small_run / "summary.json").read_text())
-    assert set(summary["breakeven"]) == {"annual", "cumulative"}
+    assert set(summary["breakeven"]) == {"annual", "cumulative", "first_below"}
+    assert "on_benefit_year_after_job" in summary["participants"] or summary["participants"] == {}
     assert "p_deficit" in summary["years"]["2022"]["programme"]
     manifest = json.loads((small_run / "manifest.json").read_text())
     assert manifest["replications"] == 3 and manifest["seed"] == 20220101
@@ -89,7 +90,9 @@ def test_run_writes_the_run_folder(small_run):
 def test_run_prints_breakeven_and_deficit_probabilities(small_file, tmp_path):
     res = invoke("run", str(small_file), "--out", str(tmp_path / "b"), "--quiet", "--reps", "2", "--lang", "en")
     assert res.exit_code == 0, res.output
-    assert re.search(r"Breakeven \(Annual.*\): P50", res.output)
+    assert re.search(r"Breakeven – Annual.*: P50", res.output)
+    assert re.search(r"Breakeven – First year the annual cost is below.*: P50", res.output)
+    assert "Difference [P5–P95]" in res.output and "Frame for 80 % confidence" in res.output
     assert "P(deficit > 0)" in res.output
     table = [line for line in res.output.splitlines() if line.startswith(("┃", "│", "┏", "└"))]
     assert table and max(len(line) for line in table) <= 80
