@@ -1,6 +1,15 @@
-"""Model against the observed figures: one row per figure, computed from a run's tables."""
+"""Model against the observed figures: one row per figure, computed from a run's tables, flagged if outside.
+
+    python -m calibration.checks RUN_FOLDER
+
+prints the rows as a Markdown table (the README's calibration table).
+"""
 
 from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
 
 import numpy as np
 import pandas as pd
@@ -13,19 +22,33 @@ def _pct(values: np.ndarray) -> tuple[float, float, float]:
     return float(np.percentile(v, 50)), float(np.percentile(v, 5)), float(np.percentile(v, 95))
 
 
+def within_band(o: Observed, model: tuple[float, float, float]) -> bool:
+    """Is the observed figure inside the model's 90 % band (P5–P95)? An interval: does it overlap the band?"""
+    _p50, p5, p95 = model
+    if o.value is not None:
+        return p5 <= o.value <= p95
+    return (o.low is None or o.low <= p95) and (o.high is None or o.high >= p5)
+
+
+def _year(v: int | str) -> float:
+    return float("inf") if v == "never" else float(v)
+
+
 def compare(monthly: pd.DataFrame, annual: pd.DataFrame, ledger: pd.DataFrame | None, summary: dict) -> list[dict]:
-    """Rows of (observed figure, modelled P50/P5/P95) for the figures a run can speak to."""
+    """Rows of (observed figure, model P50/P5/P95, inside the model's 90 % band) for the figures a run speaks to."""
     rows: list[dict] = []
     by_key = {o.key: o for o in OBSERVED}
 
-    def add(o: Observed, model: tuple[float, float, float] | str) -> None:
-        rows.append({"observed": o, "model": model})
+    def add(o: Observed, model: tuple[float, float, float] | str, within: bool | None = None) -> None:
+        rows.append({"observed": o, "model": model, "within": within_band(o, model) if within is None else within})
 
     prog = annual[annual["arm"] == "programme"]
     y22 = prog[prog["year"] == 2022]
     if len(y22) and not y22["deficit_sek"].isna().all():
         add(by_key["deficit_2022"], _pct(y22["deficit_sek"]))
-    add(by_key["breakeven_claim"], str(summary["breakeven"]["cumulative"]["p50"]))
+    be = summary["breakeven"]["cumulative"]
+    claim = by_key["breakeven_claim"]
+    add(claim, str(be["p50"]), _year(be["p5"]) <= float(claim.value or 0) <= _year(be["p95"]))
     if ledger is not None and 2025 in set(annual["year"]):
         ben = ledger[ledger["category"].isin(["benefit", "topup_wage", "topup_akassa"])]
         ben = ben[ben["month"].dt.year == 2025].groupby(["rep", "arm"], observed=True)["sek"].sum().unstack("arm")
@@ -43,7 +66,8 @@ def compare(monthly: pd.DataFrame, annual: pd.DataFrame, ledger: pd.DataFrame | 
         share = summary.get("participants", {}).get(name)
         if share:
             add(by_key[key], (share["p50"], share["p5"], share["p95"]))
-    rows += [{"observed": by_key[k], "model": v} for k, v in fills(monthly).items()]
+    for k, v in fills(monthly).items():
+        add(by_key[k], v)
     early = monthly[(monthly["arm"] == "counterfactual") & (monthly["month"].dt.year == 2022)]
     early = early[early["month"].dt.month <= 3]
     if len(early):
@@ -74,3 +98,41 @@ def fills(monthly: pd.DataFrame) -> dict[str, tuple[float, float, float]]:
         per_rep = (sel[jobs].sum(axis=1) if cls == "jobs" else sel["starts_internship"]).groupby(sel["rep"]).sum()
         out[key] = _pct(per_rep.to_numpy())
     return out
+
+
+def summary_rows(monthly: pd.DataFrame, annual: pd.DataFrame, ledger: pd.DataFrame | None, summary: dict) -> list[dict]:
+    """The comparison as plain data for summary.json: observed key, model P50/P5/P95 (or a year), inside the band."""
+    return [
+        {"key": r["observed"].key, "model": r["model"], "within": bool(r["within"])}
+        for r in compare(monthly, annual, ledger, summary)
+    ]
+
+
+def _shown(o: Observed, x: float) -> str:
+    """A figure in the observed figure's unit: mnkr, a percentage, a year or a count."""
+    if o.unit == "SEK" and abs(x) > 1e5:
+        return f"{x / 1e6:.1f} mnkr"
+    if o.unit == "share":
+        return f"{100 * x:.1f} %"
+    if o.unit == "year":
+        return str(int(x))
+    return f"{x:,.0f}".replace(",", " ")
+
+
+def table(folder: Path) -> str:
+    """The calibration rows of a finished run as Markdown."""
+    monthly = pd.read_parquet(folder / "monthly.parquet")
+    annual = pd.read_parquet(folder / "annual.parquet")
+    ledger = pd.read_parquet(folder / "ledger.parquet")
+    summary = json.loads((folder / "summary.json").read_text(encoding="utf-8"))
+    lines = ["| figure | observed | model P50 [P5–P95] | inside the 90 % band | source |", "|---|---|---|---|---|"]
+    for row in compare(monthly, annual, ledger, summary):
+        o, m = row["observed"], row["model"]
+        seen = _shown(o, o.value) if o.value is not None else f"{_shown(o, o.low)}–{_shown(o, o.high)}"
+        model = m if isinstance(m, str) else f"{_shown(o, m[0])} [{_shown(o, m[1])}–{_shown(o, m[2])}]"
+        lines.append(f"| {o.text_en} | {seen} | {model} | {'yes' if row['within'] else '**no**'} | {o.source} |")
+    return "\n".join(lines)
+
+
+if __name__ == "__main__":
+    print(table(Path(sys.argv[1])))

@@ -133,3 +133,5 @@ OBSERVED: tuple[Observed, ...] = (
         "Internships filled Jan–Aug 2022",
     ),
 )
+
+OBSERVED_BY_KEY: dict[str, Observed] = {o.key: o for o in OBSERVED}

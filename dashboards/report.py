@@ -8,7 +8,8 @@ from pathlib import Path
 import pandas as pd
 import plotly.io as pio
 
-from calibration.checks import compare
+from calibration.checks import summary_rows
+from calibration.observed import OBSERVED_BY_KEY
 from dashboards.figures import breakeven_figure, cost_figure, difference_figure, households_figure
 from dashboards.labels import closed_text, department_table, mnkr, number, percent, t, target_text
 from model.outcomes import BREAKEVEN_DEFINITIONS
@@ -31,9 +32,14 @@ def _cell(c: str) -> str:
     return f"<td class='{'num' if numeric else 'txt'}'>{html.escape(c)}</td>"
 
 
-def _table(header: list[str], rows: list[list[str]]) -> str:
+def _table(header: list[str], rows: list[list[str]], marked: list[bool] | None = None) -> str:
+    """An HTML table; rows with ``marked`` True get the warning colour."""
     head = "".join(f"<th>{html.escape(h)}</th>" for h in header)
-    body = "".join("<tr>" + "".join(_cell(c) for c in r) + "</tr>" for r in rows)
+    marked = marked or [False] * len(rows)
+    body = "".join(
+        ("<tr class='warn'>" if m else "<tr>") + "".join(_cell(c) for c in r) + "</tr>"
+        for r, m in zip(rows, marked, strict=True)
+    )
     return f"<table><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>"
 
 
@@ -164,9 +170,10 @@ def build_report(
             _table([t("year", lang), *(t(j, lang) for j in JOB_TYPES), t("subsidised_share", lang)], fin_rows),
         ]
 
-    obs_rows = []
-    for row in compare(monthly, annual, ledger, summary):
-        o, m = row["observed"], row["model"]
+    obs_rows, outside = [], []
+    checked = summary.get("calibration") or summary_rows(monthly, annual, ledger, summary)
+    for row in checked:
+        o, m = OBSERVED_BY_KEY[row["key"]], row["model"]
         if o.unit == "share":
             reported = percent(o.value or 0.0, lang)
         elif o.unit == "year":
@@ -186,10 +193,16 @@ def build_report(
             modelled = f"{mnkr(m[0], lang)} [{mnkr(m[1], lang)} – {mnkr(m[2], lang)}]"
         else:
             modelled = f"{number(m[0], 0, lang)} [{number(m[1], 0, lang)} – {number(m[2], 0, lang)}]"
-        obs_rows.append([o.text_sv if lang == "sv" else o.text_en, reported, modelled, o.source])
+        within = t("yes", lang) if row["within"] else t("no", lang)
+        obs_rows.append([o.text_sv if lang == "sv" else o.text_en, reported, modelled, within, o.source])
+        outside.append(not row["within"])
     parts += [
-        f"<h2>{t('observed', lang)}</h2>",
-        _table([t("figure", lang), t("reported", lang), t("modelled", lang), t("source", lang)], obs_rows),
+        f"<h2>{t('observed', lang)}</h2><p>{t('observed_note', lang)}</p>",
+        _table(
+            [t("figure", lang), t("reported", lang), t("modelled", lang), t("within_band", lang), t("source", lang)],
+            obs_rows,
+            outside,
+        ),
     ]
 
     part = summary.get("participants", {})

@@ -97,6 +97,7 @@ def run(
     quiet: Annotated[bool, typer.Option("--quiet", help="No progress bar.")] = False,
 ) -> None:
     """Monte Carlo run of a scenario and its counterfactual; writes the run folder and prints a summary."""
+    from calibration.checks import summary_rows
     from dashboards.report import write_report
     from model.runfolder import RunRequest, default_out
     from model.runfolder import run as run_folder
@@ -133,6 +134,7 @@ def run(
                 req,
                 progress=lambda done, total: progress.update(task, completed=done),
                 report=write_report,
+                checks=summary_rows,
             )
         except AmsimError as err:
             progress.stop()
@@ -217,6 +219,14 @@ def _print_summary(summary: dict, lang: str, frames: dict[int, float]) -> None:
             f"P({t('never', lang)}) = {percent(b['distribution']['never'], lang)}{extra}",
             highlight=False,
             soft_wrap=True,
+        )
+    outside = [row for row in summary.get("calibration", []) if not row["within"]]
+    if outside:
+        from calibration.observed import OBSERVED_BY_KEY
+
+        texts = "; ".join(getattr(OBSERVED_BY_KEY[row["key"]], f"text_{lang}") for row in outside)
+        out_console.print(
+            f"{t('observed', lang)}: {len(outside)} {t('outside_band', lang)}: {texts}", highlight=False, soft_wrap=True
         )
     for name, tg in summary["targets"].items():
         out_console.print(

@@ -93,8 +93,14 @@ def run(
     req: RunRequest,
     progress: Callable[[int, int], None] | None = None,
     report: Callable[[Path, dict, pd.DataFrame, pd.DataFrame, pd.DataFrame, Params, str], object] | None = None,
+    checks: Callable[[pd.DataFrame, pd.DataFrame, pd.DataFrame, dict], list[dict]] | None = None,
 ) -> RunOutcome:
-    """Run the Monte Carlo and write the run folder."""
+    """Run the Monte Carlo and write the run folder.
+
+    ``report`` writes the report into the folder; ``checks`` returns rows that
+    hold the run against observed figures (summary["calibration"]). Both are
+    given by the caller, so the model knows nothing of either.
+    """
     out = req.out
     if out.exists():
         raise AmsimError(f"{out}: run folder already exists; choose another --out")
@@ -156,6 +162,8 @@ def run(
     ledger = ledger_frame(p, tables)
     ledger.to_parquet(staging / "ledger.parquet", index=False)
     annual.to_parquet(staging / "annual.parquet", index=False)
+    if checks is not None:
+        summary["calibration"] = checks(monthly, annual, ledger, summary)
     _write_json(staging / "summary.json", summary)
     if req.trace:
         write_trace(p, req.trace_rep, staging)

@@ -233,7 +233,8 @@ class Programme(Strict):
     financing: Financing
     duration_months: ClassDurations
     hours_share: Annotated[float, Field(gt=0, le=1)]
-    ramp_up_months: Annotated[int, Field(ge=0)]
+    #: without departments: months over which the places open (with departments their lead times apply)
+    ramp_up_months: Annotated[int, Field(ge=0)] = 0
     eligible_reasons: list[ReasonName]
     max_jobs_per_household: Annotated[int, Field(ge=0)]
     max_internships_per_household: Annotated[int, Field(ge=0)]

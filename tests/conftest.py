@@ -16,13 +16,19 @@ ROOT = Path(__file__).resolve().parents[1]
 
 
 def lund_dict() -> dict:
-    return yaml.safe_load(default_scenario_path().read_text(encoding="utf-8"))
+    """The default scenario as a mapping, its departments table at its absolute path."""
+    d = yaml.safe_load(default_scenario_path().read_text(encoding="utf-8"))
+    alloc = d["programme"]["allocation"]
+    alloc["departments"] = str(default_scenario_path().parent / alloc["departments"])
+    return d
 
 
 def small_dict(**changes: object) -> dict:
     """The Lund scenario shrunk to a few dozen households and two years (fast tests)."""
     d = lund_dict()
-    d["horizon"] = "2023-12"
+    d["start"], d["horizon"] = "2022-01", "2023-12"
+    d["programme"].pop("allocation")  # one pool of places (tests of departments add their own)
+    d["programme"]["ramp_up_months"] = 4
     d["replications"] = 3
     d["population"]["initial_households"] = 60
     d["population"]["inflow_per_month"] = 3
@@ -60,6 +66,7 @@ def one_household_dict() -> dict:
     """One single adult, no children, who never leaves on their own: internship → job → a-kassa → benefit."""
     d = lund_dict()
     d["start"], d["horizon"] = "2022-01", "2024-12"
+    d["programme"].pop("allocation")
     pop = d["population"]
     pop.update(
         initial_households=1,

@@ -82,13 +82,14 @@ def test_arrivals_keep_the_stock_uniform_in_readiness():
     d = lund_dict()  # the default's stock and inflow are close to a steady state
     d["horizon"] = "2029-12"
     d["baseline"]["readiness_work_effect"] = 2.0
-    d["programme"]["starts_per_year"] = {2022: {"jobs": 0, "internships": 0}}
+    d["programme"]["starts_per_year"] = {2021: {"jobs": 0, "internships": 0}}
+    d["programme"].pop("allocation")
     p = params_of(d)
     means = []
     for rep in range(4):
         r = simulate(p, rep)
         v, pop = r.arms["counterfactual"].visits, r.population
-        at = 84.0  # seven years on
+        at = 88.0  # seven years on (from 2021-09)
         on = (v.state == int(State.BENEFIT)) & (v.t0 <= at) & (v.t1 > at)
         means.append(pop.readiness[v.hh[on]].mean())
     assert np.mean(means) == pytest.approx(0.5, abs=0.04)
