@@ -33,6 +33,11 @@ from model.simulate import simulate  # noqa: E402
 
 
 def scaled_scenario(scale: float):
+    """The default Lund scenario with its households and places × ``scale``, places in one pool.
+
+    The departments table is left out (its supervisor capacity does not scale);
+    places open over 4 months instead, as they did before the default had departments.
+    """
     sc = load_scenario()
     pop = sc.population.model_copy(
         update={
@@ -44,7 +49,7 @@ def scaled_scenario(scale: float):
         y: s.model_copy(update={"jobs": s.jobs * scale, "internships": s.internships * scale})
         for y, s in sc.programme.starts_per_year.items()
     }
-    prog = sc.programme.model_copy(update={"starts_per_year": starts})
+    prog = sc.programme.model_copy(update={"starts_per_year": starts, "allocation": None, "ramp_up_months": 4})
     return sc.model_copy(update={"population": pop, "programme": prog})
 
 

@@ -15,6 +15,7 @@ import numpy as np
 import pandas as pd
 
 from calibration.observed import OBSERVED, Observed
+from model.ledger import BENEFIT_CATEGORIES
 
 
 def _pct(values: np.ndarray) -> tuple[float, float, float]:
@@ -50,12 +51,12 @@ def compare(monthly: pd.DataFrame, annual: pd.DataFrame, ledger: pd.DataFrame | 
     claim = by_key["breakeven_claim"]
     add(claim, str(be["p50"]), _year(be["p5"]) <= float(claim.value or 0) <= _year(be["p95"]))
     if ledger is not None and 2025 in set(annual["year"]):
-        ben = ledger[ledger["category"].isin(["benefit", "topup_wage", "topup_akassa"])]
+        ben = ledger[ledger["category"].isin(BENEFIT_CATEGORIES)]
         ben = ben[ben["month"].dt.year == 2025].groupby(["rep", "arm"], observed=True)["sek"].sum().unstack("arm")
         add(by_key["benefit_saved_by_2025"], _pct((ben["counterfactual"] - ben["programme"]).to_numpy()))
     if ledger is not None and 2022 in set(annual["year"]):
         cfl = ledger[(ledger["arm"] == "counterfactual") & (ledger["month"].dt.year == 2022)]
-        paid = cfl[cfl["category"].isin(["benefit", "topup_wage", "topup_akassa"])].groupby("rep")["sek"].sum()
+        paid = cfl[cfl["category"].isin(BENEFIT_CATEGORIES)].groupby("rep")["sek"].sum()
         cfm = monthly[(monthly["arm"] == "counterfactual") & (monthly["month"].dt.year == 2022)]
         hh_months = cfm.groupby("rep")["households_on_benefit"].sum()
         add(by_key["benefit_per_household_month_2022"], _pct((paid / hh_months).to_numpy()))

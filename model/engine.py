@@ -254,7 +254,10 @@ def _run_arm(
                         months = earned[0]
                         if earned[1] != months and has_child_under(pop.child_birth[hh.id], now):
                             months = earned[1]
-                        member = max(0.0, now - hh.member_since)
+                        # months of membership: the job's own months for one who joined at its start (exactly, so
+                        # that a 6-month member is in the 6-month tier whatever the float rounding of now − start)
+                        joined_at_start = hh.member_since == hh.job_start
+                        member = hh.job_months if joined_at_start else max(0.0, now - hh.member_since)
                         hire = (
                             hire_p[wp - 1] if hire_factor is None else min(1.0, hire_p[wp - 1] * hire_factor[hh.dept])
                         )

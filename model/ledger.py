@@ -255,9 +255,12 @@ def _price_rows(
         parts["wage"] = (j, wage * fj)
         parts["arbetsgivaravgift"] = (j, fee(wage) * fj)
         parts["pension_insurance"] = (j, wage * mt.pension_rate[mj] * fj)
-        # jobbstimulans: after months on benefit in a row, a share of the net wage is not counted, for a while
-        since = mj - np.floor(visits.spell_start[vis[j]] + mt.jobbstimulans_after[mj])
-        counted = 1 - mt.jobbstimulans_share[mj] * ((since >= 0) & (since < mt.jobbstimulans_months[mj]))
+        # jobbstimulans: after 6 months on benefit in a row a share of the net wage is not counted for 24 months;
+        # a household still on benefit qualifies again after another 6 (periods of 30 months from the spell's start)
+        after, lasts = mt.jobbstimulans_after[mj], mt.jobbstimulans_months[mj]
+        since = mj - np.floor(visits.spell_start[vis[j]] + after)
+        applies = (since >= 0) & (np.mod(since, after + lasts) < lasts)
+        counted = 1 - mt.jobbstimulans_share[mj] * applies
         parts["topup_wage"] = (j, np.maximum(net_need[j] - counted * wage * (1 - mt.tax_wage[mj]), 0.0) * fj)
         job_type = state[j].astype(np.int64) - int(State.MUNICIPAL_JOB)
         capped = np.minimum(wage, mt.subsidy_cap[job_type, start] * p.hours_share)
@@ -295,7 +298,8 @@ def _schedule(p: Params, visits: Visits, v: int) -> rf.AkassaSchedule:
     cal = p.calendar
     state, m = int(visits.state[v]), int(visits.t0[v])
     start, months, member = int(visits.ref[v]), float(visits.job_months[v]), float(visits.member_months[v])
-    key = (state, m, start, months, member)
+    decided = min(int(visits.ref[v] + months), p.n_months - 1)  # the month the a-kassa was decided
+    key = (state, m, start, months, member, decided)
     cache = p.cache.setdefault("state_income_schedule", {})
     if key not in cache:
         wage = p.money.wage_full_time[start] * p.hours_share
@@ -304,9 +308,9 @@ def _schedule(p: Params, visits: Visits, v: int) -> rf.AkassaSchedule:
                 p.rules, cal.month(m).first_day(), member, wage, p.hours_share, months, days=math.inf
             )
         else:
-            decided = cal.month(min(int(visits.ref[v] + months), p.n_months - 1)).first_day()
-            share_level = rf.akassa_access(p.rules, decided).share_level_after(member)
-            daily = rf.akassa_dagsforjanst(p.rules, decided, wage, months)
+            on = cal.month(decided).first_day()
+            share_level = rf.akassa_access(p.rules, on).share_level_after(member)
+            daily = rf.akassa_dagsforjanst(p.rules, on, wage, months)
             cache[key] = rf.aktivitetsstod_schedule(p.rules, cal.month(m).first_day(), share_level, daily)
     return cache[key]
 

@@ -243,7 +243,6 @@ class Placement:
         hh.dept = dept
         if dept >= 0:
             self.dept_used[c][dept] += 1
-            self.planned_end[c][dept][hh.id] = now + self.p.class_months[c]
         if c == INTERNSHIPS:
             hh.internships += 1
             state = State.INTERNSHIP
@@ -257,6 +256,8 @@ class Placement:
             hh.workplace = ORDINARY if next(hh.ps) < ordinary else CREATED
             if next(hh.ps) < self.p.join_share and hh.member_since > now:  # joins an a-kassa (Lund §4.4)
                 hh.member_since = now
+        if dept >= 0:  # when the place frees at the latest: the job's length may be cut by its subsidy's maximum
+            self.planned_end[c][dept][hh.id] = now + (self.p.class_months[c] if c == INTERNSHIPS else hh.job_months)
         self.move(hh, state, now)
         if hh.waiting:
             hh.waiting = False

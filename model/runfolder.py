@@ -252,6 +252,8 @@ def write_trace(p: Params, rep: int, folder: Path) -> None:
                     ],
                     "job_start": v.ref,
                     "job_months": v.job_months,
+                    "akassa_membership_months": v.member_months,
+                    "spell_start": v.spell_start,
                     "nystartsjobb_level": np.where(
                         v.state == int(State.NYSTARTSJOBB), np.array(NYSTARTSJOBB_LEVELS)[v.level], None
                     ),

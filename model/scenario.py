@@ -298,8 +298,8 @@ class JobLength(Strict):
     reference_months: Annotated[float, Field(gt=0)] = 6.0
     #: effect × (months / reference) ^ elasticity; 0: length does not matter
     elasticity: Annotated[float, Field(ge=0, le=3)] = 0.0
-    #: at most this many times the reference effect
-    max_factor: Annotated[float, Field(ge=0)] = 1.0
+    #: at most this many times the reference effect (≥ 1, so a job of the reference length keeps its effect)
+    max_factor: Annotated[float, Field(ge=1)] = 1.0
 
 
 class Effects(Strict):

@@ -63,3 +63,39 @@ def test_other_income_is_partly_kept_in_months_with_a_wage():
     full = rf.benefit_norm(rules, on, 1, ages) + rf.housing_cost(rules, on, 1, len(ages))
     expected = rf.benefit_amount(rules, on, 1, ages, other_income=0.2 * full)
     assert prog[CATEGORY_INDEX["benefit"]][1] == pytest.approx(expected)
+
+
+@pytest.mark.parametrize(
+    ("spell_start", "applies"),
+    [(-3.0, False), (-6.0, True), (-29.0, True), (-31.0, False), (-36.0, True), (-59.0, True), (-59.5, False)],
+)
+def test_jobbstimulans_periods_of_24_months_after_every_6_in_a_row(spell_start, applies):
+    """On benefit since ``spell_start`` (months before a job in month 0): the rule applies from month 6 of the
+    spell for 24 months; a household still on benefit qualifies again 6 months later (SoL 12 kap. 8 §)."""
+    from model.ledger import price
+    from model.visits import Visits
+
+    d = parent_in_2023()
+    p = params_of(d)
+    r = simulate(p, 0)
+    one = lambda x, dtype=float: np.array([x], dtype=dtype)  # noqa: E731
+    job = Visits(
+        hh=one(0, np.int64),
+        state=one(2, np.int8),  # municipal_job
+        t0=one(0.0),
+        t1=one(1.0),
+        nxt=one(0, np.int8),
+        workplace=one(1, np.int8),
+        ref=one(0.0),
+        level=one(0, np.int8),
+        job_months=one(6.0),
+        dept=one(-1, np.int16),
+        member_months=one(np.nan),
+        spell_start=one(spell_start),
+    )
+    got = price(p, r.population, job).flows[CATEGORY_INDEX["topup_wage"]][0]
+    rules = load_rules()
+    on = p.calendar.month(0).first_day()
+    ages = [max(-b / 12, 0.0) for b in r.population.child_birth[0] if b == b]
+    assert got == pytest.approx(rf.benefit_amount(rules, on, 1, ages, gross_wage=20000.0, jobbstimulans=applies))
+    assert got != pytest.approx(rf.benefit_amount(rules, on, 1, ages, gross_wage=20000.0, jobbstimulans=not applies))

@@ -160,3 +160,22 @@ def test_a_member_gets_65_percent_of_the_dagsforjanst_at_least_365_and_stays_in_
     arm, names, _t0, _t1 = run(d)
     assert names == [*NAMES, "AKTIVITETSSTOD"]
     np.testing.assert_allclose(flow(arm, "aktivitetsstod")[23:], 365 * 22.0)
+
+
+def test_membership_at_the_decision_is_exactly_the_job_for_who_joined_at_its_start():
+    """Members since arrival: inf; joiners: the job's months exactly (no float rounding below a tier); others: 0."""
+    from tests.conftest import small_dict
+
+    d = small_dict()
+    d["horizon"] = "2025-12"
+    d["population"]["initial_households"] = 200
+    d["population"]["akassa_member_share"] = 0.3
+    d["programme"]["akassa_join_at_job_start"] = 0.5
+    seen = set()
+    for rep in range(3):
+        v = simulate(params_of(d), rep).arms["programme"].visits
+        ak = v.state == int(State.AKASSA)
+        for member, months in zip(v.member_months[ak], v.job_months[ak], strict=True):
+            assert member in (0.0, np.inf, months), (member, months)
+            seen.add("joined" if member == months else str(member))
+    assert seen == {"0.0", "inf", "joined"}

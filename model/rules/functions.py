@@ -451,7 +451,7 @@ class AkassaAccess:
     min_age_other: float
 
     def income_based(self, member_months: float) -> bool:
-        return member_months >= self.income_based_months
+        return member_months >= self.income_based_months - 1e-9
 
     def pays(self, member_months: float, age: float) -> bool:
         """Is a household with this membership and age paid a-kassa at all (given a qualifying job)?"""
@@ -574,7 +574,7 @@ def akassa_schedule(
     if akassa_law(rules, on) == "new":
         tiers = rules.value("akassa_new.rate.membership_months", on)
         shares = rules.value("akassa_new.rate.by_membership", on)
-        rate = next(r for t, r in zip(tiers, shares, strict=True) if member_months >= t)
+        rate = next(r for t, r in zip(tiers, shares, strict=True) if member_months >= t - 1e-9)
         rates = [rate * daily]
         for d in rules.value("akassa_new.rate.step_points", on):
             rate -= d
