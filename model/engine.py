@@ -40,12 +40,12 @@ class Household:
     __slots__ = (
         "after_internship",
         "age0",
-        "akassa_end",
         "arrival",
         "away_since",
         "dept",
         "eligible",
         "id",
+        "income_end",
         "internships",
         "job_months",
         "job_start",
@@ -266,36 +266,26 @@ def _run_arm(
                         elif months > 0 and access[m].pays(member, hh.age0 + (now - hh.arrival) / 12.0):
                             hh.member_at_decision = member
                             hh.share_after = access[m].share_level_after(member)
-                            hh.akassa_end = now + karens[m] + months
+                            hh.income_end = now + karens[m] + months
                             move(hh, AKASSA, now)
                         else:
                             move(hh, BENEFIT, now)
                 placement.release(JOBS if job else INTERNSHIPS, now, hh.dept, hh.id)
-            elif st == AKASSA:
+            elif st == AKASSA or st == AKTIVITETSSTOD:  # state income after a job, until it runs out
                 t, route = draw_exit(now, hh.origin, bands, rates, -log1p(-tsu()), tsu(), hh.post_mult, hh.post_until)
-                if t >= T and hh.akassa_end >= T:
+                end = hh.income_end
+                if t >= T and end >= T:
                     yield settled
-                if t < hh.akassa_end:
+                if t < end:
                     yield at(t)
                     move(hh, EXIT_OF_ROUTE[route], t)
                 else:
-                    end = hh.akassa_end
                     yield at(end)
-                    if tsu() < guarantee_share:  # into jobb- och utvecklingsgarantin, with aktivitetsstöd
-                        hh.akassa_end = INF if hh.share_after else end + lowest_months[min(int(end), last_month)]
+                    if st == AKASSA and tsu() < guarantee_share:  # into jobb- och utvecklingsgarantin
+                        hh.income_end = INF if hh.share_after else end + lowest_months[min(int(end), last_month)]
                         move(hh, AKTIVITETSSTOD, end)
                     else:
                         move(hh, BENEFIT, end)
-            elif st == AKTIVITETSSTOD:
-                t, route = draw_exit(now, hh.origin, bands, rates, -log1p(-tsu()), tsu(), hh.post_mult, hh.post_until)
-                if t >= T and hh.akassa_end >= T:
-                    yield settled
-                if t < hh.akassa_end:
-                    yield at(t)
-                    move(hh, EXIT_OF_ROUTE[route], t)
-                else:
-                    yield at(hh.akassa_end)
-                    move(hh, BENEFIT, hh.akassa_end)
             else:  # left benefit
                 r = ROUTE_OF_EXIT[st]
                 if st != EXIT_MOVED and tsu() < ret_p[r]:
@@ -342,7 +332,7 @@ def _run_arm(
         hh.after_internship = hh.waiting = False
         hh.jobs = hh.internships = hh.token = hh.workplace = hh.level = 0
         hh.dept = -1
-        hh.job_start = hh.akassa_end = hh.job_months = NAN
+        hh.job_start = hh.income_end = hh.job_months = NAN
         hh.post_mult, hh.post_until = 1.0, -INF
         hh.settled_at = T
         hh.ts, hh.ps = ts.stream(i), None

@@ -445,17 +445,22 @@ def _after_job(sc: Scenario, rules: RuleSet, dates: list, wage: np.ndarray, has_
     """
     hs, planned = sc.programme.hours_share, sc.programme.duration_months.jobs
     karens, access, lowest = [], [], []
+    jobs_so_far = np.cumsum(has_jobs) > 0  # a decision can only follow a job that started
     for m, d in enumerate(dates):
+        if not jobs_so_far[m]:
+            karens.append(0.0)
+            access.append(rf.AkassaAccess(0.0, 0.0, 0.0))
+            lowest.append(0.0)
+            continue
         per_month = rules.value("akassa.days.per_month", d)
-        karens.append(rules.value("akassa.karens_days", d) / per_month if has_jobs[: m + 1].any() else 0.0)
-        access.append(rf.akassa_access(rules, d) if has_jobs[: m + 1].any() else rf.AkassaAccess(0.0, 0.0, 0.0))
-        lowest.append(rules.value("aktivitetsstod.lowest.max_days", d) / per_month if has_jobs[: m + 1].any() else 0.0)
-        if has_jobs[: m + 1].any():
-            for member_months in (0.0, math.inf):
-                rf.akassa_schedule(rules, d, member_months, wage[m] * hs, hs, planned, days=math.inf)
-            daily = rf.akassa_dagsforjanst(rules, d, wage[m] * hs, planned)
-            for share_level in (False, True):
-                rf.aktivitetsstod_schedule(rules, d, share_level, daily)
+        karens.append(rules.value("akassa.karens_days", d) / per_month)
+        access.append(rf.akassa_access(rules, d))
+        lowest.append(rules.value("aktivitetsstod.lowest.max_days", d) / per_month)
+        for member_months in (0.0, math.inf):
+            rf.akassa_schedule(rules, d, member_months, wage[m] * hs, hs, planned, days=math.inf)
+        daily = rf.akassa_dagsforjanst(rules, d, wage[m] * hs, planned)
+        for share_level in (False, True):
+            rf.aktivitetsstod_schedule(rules, d, share_level, daily)
     return {
         "akassa_karens_months": np.array(karens),
         "akassa_access": tuple(access),
