@@ -271,7 +271,7 @@ def _run_arm(
                         else:
                             move(hh, BENEFIT, now)
                 placement.release(JOBS if job else INTERNSHIPS, now, hh.dept, hh.id)
-            elif st == AKASSA or st == AKTIVITETSSTOD:  # state income after a job, until it runs out
+            elif st in (AKASSA, AKTIVITETSSTOD):  # state income after a job, until it runs out
                 t, route = draw_exit(now, hh.origin, bands, rates, -log1p(-tsu()), tsu(), hh.post_mult, hh.post_until)
                 end = hh.income_end
                 if t >= T and end >= T:
