@@ -5,7 +5,7 @@ PYTHON ?= python3
 VENV   := .venv
 BIN    := $(VENV)/bin
 
-.PHONY: run test lint bench clean
+.PHONY: run test lint bench golden clean
 
 $(BIN)/amsim: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -19,6 +19,9 @@ run: $(BIN)/amsim
 test: $(BIN)/amsim
 	$(BIN)/ruff check .
 	$(BIN)/pytest
+
+golden: $(BIN)/amsim
+	$(BIN)/python -m tests.golden_baseline --update
 
 bench: $(BIN)/amsim
 	$(BIN)/python benchmarks/bench_engine.py
