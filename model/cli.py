@@ -16,7 +16,7 @@ from rich.table import Table
 from model.cli_allocate import allocate_command
 from model.cli_rules import rules_app
 from model.errors import AmsimError, InputError
-from model.params import closed_financing_text, resolve
+from model.params import Resolver, closed_financing_text, resolve
 from model.rules import summarise_stale
 from model.scenario import default_scenario_path, load_scenario
 
@@ -59,10 +59,10 @@ def validate(
         _fail(err)
     out_console.print(
         f"[green]ok[/green] {scenario}: scenario '{sc.name}', {sc.start}–{sc.horizon}, "
-        f"{sc.replications} replications; {len(p.stale_rules)} rules carried forward past their check date",
+        f"{sc.replications} replications; {len(p.law.stale_rules)} rules carried forward past their check date",
         highlight=False,
     )
-    for line in map(closed_financing_text, p.closed_financing):
+    for line in map(closed_financing_text, p.law.closed_financing):
         err_console.print(f"[yellow]warning[/yellow] {line}", highlight=False, soft_wrap=True)
 
 
@@ -95,6 +95,13 @@ def run(
     trace_rep: Annotated[int, typer.Option("--trace-rep", min=0, help="Replication to trace.")] = 0,
     lang: Annotated[Lang, typer.Option("--lang", help="Language of the report and summary.")] = Lang.sv,
     quiet: Annotated[bool, typer.Option("--quiet", help="No progress bar.")] = False,
+    fixed: Annotated[
+        bool,
+        typer.Option(
+            "--fixed",
+            help="Every uncertain value at its central value and no labour-market factor: process noise only.",
+        ),
+    ] = False,
 ) -> None:
     """Monte Carlo run of a scenario and its counterfactual; writes the run folder and prints a summary."""
     from calibration.checks import summary_rows
@@ -107,13 +114,14 @@ def run(
         sc = load_scenario(path)
         if seed is not None:
             sc = sc.model_copy(update={"seed": seed})
-        p = resolve(sc, file=str(path))
+        resolver = Resolver(sc, file=str(path), fixed=fixed)
+        p = resolver.central
         n = reps or sc.replications
         if trace and trace_rep >= n:
             raise AmsimError(f"--trace-rep {trace_rep}: must be below the number of replications ({n})")
         folder = out or default_out(Path("runs") / "out", sc.name)
         n_workers = workers or max(1, len(os.sched_getaffinity(0)))
-        req = RunRequest(sc, str(path), p, n, sc.seed, n_workers, folder, trace, trace_rep, lang.value)
+        req = RunRequest(sc, str(path), resolver, n, sc.seed, n_workers, folder, trace, trace_rep, lang.value)
     except AmsimError as err:
         _fail(err)
 
@@ -150,7 +158,7 @@ def run(
     _print_summary(result.summary, lang.value, p.frames)
     if result.resumed:
         out_console.print(f"resumed {result.resumed} saved replications")
-    for line in [*map(closed_financing_text, p.closed_financing), *summarise_stale(p.stale_rules)]:
+    for line in [*map(closed_financing_text, p.law.closed_financing), *summarise_stale(p.law.stale_rules)]:
         err_console.print(f"[yellow]warning[/yellow] {line}", highlight=False, soft_wrap=True)
     out_console.print(
         f"run folder: {result.out}  ({time.perf_counter() - started:.1f} s)", highlight=False, soft_wrap=True

@@ -144,15 +144,18 @@ def _run_arm(
     length_response = p.job_length_response
     ret_p, ret_mean = p.return_probability, p.return_mean_months
     last_month = p.n_months - 1
-    akassa_months = {key: v.tolist() for key, v in p.akassa_months.items()}  # [(type, months)][month][parent]
-    karens, access = p.akassa_karens_months.tolist(), p.akassa_access
-    guarantee_share, lowest_months = p.job_guarantee_share, p.aktivitetsstod_lowest_months.tolist()
+    akassa_months = {key: v.tolist() for key, v in p.law.akassa_months.items()}  # [(type, months)][month][parent]
+    karens, access = p.law.akassa_karens_months.tolist(), p.law.akassa_access
+    guarantee_share, lowest_months = p.job_guarantee_share, p.law.aktivitetsstod_lowest_months.tolist()
     log_hh, log_state, log_t0, log_t1 = log.hh.append, log.state.append, log.t0.append, log.t1.append
     log_nxt, log_wp, log_ref = log.nxt.append, log.workplace.append, log.ref.append
     log_level, log_months, log_dept = log.level.append, log.job_months.append, log.dept.append
     log_member, log_spell = log.member_months.append, log.spell_start.append
     hire_factor = p.departments.hire_factor.tolist() if p.departments is not None else None
     log1p = math.log1p
+    # the labour market's multiplier on work exits by calendar year (none: the hazards as calibrated)
+    year_starts = p.market.year_starts if p.market is not None else None
+    year_work = p.market.work_exit if p.market is not None else ()
 
     def log_visit(hh: Household, state: int, t1: float, nxt: int) -> None:
         """One visit: the job's columns for a job; the qualifying job's and the membership for state income."""
@@ -215,7 +218,18 @@ def _run_arm(
                     placement.join(hh, now)
                     if hh.state != BENEFIT:
                         continue
-                t, route = draw_exit(now, hh.origin, bands, rates, -log1p(-tsu()), tsu(), hh.post_mult, hh.post_until)
+                t, route = draw_exit(
+                    now,
+                    hh.origin,
+                    bands,
+                    rates,
+                    -log1p(-tsu()),
+                    tsu(),
+                    hh.post_mult,
+                    hh.post_until,
+                    year_starts=year_starts,
+                    year_work=year_work,
+                )
                 hh.waiting = True
                 try:
                     # beyond the horizon nothing happens: park on a private event (no heap entry), still interruptible
@@ -229,7 +243,16 @@ def _run_arm(
             elif st < AKASSA:  # a place: internship or a job
                 job = st != INTERNSHIP
                 t, route = draw_exit(
-                    now, hh.origin, bands, rates, -log1p(-tsu()), tsu(), lock=lock_in[job], extra=dropout[job]
+                    now,
+                    hh.origin,
+                    bands,
+                    rates,
+                    -log1p(-tsu()),
+                    tsu(),
+                    lock=lock_in[job],
+                    extra=dropout[job],
+                    year_starts=year_starts,
+                    year_work=year_work,
                 )
                 t_end = now + (hh.job_months if job else internship_months)
                 if t_end >= T and t >= T:
@@ -272,7 +295,18 @@ def _run_arm(
                             move(hh, BENEFIT, now)
                 placement.release(JOBS if job else INTERNSHIPS, now, hh.dept, hh.id)
             elif st in (AKASSA, AKTIVITETSSTOD):  # state income after a job, until it runs out
-                t, route = draw_exit(now, hh.origin, bands, rates, -log1p(-tsu()), tsu(), hh.post_mult, hh.post_until)
+                t, route = draw_exit(
+                    now,
+                    hh.origin,
+                    bands,
+                    rates,
+                    -log1p(-tsu()),
+                    tsu(),
+                    hh.post_mult,
+                    hh.post_until,
+                    year_starts=year_starts,
+                    year_work=year_work,
+                )
                 end = hh.income_end
                 if t >= T and end >= T:
                     yield settled

@@ -10,6 +10,7 @@ factor during a programme.
 from __future__ import annotations
 
 import math
+from bisect import bisect_right
 from collections.abc import Sequence
 
 import numpy as np
@@ -29,6 +30,8 @@ def draw_exit(
     work_mult_until: float = -INF,
     lock: float = 1.0,
     extra: float = 0.0,
+    year_starts: Sequence[float] | None = None,
+    year_work: Sequence[float] = (),
 ) -> tuple[float, int]:
     """Time and route of the next regular exit.
 
@@ -40,6 +43,8 @@ def draw_exit(
         work_mult, work_mult_until: post-programme multiplier on the work route, until a time.
         lock: lock-in factor on the work and studies routes (during a programme).
         extra: a further constant hazard (dropout), returned as route ``EXTRA``.
+        year_starts, year_work: the labour market's multiplier on the work route by calendar
+            segment (segment i from ``year_starts[i]``; the first starts at −inf); None: none.
 
     Returns:
         ``(time, route)``, or ``(inf, -1)`` if every hazard is zero from now on.
@@ -58,6 +63,11 @@ def draw_exit(
             if work_mult_until < end:
                 end = work_mult_until
         w, s, m, o = band_rates[b]
+        if year_starts is not None:
+            c = bisect_right(year_starts, t) - 1
+            if c + 1 < len(year_starts) and year_starts[c + 1] < end:
+                end = year_starts[c + 1]
+            wm *= year_work[c]
         w *= wm * lock
         s *= lock
         total = w + s + m + o + extra

@@ -8,7 +8,6 @@ so every SEK can be traced to a household (through its visit) and a rule.
 
 from __future__ import annotations
 
-import math
 from dataclasses import dataclass
 
 import numpy as np
@@ -141,9 +140,9 @@ def need(p: Params, pop: Population, hh: np.ndarray, month: np.ndarray, keep: np
     scenario's other-income share). Rows of households without children read an
     (adults, month) table; only the others do the age-band work.
     """
-    mt = p.money
+    mt = p.law.money
     if keep is None:
-        keep = np.full(len(hh), 1 - mt.other_income_share)
+        keep = np.full(len(hh), 1 - p.other_income_share)
     adults = pop.adults[hh].astype(np.int64) - 1  # 0: single, 1: couple
     width = mt.common_by_size.shape[1]
     no_kids_table = np.stack(
@@ -221,12 +220,12 @@ def _price_rows(
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray, dict[str, tuple[np.ndarray, np.ndarray]]]:
     """The (visit, month) rows of the visits ``which``, and per category the rows it concerns with their SEK."""
     T = p.n_months
-    mt = p.money
+    mt = p.law.money
     vis, month, f = expand(visits, T, _MONEY_STATES, which)
     state = visits.state[vis]
     # in months with a wage, a-kassa or aktivitetsstöd only a part of the other income is kept (the scenario's)
     with_pay = state > _INT
-    other = mt.other_income_share * np.where(with_pay, mt.other_income_kept_with_pay, 1.0)
+    other = p.other_income_share * np.where(with_pay, p.other_income_kept_with_pay, 1.0)
     net_need = need(p, pop, visits.hh[vis], month, 1 - other)
     parts: dict[str, tuple[np.ndarray, np.ndarray]] = {}
 
@@ -288,31 +287,11 @@ def _price_rows(
 
 
 def _schedule(p: Params, visits: Visits, v: int) -> rf.AkassaSchedule:
-    """The daily schedule of an a-kassa or aktivitetsstöd visit, from the rules (memoised per Params).
-
-    A-kassa: the rules of the decision (the visit's start), the qualifying job's
-    wage, length and the membership then. Aktivitetsstöd: the rules of the month
-    the guarantee starts (the visit's start), at a share of the a-kassa's
-    dagsförtjänst for a member whose a-kassa was income-based, else the lowest level.
-    """
-    cal = p.calendar
+    """The daily schedule of an a-kassa or aktivitetsstöd visit (see :meth:`~model.params.LawTables.state_income`)."""
     state, m = int(visits.state[v]), int(visits.t0[v])
     start, months, member = int(visits.ref[v]), float(visits.job_months[v]), float(visits.member_months[v])
     decided = min(int(visits.ref[v] + months), p.n_months - 1)  # the month the a-kassa was decided
-    key = (state, m, start, months, member, decided)
-    cache = p.cache.setdefault("state_income_schedule", {})
-    if key not in cache:
-        wage = p.money.wage_full_time[start] * p.hours_share
-        if state == _AK:  # the visit ends when the days run out (the engine), so the days here are open
-            cache[key] = rf.akassa_schedule(
-                p.rules, cal.month(m).first_day(), member, wage, p.hours_share, months, days=math.inf
-            )
-        else:
-            on = cal.month(decided).first_day()
-            share_level = rf.akassa_access(p.rules, on).share_level_after(member)
-            daily = rf.akassa_dagsforjanst(p.rules, on, wage, months)
-            cache[key] = rf.aktivitetsstod_schedule(p.rules, cal.month(m).first_day(), share_level, daily)
-    return cache[key]
+    return p.law.state_income(state == _AS, m, start, months, member, decided)
 
 
 def _state_income(p: Params, visits: Visits, vis: np.ndarray, month: np.ndarray, f: np.ndarray) -> np.ndarray:

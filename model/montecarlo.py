@@ -13,29 +13,38 @@ from collections.abc import Callable, Iterable
 from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
 
 from model.outcomes import RepTables, tabulate
-from model.params import Params
+from model.params import Params, Resolver
 from model.simulate import simulate
 
-_PARAMS: Params | None = None
+_SOURCE: Params | Resolver | None = None
 
 
-def _init_worker(params: Params) -> None:
-    global _PARAMS
-    _PARAMS = params
+def _init_worker(source: Params | Resolver) -> None:
+    global _SOURCE
+    _SOURCE = source
+
+
+def one_replication(source: Params | Resolver, rep: int) -> RepTables:
+    """Replication ``rep``: its parameters (drawn, if the scenario is uncertain), both arms, tabulated."""
+    p = source.for_replication(rep) if isinstance(source, Resolver) else source
+    return tabulate(simulate(p, rep), p)
 
 
 def _run_one(rep: int) -> RepTables:
-    assert _PARAMS is not None
-    return tabulate(simulate(_PARAMS, rep), _PARAMS)
+    assert _SOURCE is not None
+    return one_replication(_SOURCE, rep)
 
 
 def run_replications(
-    p: Params,
+    p: Params | Resolver,
     reps: Iterable[int],
     workers: int = 1,
     on_result: Callable[[RepTables], None] | None = None,
 ) -> list[RepTables]:
-    """Run the given replications; return their tables ordered by replication."""
+    """Run the given replications; return their tables ordered by replication.
+
+    ``p`` is one set of parameters for every replication, or a :class:`Resolver` that gives each its own.
+    """
     todo = list(reps)
     done: dict[int, RepTables] = {}
 
@@ -46,7 +55,7 @@ def run_replications(
 
     if workers <= 1 or len(todo) <= 1:
         for r in todo:
-            finish(tabulate(simulate(p, r), p))
+            finish(one_replication(p, r))
     else:
         ctx = mp.get_context("spawn")
         with ProcessPoolExecutor(max_workers=workers, mp_context=ctx, initializer=_init_worker, initargs=(p,)) as ex:
@@ -63,6 +72,7 @@ def run_replications(
     return [done[r] for r in sorted(done)]
 
 
-def run_monte_carlo(p: Params, reps: int | None = None, workers: int = 1) -> list[RepTables]:
+def run_monte_carlo(p: Params | Resolver, reps: int | None = None, workers: int = 1) -> list[RepTables]:
     """All replications ``0 … reps-1`` of a scenario (default: the scenario's count)."""
-    return run_replications(p, range(reps if reps is not None else p.replications), workers)
+    count = p.central.replications if isinstance(p, Resolver) else p.replications
+    return run_replications(p, range(reps if reps is not None else count), workers)

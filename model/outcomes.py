@@ -314,9 +314,9 @@ def summarise(p: Params, annual: pd.DataFrame, monthly: pd.DataFrame, participan
         "years": years,
         "targets": targets,
         "participants": part,
-        "stale_rules": [str(s) for s in p.stale_rules],
+        "stale_rules": [str(s) for s in p.law.stale_rules],
         "closed_financing": [
-            {"type": t, "months": n, "first": first, "last": last} for t, n, first, last in p.closed_financing
+            {"type": t, "months": n, "first": first, "last": last} for t, n, first, last in p.law.closed_financing
         ],
     }
 

@@ -1,12 +1,15 @@
 """Resolve a scenario and the rules into the one parameter object the engine reads.
 
 Everything numeric the engine and the ledger use is here, as plain numbers or
-arrays indexed by month. A later issue can draw any scenario number per
-replication by resolving again; nothing below this module reads the scenario.
+arrays indexed by month: :class:`Params` for one replication, the rules'
+tables in :class:`LawTables`, shared by replications. :class:`Resolver` gives
+each replication its parameters, its uncertain values drawn; nothing below
+this module reads the scenario.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import math
 from dataclasses import dataclass, field
 from typing import TypeVar
@@ -17,10 +20,12 @@ from model.calendar import Calendar
 from model.department_places import DepartmentPlaces, department_places
 from model.errors import InputError, Problem, RuleError
 from model.hazards import readiness_multiplier
+from model.labour_market import MarketFactor, factor_path, market_factor
 from model.rules import RuleSet, StaleUse, load_rules
 from model.rules import functions as rf
-from model.scenario import Scenario, Target
+from model.scenario import Scenario, Target, with_values
 from model.states import INTERNSHIPS, JOB_TYPES, JOBS, PLACE_CLASSES, REASONS, SUBSIDY_TYPES
+from model.uncertainty import draw_all
 
 V = TypeVar("V")
 
@@ -56,8 +61,6 @@ class MoneyTables:
     subsidy_covers_wage: np.ndarray  # (job types,): 1 for a share of the wage cost, 0 for a multiple of the fee
     support: np.ndarray  # (job types, T): supervision support per month, for a job started in month m
     support_months: np.ndarray  # (job types, T): months of support, for a job started in month m
-    other_income_share: float  # share of norm + housing met by income other than benefit
-    other_income_kept_with_pay: float  # share of that other income kept in months with a wage or state income
     studiebidrag: np.ndarray  # (T,) per pupil aged allowance_age_limit to studiebidrag_age_below (0 in summer)
     studiebidrag_age_below: float
     flerbarn: np.ndarray  # (T, 7): flerbarnstillägg for 0, 1, … 6 children
@@ -68,8 +71,67 @@ class MoneyTables:
 
 
 @dataclass(frozen=True)
+class LawTables:
+    """What the rules say for this scenario's jobs, month by month: money, eligibility, lengths, a-kassa.
+
+    Built from the rules and the few scenario values they depend on (:func:`law_key`),
+    so replications whose draws leave those values alone share one object.
+    """
+
+    calendar: Calendar
+    hours_share: float
+    money: MoneyTables
+    eligibility: tuple[tuple[rf.Eligibility, ...], ...]  # [job type][month]: ages and months on benefit needed
+    open_for_new: np.ndarray  # (job types, T) bool: new decisions allowed (extratjänst closed from 2022)
+    # jobs by start month: how long one runs its course (the plan cut at the law's maximum), by age group
+    job_months: np.ndarray  # (job types, T, 2): [.., .., 1] for a household under job_young_below at the start
+    job_young_below: np.ndarray  # (job types, T)
+    nystartsjobb_long_away: np.ndarray  # (T,): months away from which a nystartsjobb gets the long_away level
+    # a-kassa by month of decision: months earned by a finished job (0: none), old or new law
+    akassa_months: dict[tuple[int, float], np.ndarray]  # (job type, job months) → (T, 2): [.., 1] for a parent
+    akassa_karens_months: np.ndarray  # (T,): karensdagar in months, before the compensated days
+    akassa_access: tuple[rf.AkassaAccess, ...]  # by decision month: who is paid (membership, age)
+    # after the a-kassa: jobb- och utvecklingsgarantin with aktivitetsstöd
+    aktivitetsstod_lowest_months: np.ndarray  # (T,) by month of entry: months the lowest level is paid
+    rules: RuleSet = field(repr=False)
+    stale_rules: tuple[StaleUse, ...] = ()
+    #: subsidies the scenario takes up in months the rules close to new decisions: (type, months, first, last)
+    closed_financing: tuple[tuple[str, int, str, str], ...] = ()
+    #: memo of :meth:`state_income`, a pure function of its arguments and the fields above
+    _schedules: dict = field(default_factory=dict, repr=False, compare=False)
+
+    def state_income(
+        self, guarantee: bool, m: int, start: int, months: float, member: float, decided: int
+    ) -> rf.AkassaSchedule:
+        """The daily schedule of an a-kassa (``guarantee``: aktivitetsstöd) spell that begins in month ``m``.
+
+        A-kassa: the rules of the decision (month ``m``), the qualifying job's wage
+        (it started in ``start``), its length and the membership then. Aktivitetsstöd:
+        the rules of the month the guarantee starts, at a share of the a-kassa's
+        dagsförtjänst for a member whose a-kassa was income-based (decided in
+        ``decided``), else the lowest level.
+        """
+        key = (guarantee, m, start, months, member, decided)
+        found = self._schedules.get(key)
+        if found is None:
+            cal, hs = self.calendar, self.hours_share
+            wage = self.money.wage_full_time[start] * hs
+            if not guarantee:  # the spell ends when the days run out (the engine), so the days here are open
+                found = rf.akassa_schedule(
+                    self.rules, cal.month(m).first_day(), member, wage, hs, months, days=math.inf
+                )
+            else:
+                on = cal.month(decided).first_day()
+                share_level = rf.akassa_access(self.rules, on).share_level_after(member)
+                daily = rf.akassa_dagsforjanst(self.rules, on, wage, months)
+                found = rf.aktivitetsstod_schedule(self.rules, cal.month(m).first_day(), share_level, daily)
+            self._schedules[key] = found
+        return found
+
+
+@dataclass(frozen=True)
 class Params:
-    """Resolved numbers of one scenario."""
+    """Resolved numbers of one scenario for one replication (its draws, if any, applied)."""
 
     scenario: str
     calendar: Calendar
@@ -77,7 +139,7 @@ class Params:
     replications: int
     # population
     initial_households: int
-    inflow: np.ndarray  # (T,) Poisson mean of arrivals in each month
+    inflow: np.ndarray  # (T,) Poisson mean of arrivals in each month (the labour market applied)
     stock_shares: tuple[float, ...]  # by reason, of the initial stock
     inflow_shares: tuple[float, ...]  # by reason, of arrivals (keeps the stock composition)
     couple_share: float
@@ -91,11 +153,14 @@ class Params:
     age_cdf: tuple[float, ...]
     newly_arrived_reasons: tuple[bool, ...]
     away_before_mean: float  # mean months away from work before a benefit spell began (at arrival)
+    other_income_share: float  # share of norm + housing met by income other than benefit
+    other_income_kept_with_pay: float  # share of that other income kept in months with a wage or state income
     # baseline hazards
     band_starts: tuple[float, ...]
     rates: tuple[tuple[tuple[float, float, float, float], ...], ...]  # [reason][band] = (work, studies, moved, other)
     return_probability: tuple[float, float, float, float]  # by route; moved never returns
     return_mean_months: tuple[float, float, float, float]
+    job_guarantee_share: float  # share of households who enter the guarantee when their a-kassa runs out
     # programme
     capacity: np.ndarray  # (place classes, T) places by class (jobs, internships) and month
     capacity_full: np.ndarray  # (place classes, T) before ramp-up, for reports
@@ -110,41 +175,26 @@ class Params:
     # financing of a job: the subsidies tried at its start, in order, for an eligible holder
     financing_order: tuple[int, ...]  # job-type indices (JOB_TYPES) of the subsidies, in the order tried
     take_up: np.ndarray  # (job types, T): share of eligible holders whose job gets the subsidy, by start month
-    eligibility: tuple[tuple[rf.Eligibility, ...], ...]  # [job type][month]: ages and months on benefit needed
-    open_for_new: np.ndarray  # (job types, T) bool: new decisions allowed (extratjänst closed from 2022)
+    join_share: float  # share of non-member job holders who join an a-kassa when the job starts
+    # effects
     lock_in: tuple[float, float]  # internship, job
     dropout: tuple[float, float]
     post_window: float
     post_multiplier: tuple[float, float, float]  # internship, ordinary, created
     job_length_response: tuple[float, float, float]  # reference months, elasticity, max factor
     hire_probability: tuple[float, float]  # ordinary, created
-    # jobs by start month: how long one runs its course (the plan cut at the law's maximum), by age group
-    job_months: np.ndarray  # (job types, T, 2): [.., .., 1] for a household under job_young_below at the start
-    job_young_below: np.ndarray  # (job types, T)
-    nystartsjobb_long_away: np.ndarray  # (T,): months away from which a nystartsjobb gets the long_away level
-    # a-kassa by month of decision: months earned by a finished job (0: none), old or new law
-    akassa_months: dict[tuple[int, float], np.ndarray]  # (job type, job months) → (T, 2): [.., 1] for a parent
-    akassa_karens_months: np.ndarray  # (T,): karensdagar in months, before the compensated days
-    akassa_access: tuple[rf.AkassaAccess, ...]  # by decision month: who is paid (membership, age)
-    join_share: float  # share of non-member job holders who join an a-kassa when the job starts
-    # after the a-kassa: jobb- och utvecklingsgarantin with aktivitetsstöd
-    job_guarantee_share: float  # share of households who enter the guarantee when their a-kassa runs out
-    aktivitetsstod_lowest_months: np.ndarray  # (T,) by month of entry: months the lowest level is paid
-    # money
-    money: MoneyTables
+    # money outside the rules
     supervision_cost: float
     supervision_compensation: float
     administration: float
     frames: dict[int, float]
     targets: tuple[Target, ...]
-    rules: RuleSet = field(repr=False)
-    stale_rules: tuple[StaleUse, ...] = ()
-    #: subsidies the scenario takes up in months the rules close to new decisions: (type, months, first, last)
-    closed_financing: tuple[tuple[str, int, str, str], ...] = ()
+    # the rules, month by month, for this scenario's jobs
+    law: LawTables = field(repr=False)
     #: places per department over time, when the scenario allocates places among departments
     departments: DepartmentPlaces | None = None
-    #: memo of derived values (e.g. a-kassa schedules), filled as they are needed
-    cache: dict = field(default_factory=dict, repr=False, compare=False)
+    #: this replication's labour-market conditions; None: every year as calibrated
+    market: MarketFactor | None = None
 
     @property
     def n_months(self) -> int:
@@ -155,10 +205,8 @@ class Params:
         return bool(self.capacity.any())
 
     def without_programme(self) -> Params:
-        """The counterfactual: the same scenario with no places."""
-        import dataclasses
-
-        return dataclasses.replace(self, capacity=np.zeros_like(self.capacity), departments=None, cache=self.cache)
+        """The counterfactual: the same scenario and draws with no places."""
+        return dataclasses.replace(self, capacity=np.zeros_like(self.capacity), departments=None)
 
 
 def mean_spell(rates_total: list[float], band_starts: tuple[float, ...]) -> float:
@@ -242,40 +290,192 @@ def _capacity(sc: Scenario, cal: Calendar) -> tuple[np.ndarray, np.ndarray]:
 
 
 def resolve(sc: Scenario, rules: RuleSet | None = None, file: str = "<scenario>") -> Params:
-    """Turn a validated scenario and the rules into :class:`Params`."""
-    rules = _reformed(rules or load_rules(), sc, file).tracked()
+    """Turn a validated scenario and the rules into :class:`Params` at its central values."""
+    return Resolver(sc, rules, file).central
+
+
+#: Replications that share one draw of the uncertain values (with their own households and events), so that
+#: the spread splits into parameter and process uncertainty by the law of total variance (model/outcomes.py).
+REPS_PER_DRAW = 2
+
+
+def parameter_set(rep: int) -> int:
+    """The draw of uncertain values replication ``rep`` uses: replications 2k and 2k + 1 share draw k."""
+    return rep // REPS_PER_DRAW
+
+
+class Resolver:
+    """The parameters of each replication of a scenario: its draws applied, the rule tables shared.
+
+    Resolving the rules for every month is the costly part (tens of ms); it
+    depends only on a few scenario values (:func:`law_key`), so replications
+    whose draws leave those alone share one :class:`LawTables` (and one
+    departments plan). Without uncertain values, or with ``fixed``, every
+    replication gets the central :class:`Params` itself. A second engine or a
+    remote backend reads the same per-replication parameters from here.
+    """
+
+    def __init__(self, sc: Scenario, rules: RuleSet | None = None, file: str = "<scenario>", fixed: bool = False):
+        self.scenario, self.file, self.fixed = sc, file, fixed
+        self.rules = rules or load_rules()
+        self._law: dict[tuple, LawTables] = {}
+        self._departments: dict[tuple, DepartmentPlaces] = {}
+        self.central = self._resolve(sc, None)
+
+    @property
+    def uncertain(self) -> bool:
+        """Whether replications differ in their parameters (drawn values or a labour-market factor)."""
+        lm = self.scenario.labour_market
+        return not self.fixed and (bool(self.scenario.distributions) or (lm is not None and lm.sigma > 0))
+
+    def draws(self, rep: int) -> dict[str, float]:
+        """Replication ``rep``'s value of every uncertain path (empty when fixed)."""
+        if self.fixed:
+            return {}
+        return draw_all(self.scenario.distributions, self.scenario.seed, parameter_set(rep))
+
+    def market(self, sc: Scenario, rep: int) -> MarketFactor | None:
+        return None if self.fixed else market_factor(sc.labour_market, sc.calendar, sc.seed, parameter_set(rep))
+
+    def for_replication(self, rep: int) -> Params:
+        """The parameters of replication ``rep``."""
+        if not self.uncertain:
+            return self.central
+        sc = with_values(self.scenario, self.draws(rep))
+        return self._resolve(sc, self.market(sc, rep))
+
+    def parameter_rows(self, rep: int) -> dict[str, float]:
+        """What ``parameters.parquet`` records for ``rep``: each draw, and the labour-market factor by year."""
+        values = self.draws(rep)
+        sc = with_values(self.scenario, values)
+        market = self.market(sc, rep)
+        if market is not None:
+            values |= {factor_path(y): x for y, x in market.factor.items()}
+        return values
+
+    def _resolve(self, sc: Scenario, market: MarketFactor | None) -> Params:
+        cal = sc.calendar
+        bl = sc.baseline
+        rates = []
+        for reason in REASONS:
+            r = getattr(bl.exit_per_month, reason)
+            rates.append(tuple((r.work * k, r.studies * k, r.moved * k, r.other * k) for k in bl.duration_multipliers))
+        band_starts = tuple(float(b) for b in bl.duration_bands)
+        stock = [getattr(sc.population.reasons, r) for r in REASONS]
+        inflow_shares, readiness_cdf = _inflow_composition(rates, band_starts, stock, bl.readiness_work_effect)
+
+        kids = sc.population.children
+        n_max = max(kids)
+        cdf = tuple(float(np.cumsum([kids.get(k, 0.0) for k in range(n_max + 1)])[k]) for k in range(n_max + 1))
+
+        prog = sc.programme
+        capacity, capacity_full = _capacity(sc, cal)
+        departments = None
+        if prog.allocation is not None:  # departments open their places over their lead times instead of one ramp
+            key = (prog.allocation.model_dump_json(), capacity_full.tobytes())
+            if key not in self._departments:
+                self._departments[key] = department_places(prog.allocation, capacity_full, cal, self.file)
+            departments = self._departments[key]
+            capacity = capacity_full.copy()
+        ages = sorted(sc.population.age_shares)
+        ret = bl.returns
+
+        # a subsidy's rules are looked up only for months in which a job can start with it: the scenario has job
+        # places and takes the subsidy up (so an unused or closed subsidy needs no rules, and is never stale)
+        has_jobs = capacity_full[JOBS] > 0
+        take_up = np.zeros((len(JOB_TYPES), cal.n_months))
+        for t in SUBSIDY_TYPES:
+            take_up[JOB_INDEX[t]] = _by_year(getattr(prog.financing.take_up, t), cal) * has_jobs
+        key = law_key(sc, has_jobs, take_up > 0)
+        if key not in self._law:
+            self._law[key] = _law_tables(sc, self.rules, self.file, has_jobs, take_up > 0)
+        inflow = _by_year(sc.population.inflow_per_month, cal)
+        return Params(
+            scenario=sc.name,
+            calendar=cal,
+            seed=sc.seed,
+            replications=sc.replications,
+            initial_households=sc.population.initial_households,
+            inflow=inflow if market is None else inflow * market.inflow,
+            stock_shares=tuple(stock),
+            inflow_shares=inflow_shares,
+            couple_share=sc.population.couple_share,
+            children_cdf=cdf,
+            ready_share=sc.population.ready_share,
+            readiness_effect=bl.readiness_work_effect,
+            readiness_cdf=readiness_cdf,
+            assessment_months=prog.assessment_months,
+            member_share=sc.population.akassa_member_share,
+            age_lower=tuple(float(a) for a in ages),
+            age_cdf=tuple(float(x) for x in np.cumsum([sc.population.age_shares[a] for a in ages])),
+            newly_arrived_reasons=tuple(r in sc.population.newly_arrived_reasons for r in REASONS),
+            away_before_mean=sc.population.months_away_before_benefit,
+            other_income_share=sc.population.other_income_share,
+            other_income_kept_with_pay=sc.population.other_income_kept_with_pay,
+            band_starts=band_starts,
+            rates=tuple(rates),
+            return_probability=(ret.work.probability, ret.studies.probability, 0.0, ret.other.probability),
+            return_mean_months=(ret.work.mean_months, ret.studies.mean_months, 1.0, ret.other.mean_months),
+            job_guarantee_share=bl.job_guarantee_share,
+            capacity=capacity,
+            capacity_full=capacity_full,
+            class_months=(float(prog.duration_months.jobs), float(prog.duration_months.internships)),
+            hours_share=prog.hours_share,
+            eligible_reasons=tuple(r in prog.eligible_reasons for r in REASONS),
+            max_jobs=prog.max_jobs_per_household,
+            max_internships=prog.max_internships_per_household,
+            priority=tuple(prog.priority),
+            placement_order=tuple(PLACE_CLASSES.index(c) for c in prog.placement_order),
+            ordinary_share=prog.ordinary_workplace_share,
+            financing_order=tuple(JOB_INDEX[t] for t in prog.financing.order),
+            take_up=take_up,
+            join_share=prog.akassa_join_at_job_start,
+            lock_in=(sc.effects.lock_in.internship, sc.effects.lock_in.job),
+            dropout=(sc.effects.dropout_per_month.internship, sc.effects.dropout_per_month.job),
+            post_window=float(sc.effects.post_programme_window_months),
+            post_multiplier=(
+                sc.effects.post_programme_multiplier.internship,
+                sc.effects.post_programme_multiplier.ordinary,
+                sc.effects.post_programme_multiplier.created,
+            ),
+            job_length_response=(
+                sc.effects.job_length_response.reference_months,
+                sc.effects.job_length_response.elasticity,
+                sc.effects.job_length_response.max_factor,
+            ),
+            hire_probability=(sc.effects.hire_probability.ordinary, sc.effects.hire_probability.created),
+            supervision_cost=prog.supervision_cost_per_month,
+            supervision_compensation=prog.supervision_compensation_per_month,
+            administration=prog.administration_per_participant_month,
+            frames=dict(sc.budget_frames),
+            targets=tuple(sc.targets),
+            law=self._law[key],
+            departments=departments,
+            market=market,
+        )
+
+
+def law_key(sc: Scenario, has_jobs: np.ndarray, used: np.ndarray) -> tuple:
+    """Every scenario value :class:`LawTables` depends on: reforms, hours, job length, payroll, a-kassa counting,
+    and in which months jobs and each subsidy can start."""
+    prog = sc.programme
+    reforms = sc.model_dump(mode="json", include={"reforms"})
+    return (
+        repr(reforms),
+        prog.hours_share,
+        prog.duration_months.jobs,
+        prog.payroll,
+        tuple(prog.akassa_new_law_counting_job_types),
+        has_jobs.tobytes(),
+        used.tobytes(),
+    )
+
+
+def _law_tables(sc: Scenario, rules: RuleSet, file: str, has_jobs: np.ndarray, used: np.ndarray) -> LawTables:
+    """The rules of every month for the scenario's jobs (see :class:`LawTables`)."""
+    rules = _reformed(rules, sc, file).tracked()
     cal = sc.calendar
     dates = [ym.first_day() for ym in cal.months()]
-
-    bl = sc.baseline
-    rates = []
-    for reason in REASONS:
-        r = getattr(bl.exit_per_month, reason)
-        rates.append(tuple((r.work * k, r.studies * k, r.moved * k, r.other * k) for k in bl.duration_multipliers))
-    band_starts = tuple(float(b) for b in bl.duration_bands)
-    stock = [getattr(sc.population.reasons, r) for r in REASONS]
-    inflow_shares, readiness_cdf = _inflow_composition(rates, band_starts, stock, bl.readiness_work_effect)
-
-    kids = sc.population.children
-    n_max = max(kids)
-    cdf = tuple(float(np.cumsum([kids.get(k, 0.0) for k in range(n_max + 1)])[k]) for k in range(n_max + 1))
-
-    prog = sc.programme
-    capacity, capacity_full = _capacity(sc, cal)
-    departments = None
-    if prog.allocation is not None:  # departments open their places over their lead times instead of one ramp
-        departments = department_places(prog.allocation, capacity_full, cal, file)
-        capacity = capacity_full.copy()
-    ages = sorted(sc.population.age_shares)
-    ret = bl.returns
-
-    # a subsidy's rules are looked up only for months in which a job can start with it: the scenario has job
-    # places and takes the subsidy up (so an unused or closed subsidy needs no rules, and is never stale)
-    has_jobs = capacity_full[JOBS] > 0
-    take_up = np.zeros((len(JOB_TYPES), len(dates)))
-    for t in SUBSIDY_TYPES:
-        take_up[JOB_INDEX[t]] = _by_year(getattr(prog.financing.take_up, t), cal) * has_jobs
-    used = take_up > 0
     open_for_new = np.array(
         [
             [rf.open_for_new_placements(rules, t, d) if used[k, m] else True for m, d in enumerate(dates)]
@@ -295,75 +495,20 @@ def resolve(sc: Scenario, rules: RuleSet | None = None, file: str = "<scenario>"
     long_away = [
         rules.value("nystartsjobb.long_away_months", d) if can_start[ny, m] else math.inf for m, d in enumerate(dates)
     ]
-    return Params(
-        scenario=sc.name,
+    return LawTables(
         calendar=cal,
-        seed=sc.seed,
-        replications=sc.replications,
-        initial_households=sc.population.initial_households,
-        inflow=_by_year(sc.population.inflow_per_month, cal),
-        stock_shares=tuple(stock),
-        inflow_shares=inflow_shares,
-        couple_share=sc.population.couple_share,
-        children_cdf=cdf,
-        ready_share=sc.population.ready_share,
-        readiness_effect=bl.readiness_work_effect,
-        readiness_cdf=readiness_cdf,
-        assessment_months=prog.assessment_months,
-        member_share=sc.population.akassa_member_share,
-        age_lower=tuple(float(a) for a in ages),
-        age_cdf=tuple(float(x) for x in np.cumsum([sc.population.age_shares[a] for a in ages])),
-        newly_arrived_reasons=tuple(r in sc.population.newly_arrived_reasons for r in REASONS),
-        away_before_mean=sc.population.months_away_before_benefit,
-        band_starts=band_starts,
-        rates=tuple(rates),
-        return_probability=(ret.work.probability, ret.studies.probability, 0.0, ret.other.probability),
-        return_mean_months=(ret.work.mean_months, ret.studies.mean_months, 1.0, ret.other.mean_months),
-        capacity=capacity,
-        capacity_full=capacity_full,
-        class_months=(float(prog.duration_months.jobs), float(prog.duration_months.internships)),
-        hours_share=prog.hours_share,
-        eligible_reasons=tuple(r in prog.eligible_reasons for r in REASONS),
-        max_jobs=prog.max_jobs_per_household,
-        max_internships=prog.max_internships_per_household,
-        priority=tuple(prog.priority),
-        placement_order=tuple(PLACE_CLASSES.index(c) for c in prog.placement_order),
-        ordinary_share=prog.ordinary_workplace_share,
-        financing_order=tuple(JOB_INDEX[t] for t in prog.financing.order),
-        take_up=take_up,
+        hours_share=sc.programme.hours_share,
+        money=money,
         eligibility=eligibility,
         open_for_new=open_for_new,
-        lock_in=(sc.effects.lock_in.internship, sc.effects.lock_in.job),
-        dropout=(sc.effects.dropout_per_month.internship, sc.effects.dropout_per_month.job),
-        post_window=float(sc.effects.post_programme_window_months),
-        job_length_response=(
-            sc.effects.job_length_response.reference_months,
-            sc.effects.job_length_response.elasticity,
-            sc.effects.job_length_response.max_factor,
-        ),
-        post_multiplier=(
-            sc.effects.post_programme_multiplier.internship,
-            sc.effects.post_programme_multiplier.ordinary,
-            sc.effects.post_programme_multiplier.created,
-        ),
-        hire_probability=(sc.effects.hire_probability.ordinary, sc.effects.hire_probability.created),
         job_months=job_months,
         job_young_below=young_below,
         nystartsjobb_long_away=np.array(long_away, dtype=float),
         akassa_months=akassa_months,
         **after_job,
-        join_share=prog.akassa_join_at_job_start,
-        job_guarantee_share=bl.job_guarantee_share,
-        money=money,
-        supervision_cost=prog.supervision_cost_per_month,
-        supervision_compensation=prog.supervision_compensation_per_month,
-        administration=prog.administration_per_participant_month,
-        frames=dict(sc.budget_frames),
-        targets=tuple(sc.targets),
         rules=rules,
         stale_rules=tuple(rules.stale_uses()),
         closed_financing=_closed_financing(used, open_for_new, cal),
-        departments=departments,
     )
 
 
@@ -532,8 +677,6 @@ def _money(sc: Scenario, rules: RuleSet, dates: list, starts: np.ndarray) -> Mon
         subsidy_covers_wage=np.array([job in rf.WAGE_COST_SUBSIDIES for job in JOB_TYPES], dtype=float),
         support=support[..., 0],
         support_months=support[..., 1],
-        other_income_share=sc.population.other_income_share,
-        other_income_kept_with_pay=sc.population.other_income_kept_with_pay,
         studiebidrag=np.array(
             [
                 rules.value("child_allowance.studiebidrag.per_month", d)

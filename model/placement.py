@@ -48,7 +48,7 @@ class Placement:
         self.streams = streams
         # place classes that never have a place are skipped altogether
         self.order = [c for c in p.placement_order if p.capacity[c].any()]
-        self.eligibility = p.eligibility
+        self.eligibility = p.law.eligibility
         self.env = env
         self.move = move
         n = len(PLACE_CLASSES)
@@ -59,10 +59,10 @@ class Placement:
         self.wake_at: list[float | None] = [None] * n
         self.seq = 0
         self.last_month = p.n_months - 1
-        self.job_months = p.job_months.tolist()  # [job type][start month][young]
-        self.young_below = p.job_young_below.tolist()
-        self.long_away = p.nystartsjobb_long_away.tolist()
-        self.open_for_new = p.open_for_new.tolist()  # [job type][month]
+        self.job_months = p.law.job_months.tolist()  # [job type][start month][young]
+        self.young_below = p.law.job_young_below.tolist()
+        self.long_away = p.law.nystartsjobb_long_away.tolist()
+        self.open_for_new = p.law.open_for_new.tolist()  # [job type][month]
         self.take_up = p.take_up.tolist()  # [job type][month]
         # departments: a place of a class also needs a free, open place in a department that takes placements
         d = p.departments

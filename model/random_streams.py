@@ -24,6 +24,8 @@ class Purpose(IntEnum):
     ATTRIBUTES = 2
     TRANSITIONS = 3
     PROGRAMME = 4
+    PARAMETERS = 5  # uncertain scenario values, keyed further by the value's path (model/uncertainty.py)
+    LABOUR_MARKET = 6  # the shared labour-market factor (model/labour_market.py)
 
 
 def generator(seed: int, rep: int, purpose: Purpose, *more: int) -> np.random.Generator:

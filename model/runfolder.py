@@ -37,20 +37,28 @@ from model.outcomes import (
     monthly_frame,
     summarise,
 )
-from model.params import Params, closed_financing_text
+from model.params import REPS_PER_DRAW, Params, Resolver, closed_financing_text
 from model.rules.functions import NYSTARTSJOBB_LEVELS
 from model.scenario import Scenario
 from model.simulate import ARMS, simulate
 from model.states import PLACE_CLASSES, REASONS, STATE_LABELS, State
 
-RUN_FILES = ("manifest.json", "monthly.parquet", "ledger.parquet", "annual.parquet", "summary.json", "report.html")
+RUN_FILES = (
+    "manifest.json",
+    "monthly.parquet",
+    "ledger.parquet",
+    "annual.parquet",
+    "parameters.parquet",
+    "summary.json",
+    "report.html",
+)
 
 
 @dataclass(frozen=True)
 class RunRequest:
     scenario: Scenario
     scenario_file: str
-    params: Params
+    resolver: Resolver
     reps: int
     seed: int
     workers: int
@@ -58,6 +66,15 @@ class RunRequest:
     trace: bool = False
     trace_rep: int = 0
     lang: str = "sv"
+
+    @property
+    def params(self) -> Params:
+        """The scenario's parameters at their central values (calendar, frames, departments, rules)."""
+        return self.resolver.central
+
+    @property
+    def fixed(self) -> bool:
+        return self.resolver.fixed
 
 
 @dataclass(frozen=True)
@@ -76,7 +93,12 @@ def default_out(root: Path, scenario: str, now: dt.datetime | None = None) -> Pa
 def fingerprint(req: RunRequest) -> str:
     """What must match for saved replications to be reused."""
     blob = json.dumps(
-        {"scenario": req.scenario.model_dump(mode="json"), "seed": req.seed, "version": _version("amsim")},
+        {
+            "scenario": req.scenario.model_dump(mode="json"),
+            "seed": req.seed,
+            "fixed": req.fixed,
+            "version": _version("amsim"),
+        },
         sort_keys=True,
     )
     return hashlib.sha256(blob.encode()).hexdigest()
@@ -138,7 +160,7 @@ def run(
         if progress:
             progress(count[0], req.reps)
 
-    run_replications(req.params, todo, req.workers, on_result=keep)
+    run_replications(req.resolver, todo, req.workers, on_result=keep)
     sim_seconds = time.perf_counter() - started
     tables = [saved[r] for r in range(req.reps)]
 
@@ -159,6 +181,7 @@ def run(
         }
         departments.to_parquet(staging / "departments.parquet", index=False)
     monthly.to_parquet(staging / "monthly.parquet", index=False)
+    parameters_frame(req.resolver, req.reps).to_parquet(staging / "parameters.parquet", index=False)
     ledger = ledger_frame(p, tables)
     ledger.to_parquet(staging / "ledger.parquet", index=False)
     annual.to_parquet(staging / "annual.parquet", index=False)
@@ -166,7 +189,7 @@ def run(
         summary["calibration"] = checks(monthly, annual, ledger, summary)
     _write_json(staging / "summary.json", summary)
     if req.trace:
-        write_trace(p, req.trace_rep, staging)
+        write_trace(req.resolver.for_replication(req.trace_rep), req.trace_rep, staging)
     if report is not None:
         report(staging, summary, monthly, annual, ledger, p, req.lang)
     events = sum(t.events for t in tables)
@@ -181,6 +204,10 @@ def run(
         "seed": req.seed,
         "replications": req.reps,
         "workers": req.workers,
+        "fixed": req.fixed,
+        "uncertain_values": sorted(req.scenario.distributions) if not req.fixed else [],
+        "labour_market_factor": req.scenario.labour_market is not None and not req.fixed,
+        "replications_per_draw": REPS_PER_DRAW if req.resolver.uncertain else 1,
         "engine": "des (SimPy, one process per household)",
         "resumed_replications": resumed,
         "finished": dt.datetime.now().isoformat(timespec="seconds"),
@@ -190,8 +217,8 @@ def run(
         },
         "events": events,
         "household_months": round(hh_months),
-        "stale_rules": [str(s) for s in p.stale_rules],
-        "closed_financing": [closed_financing_text(c) for c in p.closed_financing],
+        "stale_rules": [str(s) for s in p.law.stale_rules],
+        "closed_financing": [closed_financing_text(c) for c in p.law.closed_financing],
         "versions": {
             "python": platform.python_version(),
             **{d: _version(d) for d in ("numpy", "simpy", "pandas", "pyarrow", "pydantic", "plotly")},
@@ -203,6 +230,23 @@ def run(
     stamp.unlink()
     os.replace(staging, out)
     return RunOutcome(out, summary, manifest, resumed)
+
+
+def parameters_frame(resolver: Resolver, reps: int) -> pd.DataFrame:
+    """One row per (replication, uncertain value): what each replication drew, for sensitivity analysis."""
+    rows: dict[str, list] = {"rep": [], "path": [], "value": []}
+    for rep in range(reps):
+        for path, value in sorted(resolver.parameter_rows(rep).items()):
+            rows["rep"].append(rep)
+            rows["path"].append(path)
+            rows["value"].append(float(value))
+    return pd.DataFrame(
+        {
+            "rep": np.array(rows["rep"], dtype=np.int32),
+            "path": pd.Categorical(rows["path"]),
+            "value": np.array(rows["value"], dtype=float),
+        }
+    )
 
 
 def places_table(p: Params) -> list[dict]:

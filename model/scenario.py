@@ -6,9 +6,11 @@ every problem is reported as ``file: field: message``.
 
 from __future__ import annotations
 
+import copy
 import datetime as dt
 import importlib.resources
 import itertools
+import math
 from pathlib import Path
 from typing import Annotated, Any, Literal, get_args, get_origin
 
@@ -29,6 +31,7 @@ from model.calendar import Calendar, YearMonth
 from model.errors import InputError, Problem
 from model.rules.functions import NEW_LAW_COUNTING_DEFAULT
 from model.states import JOB_TYPES, PLACE_CLASSES, PLACE_TYPES, SUBSIDY_TYPES
+from model.uncertainty import Distribution
 
 Prob = Annotated[float, Field(ge=0, le=1)]
 NonNeg = Annotated[float, Field(ge=0)]
@@ -337,6 +340,21 @@ def _reform_date(v: Any) -> dt.date:
 ReformDate = Annotated[dt.date, BeforeValidator(_reform_date)]
 
 
+class LabourMarket(Strict):
+    """A labour-market conditions factor per year, shared by all households: an AR(1) on its log.
+
+    x(first_year − 1) = 0 (the years before are history, matched by the calibration);
+    x(y) = rho × x(y − 1) + sigma × ε(y). Work exits are multiplied by exp(−work_exit_elasticity × x)
+    and inflow by exp(inflow_elasticity × x): x is the log of unemployment relative to its trend.
+    """
+
+    first_year: int
+    rho: Annotated[float, Field(ge=-1, le=1, allow_inf_nan=False)]
+    sigma: Annotated[float, Field(ge=0, le=2, allow_inf_nan=False)]
+    work_exit_elasticity: Annotated[float, Field(ge=0, le=5, allow_inf_nan=False)]
+    inflow_elasticity: Annotated[float, Field(ge=0, le=5, allow_inf_nan=False)]
+
+
 class Scenario(Strict):
     name: Annotated[str, Field(min_length=1, pattern=r"^[A-Za-z0-9_.-]+$")]
     municipality: str
@@ -353,6 +371,11 @@ class Scenario(Strict):
     targets: list[Target]
     #: rule overrides from a date on, {rule.path: {date: value}}; checked against the rules in resolve()
     reforms: dict[str, dict[ReformDate, float | list[float]]] = Field(default_factory=dict)
+    #: shared labour-market conditions by year (model/labour_market.py); none: every year as calibrated
+    labour_market: LabourMarket | None = None
+    #: uncertain values by path, each drawn per replication (model/uncertainty.py); the fields above hold
+    #: their central values. Written in place of a number in the YAML, or here as {path: distribution}.
+    distributions: dict[str, Distribution] = Field(default_factory=dict)
 
     @model_validator(mode="after")
     def _time(self) -> Scenario:
@@ -418,13 +441,156 @@ def _problems(err: ValidationError, file: str) -> list[Problem]:
 
 
 def parse_scenario(data: Any, file: str = "<scenario>") -> Scenario:
-    """Validate a scenario given as a mapping."""
+    """Validate a scenario given as a mapping; distributions in place of numbers are taken out and checked."""
     if not isinstance(data, dict):
         raise InputError([Problem(file, "", "a scenario must be a YAML mapping of keys to values")])
+    data = copy.deepcopy(data)
+    distributions, problems = _take_distributions(data, file)
+    if problems:
+        raise InputError(problems)
+    try:
+        sc = Scenario.model_validate(data)
+    except ValidationError as err:
+        raise InputError(_problems(err, file)) from None
+    problems = [pr for path, d in distributions.items() for pr in _probe(data, path, d, file)]
+    if problems:
+        raise InputError(problems)
+    return sc.model_copy(update={"distributions": distributions}) if distributions else sc
+
+
+# --- uncertain values ---------------------------------------------------------------------
+
+
+#: Values that are choices or settings of the run, not uncertain quantities: no distribution allowed.
+DECISIONS = {
+    "seed": "the seed is a setting of the run",
+    "replications": "the number of replications is a setting of the run",
+    "budget_frames": "a budget frame is a decision, not an uncertain quantity",
+    "targets": "a target is a decision, not an uncertain quantity",
+}
+
+
+def _take_distributions(data: dict, file: str) -> tuple[dict[str, Distribution], list[Problem]]:
+    """Replace each distribution (a mapping with ``dist``) by its central value; return them by path."""
+    found: dict[str, Any] = {}
+    explicit = data.pop("distributions", None) or {}
+    problems: list[Problem] = []
+    if not isinstance(explicit, dict):
+        problems.append(Problem(file, "distributions", "must map value paths to distributions"))
+        explicit = {}
+    for path, spec in explicit.items():
+        if _locate(data, str(path)) is None:
+            problems.append(Problem(file, f"distributions.{path}", "no such value in the scenario"))
+        else:
+            found[str(path)] = spec
+
+    def walk(node: Any, path: str) -> None:
+        if isinstance(node, dict) and "dist" in node:
+            found[path] = node
+            return
+        items = node.items() if isinstance(node, dict) else enumerate(node) if isinstance(node, list) else ()
+        for k, v in items:
+            walk(v, f"{path}.{k}" if path else str(k))
+
+    walk(data, "")
+    out: dict[str, Distribution] = {}
+    for path, spec in sorted(found.items()):
+        why = DECISIONS.get(path.split(".")[0])
+        if why:
+            problems.append(Problem(file, path, f"{why}: give a number (compare choices with amsim compare)"))
+            continue
+        try:
+            d = Distribution.model_validate(spec)
+        except ValidationError as err:
+            for e in err.errors():
+                where = ".".join(str(x) for x in e["loc"])
+                msg = e["msg"].removeprefix("Value error, ")
+                problems.append(Problem(file, path + (f".{where}" if where else ""), f"distribution: {msg}"))
+            continue
+        set_path(data, path, d.centre)
+        out[path] = d
+    return out, problems
+
+
+def _locate(data: Any, path: str) -> list[Any] | None:
+    """The keys along ``path`` (dotted; a key may itself contain dots, e.g. a rule path in reforms)."""
+    keys: list[Any] = []
+    node, rest = data, path
+    while rest:
+        if isinstance(node, dict):
+            match = max(
+                (k for k in node if rest == str(k) or rest.startswith(f"{k}.")), key=lambda k: len(str(k)), default=None
+            )
+            if match is None:
+                return None
+            keys.append(match)
+            node, rest = node[match], rest[len(str(match)) + 1 :]
+        elif isinstance(node, list):
+            head, _, rest = rest.partition(".")
+            if not head.isdigit() or int(head) >= len(node):
+                return None
+            keys.append(int(head))
+            node = node[int(head)]
+        else:
+            return None
+    return keys
+
+
+def set_path(data: Any, path: str, value: Any) -> None:
+    """Set the value at ``path`` (see :func:`_locate`)."""
+    keys = _locate(data, path)
+    if not keys:
+        raise KeyError(path)
+    for k in keys[:-1]:
+        data = data[k]
+    data[keys[-1]] = value
+
+
+def _probe(data: dict, path: str, d: Distribution, file: str) -> list[Problem]:
+    """Every value the distribution can give must be valid there: its range ends, and whole numbers if needed."""
+
+    def errors(value: float) -> list[dict]:
+        trial = copy.deepcopy(data)
+        set_path(trial, path, value)
+        try:
+            Scenario.model_validate(trial)
+        except ValidationError as err:
+            return err.errors()
+        return []
+
+    lo, hi = d.support
+    if not d.integer_valued:
+        inside = min(max(math.floor(d.centre) + 0.5, lo), hi)
+        if any(e["type"] in ("int_from_float", "int_parsing") for e in errors(inside)):
+            return [
+                Problem(
+                    file,
+                    path,
+                    f"a whole number is needed here but {d.dist} can draw {inside:g}; "
+                    "use a discrete distribution of whole numbers",
+                )
+            ]
+    for end, far in ((lo, -1e300), (hi, 1e300)):
+        errs = errors(end if math.isfinite(end) else far)
+        if errs:
+            msg = errs[0]["msg"].removeprefix("Value error, ")
+            hint = "" if math.isfinite(end) else "; choose a bounded family (beta, truncnormal, triangular, uniform)"
+            hint += " or a positive one (lognormal, gamma)" if hint and end < 0 else ""
+            return [Problem(file, path, f"{d.dist} can draw values up to {end:g}, not allowed here: {msg}{hint}")]
+    return []
+
+
+def with_values(sc: Scenario, values: dict[str, float]) -> Scenario:
+    """The scenario with the given values at their paths (one replication's draws), validated again."""
+    if not values:
+        return sc
+    data = sc.model_dump(mode="json", exclude={"distributions"})
+    for path, value in values.items():
+        set_path(data, path, value)
     try:
         return Scenario.model_validate(data)
     except ValidationError as err:
-        raise InputError(_problems(err, file)) from None
+        raise InputError(_problems(err, "<drawn values>")) from None
 
 
 def load_scenario(path: str | Path | None = None) -> Scenario:

@@ -33,7 +33,7 @@ def extra_scenario(**reforms: dict) -> dict:
 
 def test_no_new_extratjanst_from_2022_but_ongoing_ones_run_to_their_end():
     p = params_of(extra_scenario())
-    ((kind, months, first, _last),) = p.closed_financing  # taken up while closed from 2022: the user is told
+    ((kind, months, first, _last),) = p.law.closed_financing  # taken up while closed from 2022: the user is told
     assert (kind, first) == ("extratjanst", "2022-01") and months > 0
     v = simulate(p, 0).arms["programme"].visits
     job = v.state == EXTRA

@@ -59,9 +59,9 @@ def test_reform_changes_only_months_from_its_date():
 
 def test_reformed_subsidy_per_month_by_hand():
     p = params_of(intro_scenario(**{"introduktionsjobb.share": {"2026-01-01": 0.6}}))
-    assert p.money.subsidy_rate[2, 0, JAN_2026 - 1] == pytest.approx(0.8)
-    assert p.money.subsidy_rate[2, 0, JAN_2026] == pytest.approx(0.6)
-    assert p.money.subsidy_cap[2, JAN_2026] == 20000
+    assert p.law.money.subsidy_rate[2, 0, JAN_2026 - 1] == pytest.approx(0.8)
+    assert p.law.money.subsidy_rate[2, 0, JAN_2026] == pytest.approx(0.6)
+    assert p.law.money.subsidy_cap[2, JAN_2026] == 20000
 
 
 def test_reform_drops_later_law_changes():
