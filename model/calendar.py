@@ -8,6 +8,7 @@ conversions live here so no other module does date arithmetic.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import re
 from dataclasses import dataclass
 
@@ -73,12 +74,18 @@ class Calendar:
         return self.month(int(t // 1)).first_day()
 
     def months(self) -> list[YearMonth]:
-        return [self.month(i) for i in range(self.n_months)]
+        return list(_months(self.start, self.n_months))
 
     def years(self) -> list[int]:
         """Calendar years touched by the simulation, in order."""
-        return sorted({ym.year for ym in self.months()})
+        return sorted({ym.year for ym in _months(self.start, self.n_months)})
 
     def year_of_month(self) -> list[int]:
         """Calendar year of each month index."""
-        return [ym.year for ym in self.months()]
+        return [ym.year for ym in _months(self.start, self.n_months)]
+
+
+@functools.lru_cache(maxsize=64)
+def _months(start: YearMonth, n: int) -> tuple[YearMonth, ...]:
+    """The months of a calendar, computed once (parameters are resolved per replication)."""
+    return tuple(start.plus(i) for i in range(n))

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import gc
 import math
-from collections.abc import Generator
+from collections.abc import Callable, Generator
 from dataclasses import dataclass
 
 import numpy as np
@@ -205,6 +205,12 @@ def _run_arm(
                 env.schedule(ev, NORMAL, t - now)
         buckets[m] = None
 
+    def off_benefit(hh: Household, now: float, tsu: Callable[[], float]) -> tuple[float, int]:
+        """Time and route of the next exit of a household on benefit or state income (two draws)."""
+        e, u = -log1p(-tsu()), tsu()
+        mult, until, years = hh.post_mult, hh.post_until, year_starts
+        return draw_exit(now, hh.origin, bands, hh.rates, e, u, mult, until, year_starts=years, year_work=year_work)
+
     def life(hh: Household):
         tsu = hh.ts.__next__
         rates = hh.rates
@@ -218,18 +224,7 @@ def _run_arm(
                     placement.join(hh, now)
                     if hh.state != BENEFIT:
                         continue
-                t, route = draw_exit(
-                    now,
-                    hh.origin,
-                    bands,
-                    rates,
-                    -log1p(-tsu()),
-                    tsu(),
-                    hh.post_mult,
-                    hh.post_until,
-                    year_starts=year_starts,
-                    year_work=year_work,
-                )
+                t, route = off_benefit(hh, now, tsu)
                 hh.waiting = True
                 try:
                     # beyond the horizon nothing happens: park on a private event (no heap entry), still interruptible
@@ -295,18 +290,7 @@ def _run_arm(
                             move(hh, BENEFIT, now)
                 placement.release(JOBS if job else INTERNSHIPS, now, hh.dept, hh.id)
             elif st in (AKASSA, AKTIVITETSSTOD):  # state income after a job, until it runs out
-                t, route = draw_exit(
-                    now,
-                    hh.origin,
-                    bands,
-                    rates,
-                    -log1p(-tsu()),
-                    tsu(),
-                    hh.post_mult,
-                    hh.post_until,
-                    year_starts=year_starts,
-                    year_work=year_work,
-                )
+                t, route = off_benefit(hh, now, tsu)
                 end = hh.income_end
                 if t >= T and end >= T:
                     yield settled

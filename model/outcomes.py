@@ -15,7 +15,7 @@ import numpy as np
 import pandas as pd
 
 from model.ledger import CATEGORIES, DEPARTMENT_FIELDS, PARTIES, SIGNS
-from model.params import Params
+from model.params import REPS_PER_DRAW, Params
 from model.participants import FIELDS, shares
 from model.participants import outcomes as participant_outcomes
 from model.scenario import Target
@@ -248,8 +248,52 @@ def _pct(values: np.ndarray) -> dict[str, float]:
     return out
 
 
-def summarise(p: Params, annual: pd.DataFrame, monthly: pd.DataFrame, participants: np.ndarray | None = None) -> dict:
-    """Monte Carlo summary: percentiles, probabilities, breakeven, targets, participant outcomes."""
+def variance_split(values: np.ndarray, reps: np.ndarray, uncertain: bool) -> dict[str, float]:
+    """Split the spread of an outcome over replications into parameter and process uncertainty.
+
+    By the law of total variance, Var(Y) = E[Var(Y | θ)] + Var(E[Y | θ]). Replications
+    that share a draw θ (model.params.REPS_PER_DRAW) differ only by process noise, so
+    the mean within-draw variance estimates the first term (process) and the rest of
+    the total variance the second (parameters: drawn values and the labour market).
+    Without uncertain values all spread is process noise. Standard deviations, and the
+    parameter share of the variance.
+    """
+    v = np.asarray(values, dtype=float)
+    total = float(np.var(v, ddof=1)) if len(v) > 1 else 0.0
+    if not uncertain:
+        sd = math.sqrt(total)
+        return {"total_sd": sd, "process_sd": sd, "parameter_sd": 0.0, "parameter_share": 0.0}
+    sets = np.asarray(reps) // REPS_PER_DRAW
+    within = [np.var(v[sets == k], ddof=1) for k in np.unique(sets) if (sets == k).sum() > 1]
+    process = float(np.mean(within)) if within else math.nan
+    parameter = max(total - process, 0.0) if within else math.nan
+    return {
+        "total_sd": math.sqrt(total),
+        "process_sd": math.sqrt(process) if within else math.nan,
+        "parameter_sd": math.sqrt(parameter) if within else math.nan,
+        "parameter_share": parameter / total if within and total > 0 else math.nan,
+    }
+
+
+#: What the variance split covers: (name, arm or "difference", annual column).
+SPLIT_MEASURES = (
+    ("households_on_benefit", "programme", "households_on_benefit_mean"),
+    ("social_board_cost", "programme", "social_board_net_sek"),
+    ("social_board_difference", "difference", "social_board_net_sek"),
+)
+
+
+def summarise(
+    p: Params,
+    annual: pd.DataFrame,
+    monthly: pd.DataFrame,
+    participants: np.ndarray | None = None,
+    uncertain: bool = False,
+) -> dict:
+    """Monte Carlo summary: percentiles, probabilities, breakeven, targets, participant outcomes.
+
+    ``uncertain``: replications drew their parameters (so the spread splits into parameter and process parts).
+    """
     full_years = sorted(int(y) for y in annual.loc[annual["months"] == 12, "year"].unique())
     reps = sorted(annual["rep"].unique())
     piv = annual.pivot_table(index=["rep", "year"], columns="arm", values="social_board_net_sek", observed=True)
@@ -296,6 +340,12 @@ def summarise(p: Params, annual: pd.DataFrame, monthly: pd.DataFrame, participan
         row["difference_households_on_benefit"] = _pct(
             prog["households_on_benefit_mean"].to_numpy() - cf["households_on_benefit_mean"].to_numpy()
         )
+        rep_ids = prog["rep"].to_numpy()
+        split = {}
+        for name, arm, col in SPLIT_MEASURES:
+            v = prog[col].to_numpy() - (cf[col].to_numpy() if arm == "difference" else 0.0)
+            split[name] = variance_split(v, rep_ids, uncertain)
+        row["variance_split"] = split
         years[str(y)] = row
 
     targets = {t.name: target_probability(t, monthly) for t in p.targets}
@@ -309,6 +359,7 @@ def summarise(p: Params, annual: pd.DataFrame, monthly: pd.DataFrame, participan
     return {
         "scenario": p.scenario,
         "replications": len(reps),
+        "uncertain": uncertain,
         "full_years": full_years,
         "breakeven": breakeven,
         "years": years,

@@ -223,6 +223,20 @@ def mean_spell(rates_total: list[float], band_starts: tuple[float, ...]) -> floa
     return mean
 
 
+def _mean_spells(totals: np.ndarray, band_starts: tuple[float, ...]) -> np.ndarray:
+    """:func:`mean_spell` of each row of ``totals`` (rows × bands), vectorised (inf where a spell never ends)."""
+    s, mean = np.ones(len(totals)), np.zeros(len(totals))
+    with np.errstate(divide="ignore", invalid="ignore"):
+        for i in range(totals.shape[1]):
+            h = totals[:, i]
+            if i + 1 == len(band_starts):
+                return mean + np.where(h > 0, s / h, np.inf)
+            width = band_starts[i + 1] - band_starts[i]
+            mean = mean + np.where(h > 0, s * (1 - np.exp(-h * width)) / h, s * width)
+            s = s * np.exp(-h * width)
+    return mean
+
+
 #: Cells of the readiness grid on which the arrivals' readiness distribution is tabulated.
 READINESS_CELLS = 256
 
@@ -249,9 +263,10 @@ def _inflow_composition(
     uniform = np.tile(edges, (len(rates), 1))
     inverse = np.zeros((len(rates), READINESS_CELLS))
     for r, rr in enumerate(rates):
-        for i, g in enumerate(mult):
-            m = mean_spell([w * g + s + mo + o for w, s, mo, o in rr], band_starts)
-            inverse[r, i] = 0.0 if math.isinf(m) else 1.0 / m
+        band = np.array(rr)  # (bands, routes)
+        totals = mult[:, None] * band[None, :, 0] + band[None, :, 1:].sum(axis=2)  # (cells, bands)
+        m = _mean_spells(totals, band_starts)
+        inverse[r] = np.where(np.isinf(m), 0.0, 1.0 / m)
     if any(stock[r] > 0 and (inverse[r] == 0).any() for r in range(len(rates))):
         return tuple(stock), uniform  # a group never leaves: no steady state to keep
     raw = [s * float(inverse[r].mean()) for r, s in enumerate(stock)]

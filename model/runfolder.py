@@ -167,7 +167,8 @@ def run(
     p = req.params
     monthly = monthly_frame(p, tables)
     annual = annual_frame(p, monthly)
-    summary = summarise(p, annual, monthly, np.stack([t.participants for t in tables]))
+    participants = np.stack([t.participants for t in tables])
+    summary = summarise(p, annual, monthly, participants, uncertain=req.resolver.uncertain)
     summary["places"] = places_table(p)
     departments = departments_frame(p, tables)
     if departments is not None:
