@@ -570,13 +570,11 @@ def _probe(data: dict, path: str, d: Distribution, file: str) -> list[Problem]:
                     "use a discrete distribution of whole numbers",
                 )
             ]
-    for end, far in ((lo, -1e300), (hi, 1e300)):
-        errs = errors(end if math.isfinite(end) else far)
+    for end in d.extremes:
+        errs = errors(end)
         if errs:
             msg = errs[0]["msg"].removeprefix("Value error, ")
-            hint = "" if math.isfinite(end) else "; choose a bounded family (beta, truncnormal, triangular, uniform)"
-            hint += " or a positive one (lognormal, gamma)" if hint and end < 0 else ""
-            return [Problem(file, path, f"{d.dist} can draw values up to {end:g}, not allowed here: {msg}{hint}")]
+            return [Problem(file, path, f"{d.dist} can draw {end:.6g}, which is not allowed here: {msg}")]
     return []
 
 
@@ -632,7 +630,9 @@ def _extended(data: Any, path: Path, chain: tuple[Path, ...]) -> Any:
 
 
 def _merge(base: Any, over: Any) -> Any:
-    if isinstance(base, dict) and isinstance(over, dict):
+    if isinstance(over, dict) and "dist" in over:  # a distribution replaces what was there, whole
+        return over
+    if isinstance(base, dict) and isinstance(over, dict) and "dist" not in base:
         return {**base, **{k: _merge(base.get(k), v) if k in base else v for k, v in over.items()}}
     return over
 

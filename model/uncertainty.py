@@ -121,6 +121,13 @@ class Distribution(BaseModel):
                 return (min(self.values or [0.0]), max(self.values or [0.0]))
 
     @property
+    def extremes(self) -> tuple[float, float]:
+        """The smallest and largest value a draw can take (at the extreme uniforms of :func:`uniform`)."""
+        if self.point:
+            return (self.centre, self.centre)
+        return (self.draw(0.5 * 2.0**-53), self.draw(1 - 0.5 * 2.0**-53))
+
+    @property
     def integer_valued(self) -> bool:
         """Only whole numbers can be drawn (a discrete distribution of integers, or a point on one)."""
         if self.dist == "discrete":
@@ -129,10 +136,13 @@ class Distribution(BaseModel):
 
     @cached_property
     def centre(self) -> float:
-        """The central value: ``central`` if given, else the median."""
+        """The central value: ``central`` if given, else the median to 12 significant digits.
+
+        Rounded so that a median such as 0.1 + 0.4 × 0.5 is the 0.3 a person wrote, not 0.30000000000000004.
+        """
         if self.central is not None:
             return float(self.central)
-        return float(self.ppf(0.5))
+        return float(f"{float(self.ppf(0.5)):.12g}")
 
     def ppf(self, u: float | np.ndarray) -> float | np.ndarray:
         """The value at cumulative probability ``u`` (the inverse CDF), vectorised over ``u``."""

@@ -11,15 +11,32 @@ import yaml
 from model.params import Params, resolve
 from model.scenario import default_scenario_path, parse_scenario
 from model.states import SUBSIDY_TYPES
+from model.uncertainty import Distribution
 
 ROOT = Path(__file__).resolve().parents[1]
 
 
-def lund_dict() -> dict:
-    """The default scenario as a mapping, its departments table at its absolute path."""
+def lund_dict(uncertain: bool = False) -> dict:
+    """The default scenario as a mapping, its departments table at its absolute path.
+
+    Every uncertain value at its central value and no labour-market factor (the point scenario, which
+    most tests need), unless ``uncertain``.
+    """
     d = yaml.safe_load(default_scenario_path().read_text(encoding="utf-8"))
     alloc = d["programme"]["allocation"]
     alloc["departments"] = str(default_scenario_path().parent / alloc["departments"])
+    return d if uncertain else central(d)
+
+
+def central(d: object) -> object:
+    """A scenario mapping with each distribution replaced by its central value, and no labour-market factor."""
+    if isinstance(d, dict) and "dist" in d:
+        c = Distribution.model_validate(d).centre
+        return int(c) if float(c).is_integer() and d["dist"] == "discrete" else c
+    if isinstance(d, dict):
+        return {k: central(v) for k, v in d.items() if k != "labour_market"}
+    if isinstance(d, list):
+        return [central(v) for v in d]
     return d
 
 

@@ -21,7 +21,7 @@ import numpy as np
 
 from model.montecarlo import run_replications
 from model.outcomes import annual_frame, monthly_frame, summarise
-from model.params import resolve
+from model.params import Resolver
 from model.scenario import load_scenario
 
 FILE = Path(__file__).parent / "golden" / "lund.json"
@@ -32,13 +32,18 @@ RTOL = 1e-9
 
 
 def compute(workers: int = 2) -> dict:
-    """The golden figures: per year P5/P50/P95 of households and cost, breakeven, targets, participants."""
+    """The golden figures of the default, at its central values (``--fixed``) and with its uncertainty."""
     sc = load_scenario()
-    p = resolve(sc)
-    tables = run_replications(p, range(REPS), workers)
+    return {"fixed": _figures(Resolver(sc, fixed=True), workers), "uncertain": _figures(Resolver(sc), workers)}
+
+
+def _figures(resolver: Resolver, workers: int) -> dict:
+    """Per year P5/P50/P95 of households and cost, breakeven, targets, participants."""
+    p = resolver.central
+    tables = run_replications(resolver, range(REPS), workers)
     monthly = monthly_frame(p, tables)
     annual = annual_frame(p, monthly)
-    s = summarise(p, annual, monthly, np.stack([t.participants for t in tables]))
+    s = summarise(p, annual, monthly, np.stack([t.participants for t in tables]), uncertain=resolver.uncertain)
     return {
         "scenario": s["scenario"],
         "replications": REPS,

@@ -214,16 +214,31 @@ def test_interrupted_run_resumes_from_saved_replications(small_file, small_run, 
 
 @pytest.mark.parametrize("path", sorted((Path(__file__).parents[1] / "runs").glob("*.yaml")), ids=lambda p: p.name)
 def test_every_value_in_the_shipped_scenarios_names_its_source(path):
-    """Each line of a shipped scenario (runs/*.yaml) that sets a value carries a source or says 'assumption'."""
+    """Each line of a shipped scenario (runs/*.yaml) that sets a value carries a source or says 'assumption'.
+
+    A value may take its source from the key it sits under (e.g. the hazards of one reason, or a
+    distribution written on the lines below its key).
+    """
+    source = re.compile(
+        r"assumption|facts §|Lund §|facts\.md|IFAU|illustrative|calibrated|SCB|Arbetsförmedlingen|Socialstyrelsen"
+    )
     missing = []
+    parents: list[tuple[int, bool]] = []  # (indent, has a source) of the keys above the current line
     for n, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
         body = line.split("#", 1)[0].rstrip()
-        if not body.strip() or (body.strip().startswith("-") and ":" not in body) or body.rstrip().endswith(":"):
+        comment = line.split("#", 1)[1] if "#" in line else ""
+        indent = len(line) - len(line.lstrip())
+        while parents and parents[-1][0] >= indent and body.strip():
+            parents.pop()
+        sourced = bool(source.search(comment)) or any(has for _, has in parents)
+        if body.rstrip().endswith(":"):
+            parents.append((indent, bool(source.search(comment))))
+            continue
+        if not body.strip() or (body.strip().startswith("-") and ":" not in body and "{" not in body):
             continue
         if body.split(":")[0].strip() in ("name", "description", "extends"):  # labels and links, not parameters
             continue
-        comment = line.split("#", 1)[1] if "#" in line else ""
-        if not re.search(r"assumption|facts §|Lund §|facts\.md|IFAU|illustrative|calibrated", comment):
+        if not sourced:
             missing.append(f"{n}: {line.strip()}")
     assert not missing, "\n".join(missing)
     assert validate_ok(path)
