@@ -7,15 +7,15 @@ prints the rows as a Markdown table (the README's calibration table).
 
 from __future__ import annotations
 
-import json
 import sys
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
 
-from calibration.observed import OBSERVED, Observed
+from calibration.observed import OBSERVED, OBSERVED_MUNICIPALITY, Observed
 from model.ledger import BENEFIT_CATEGORIES
+from model.summary import CalibrationRow, Summary
 
 
 def _pct(values: np.ndarray) -> tuple[float, float, float]:
@@ -35,9 +35,11 @@ def _year(v: int | str) -> float:
     return float("inf") if v == "never" else float(v)
 
 
-def compare(monthly: pd.DataFrame, annual: pd.DataFrame, ledger: pd.DataFrame | None, summary: dict) -> list[dict]:
+def compare(monthly: pd.DataFrame, annual: pd.DataFrame, ledger: pd.DataFrame | None, summary: Summary) -> list[dict]:
     """Rows of (observed figure, model P50/P5/P95, inside the model's 90 % band) for the figures a run speaks to."""
     rows: list[dict] = []
+    if summary.municipality and summary.municipality != OBSERVED_MUNICIPALITY:
+        return rows  # the observed figures are another municipality's
     by_key = {o.key: o for o in OBSERVED}
 
     def add(o: Observed, model: tuple[float, float, float] | str, within: bool | None = None) -> None:
@@ -47,9 +49,9 @@ def compare(monthly: pd.DataFrame, annual: pd.DataFrame, ledger: pd.DataFrame | 
     y22 = prog[prog["year"] == 2022]
     if len(y22) and not y22["deficit_sek"].isna().all():
         add(by_key["deficit_2022"], _pct(y22["deficit_sek"]))
-    be = summary["breakeven"]["cumulative"]
+    be = summary.breakeven["cumulative"]
     claim = by_key["breakeven_claim"]
-    add(claim, str(be["p50"]), _year(be["p5"]) <= float(claim.value or 0) <= _year(be["p95"]))
+    add(claim, str(be.p50), _year(be.p5) <= float(claim.value or 0) <= _year(be.p95))
     if ledger is not None and 2025 in set(annual["year"]):
         ben = ledger[ledger["category"].isin(BENEFIT_CATEGORIES)]
         ben = ben[ben["month"].dt.year == 2025].groupby(["rep", "arm"], observed=True)["sek"].sum().unstack("arm")
@@ -64,9 +66,9 @@ def compare(monthly: pd.DataFrame, annual: pd.DataFrame, ledger: pd.DataFrame | 
         ("work_or_studies_3m_after_job", "work_or_studies_3m_after_job"),
         ("on_benefit_year_after_job", "on_benefit_year_after_job"),
     ):
-        share = summary.get("participants", {}).get(name)
+        share = summary.participants.get(name)
         if share:
-            add(by_key[key], (share["p50"], share["p5"], share["p95"]))
+            add(by_key[key], (share.p50, share.p5, share.p95))
     for k, v in fills(monthly).items():
         add(by_key[k], v)
     early = monthly[(monthly["arm"] == "counterfactual") & (monthly["month"].dt.year == 2022)]
@@ -101,10 +103,12 @@ def fills(monthly: pd.DataFrame) -> dict[str, tuple[float, float, float]]:
     return out
 
 
-def summary_rows(monthly: pd.DataFrame, annual: pd.DataFrame, ledger: pd.DataFrame | None, summary: dict) -> list[dict]:
-    """The comparison as plain data for summary.json: observed key, model P50/P5/P95 (or a year), inside the band."""
+def summary_rows(
+    monthly: pd.DataFrame, annual: pd.DataFrame, ledger: pd.DataFrame | None, summary: Summary
+) -> list[CalibrationRow]:
+    """The comparison for the summary: observed key, model P50/P5/P95 (or a year), inside the band."""
     return [
-        {"key": r["observed"].key, "model": r["model"], "within": bool(r["within"])}
+        CalibrationRow(key=r["observed"].key, model=r["model"], within=bool(r["within"]))
         for r in compare(monthly, annual, ledger, summary)
     ]
 
@@ -125,7 +129,7 @@ def table(folder: Path) -> str:
     monthly = pd.read_parquet(folder / "monthly.parquet")
     annual = pd.read_parquet(folder / "annual.parquet")
     ledger = pd.read_parquet(folder / "ledger.parquet")
-    summary = json.loads((folder / "summary.json").read_text(encoding="utf-8"))
+    summary = Summary.load(folder / "summary.json")
     lines = ["| figure | observed | model P50 [P5–P95] | inside the 90 % band | source |", "|---|---|---|---|---|"]
     for row in compare(monthly, annual, ledger, summary):
         o, m = row["observed"], row["model"]

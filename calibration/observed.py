@@ -8,6 +8,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+#: The municipality these figures describe: a run of another municipality is not held against them.
+OBSERVED_MUNICIPALITY = "Lund"
+
 
 @dataclass(frozen=True)
 class Observed:

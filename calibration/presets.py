@@ -7,12 +7,13 @@ prints a Markdown table: one column per run, P50 [P5–P95] over replications.
 
 from __future__ import annotations
 
-import json
 import sys
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
+
+from model.summary import Summary
 
 
 def _band(v: np.ndarray, scale: float = 1.0, decimals: int = 0) -> str:
@@ -23,7 +24,7 @@ def _band(v: np.ndarray, scale: float = 1.0, decimals: int = 0) -> str:
 def figures(folder: Path) -> dict[str, str]:
     """The compared figures of one run folder."""
     annual = pd.read_parquet(folder / "annual.parquet")
-    summary = json.loads((folder / "summary.json").read_text(encoding="utf-8"))
+    summary = Summary.load(folder / "summary.json")
     prog = annual[annual["arm"] == "programme"].set_index(["rep", "year"])
     cf = annual[annual["arm"] == "counterfactual"].set_index(["rep", "year"])
     years = [y for y in (2023, 2024, 2025) if y in prog.index.get_level_values("year")]
@@ -45,24 +46,24 @@ def figures(folder: Path) -> dict[str, str]:
         out["penalties, department → social board, per year (mnkr)"] = _band(
             dep["penalty_sek"].to_numpy() / (months / 12), 1e6, 2
         )
-    part = summary["participants"]
+    part = summary.participants
     for key, label in (
         ("work_or_studies_3m_after_job", "in work or studies 3 months after a finished job"),
         ("hired_at_end_of_job", "hired by the workplace at the end of a job"),
     ):
         if key in part:
             v = part[key]
-            out[label] = f"{100 * v['p50']:.1f} % [{100 * v['p5']:.1f}–{100 * v['p95']:.1f}]"
-    tg = summary["targets"].get("mean_900_2023_2025")
-    if tg:
-        out["P(≤ 900 households on average 2023–2025)"] = f"{100 * tg['programme']:.1f} %"
-    out["breakeven (cumulative), P50"] = str(summary["breakeven"]["cumulative"]["p50"])
+            out[label] = f"{100 * v.p50:.1f} % [{100 * v.p5:.1f}–{100 * v.p95:.1f}]"
+    tg = summary.targets.get("mean_900_2023_2025")
+    if tg and tg.programme is not None:
+        out["P(≤ 900 households on average 2023–2025)"] = f"{100 * tg.programme:.1f} %"
+    out["breakeven (cumulative), P50"] = str(summary.breakeven["cumulative"].p50)
     return out
 
 
 def table(folders: list[Path]) -> str:
     cols = [figures(f) for f in folders]
-    names = [json.loads((f / "summary.json").read_text(encoding="utf-8"))["scenario"] for f in folders]
+    names = [Summary.load(f / "summary.json").scenario for f in folders]
     rows = list(dict.fromkeys(k for c in cols for k in c))
     lines = ["| figure | " + " | ".join(f"`{n}`" for n in names) + " |", "|---|" + "---|" * len(names)]
     lines += [f"| {r} | " + " | ".join(c.get(r, "–") for c in cols) + " |" for r in rows]

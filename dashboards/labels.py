@@ -7,8 +7,16 @@ separator, decimal comma); English uses MSEK / kSEK with a decimal point.
 from __future__ import annotations
 
 import math
+from collections.abc import Callable, Iterable
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from model.scenario import Target
+    from model.summary import Band, ClosedFinancing, DepartmentsSummary, Notice, TargetResult
 
 LANGS = ("sv", "en")
+#: A no-break space: inside numbers ('1 234,5') and between a number and its unit, so neither is split.
+NBSP = "\u00a0"
 
 TEXT: dict[str, dict[str, str]] = {
     "title": {"sv": "amsim – resultat", "en": "amsim – results"},
@@ -144,7 +152,188 @@ TEXT: dict[str, dict[str, str]] = {
     "nystartsjobb": {"sv": "Nystartsjobb", "en": "Nystartsjobb"},
     "introduktionsjobb": {"sv": "Introduktionsjobb", "en": "Introduktionsjobb"},
     "extratjanst": {"sv": "Extratjänst", "en": "Extratjänst"},
+    "warnings": {"sv": "Varningar", "en": "Warnings"},
+    "uncertain_note": {
+        "sv": "Osäkra antaganden dras per replikering: banden visar både osäkerheten i antagandena och slumpen.",
+        "en": "Uncertain assumptions are drawn per replication: the bands show both that uncertainty and chance.",
+    },
+    "per_year_note": {
+        "sv": "Hushåll: genomsnitt per månad. Kostnad: socialnämndens nettokostnad. P50 över replikeringarna; "
+        "skillnaden är parvis (med − utan insatserna i samma replikering).",
+        "en": "Households: mean per month. Cost: the social board's net cost. P50 over replications; the "
+        "difference is paired (with − without the programme in the same replication).",
+    },
+    "p_cheaper": {
+        "sv": "P(billigare med insatserna)",
+        "en": "P(cheaper with the programme)",
+    },
+    "frame_50": {"sv": "Ram för 50 % säkerhet", "en": "Frame for 50 % confidence"},
+    "frame_95": {"sv": "Ram för 95 % säkerhet", "en": "Frame for 95 % confidence"},
+    "charts": {"sv": "Diagram", "en": "Charts"},
+    "breakeven_cdf": {
+        "sv": "Sannolikhet att brytpunkten nåtts senast ett visst år",
+        "en": "Probability of breakeven by each year",
+    },
+    "variance_title": {
+        "sv": "Spridningen: osäkra antaganden och slump",
+        "en": "The spread: uncertain assumptions and chance",
+    },
+    "variance_note": {
+        "sv": "Standardavvikelse över replikeringarna (med insatserna) och den andel av variansen som kommer från "
+        "osäkra antaganden och arbetsmarknaden; resten är slump (lagen om total varians, två replikeringar per "
+        "dragning).",
+        "en": "Standard deviation over replications (with the programme) and the share of its variance that comes "
+        "from uncertain assumptions and the labour market; the rest is chance (law of total variance, two "
+        "replications per draw).",
+    },
+    "parameter_share": {"sv": "andel från antaganden", "en": "share from assumptions"},
+    "unit_starts": {"sv": "starter per år", "en": "starts per year"},
+    "unit_places": {"sv": "platser", "en": "places"},
+    "given_as": {"sv": "Angivet som", "en": "Given as"},
+    "fill": {"sv": "Fyllnadsgrad (P50)", "en": "Fill (P50)"},
+    "places_note": {
+        "sv": "Platser = starter × planerade månader / 12. Fyllnadsgrad = besatta platsmånader mot planen; "
+        "rader under 90 % är markerade.",
+        "en": "Places = starts × planned months / 12. Fill = place-months held against the plan; rows below 90 % "
+        "are marked.",
+    },
+    "assumption": {"sv": "Antagande", "en": "Assumption"},
+    "assumptions": {"sv": "Osäkra antaganden och källor", "en": "Uncertain assumptions and sources"},
+    "assumptions_note": {
+        "sv": "Varje osäkert värde dras per replikering ur sin fördelning (scipy.stats-parametrar); det centrala "
+        "värdet används med --fixed. Alla värden med enhet och källa finns i results.xlsx.",
+        "en": "Each uncertain value is drawn per replication from its distribution (scipy.stats parameters); the "
+        "central value is used with --fixed. Every value with unit and source is in results.xlsx.",
+    },
+    "no_uncertain": {
+        "sv": "Scenariot har inga osäkra värden (eller kördes med --fixed).",
+        "en": "The scenario has no uncertain values (or was run with --fixed).",
+    },
+    "value_path": {"sv": "Värde", "en": "Value"},
+    "central": {"sv": "Centralt", "en": "Central"},
+    "distribution": {"sv": "Fördelning", "en": "Distribution"},
+    "unit": {"sv": "Enhet", "en": "Unit"},
+    "p_cheaper_short": {"sv": "P(billigare)", "en": "P(cheaper)"},
+    "programme_short": {"sv": "Med", "en": "With"},
+    "counterfactual_short": {"sv": "Utan", "en": "Without"},
+    "sb_cost_short": {"sv": "socialnämndens nettokostnad", "en": "social board net cost"},
+    "frame_80_short": {"sv": "Ram 80 %", "en": "Frame 80 %"},
+    "paired_caption": {
+        "sv": "Med/utan insatserna; skillnad = med − utan i samma replikering (parvis)",
+        "en": "With/without the programme; difference = with − without in the same replication (paired)",
+    },
+    "spread": {"sv": "Spridning", "en": "Spread"},
+    "split_households_on_benefit": {
+        "sv": "hushåll sd {sd}, varav {share} av variansen från osäkra antaganden",
+        "en": "households sd {sd}, {share} of the variance from uncertain assumptions",
+    },
+    "split_social_board_cost": {
+        "sv": "kostnad sd {sd}, varav {share} från osäkra antaganden",
+        "en": "cost sd {sd}, {share} from uncertain assumptions",
+    },
+    "fixed_note": {
+        "sv": "Alla antaganden på sina centrala värden (--fixed eller inga fördelningar): banden visar bara slumpen.",
+        "en": "Every assumption at its central value (--fixed or no distributions): the bands show chance only.",
+    },
+    "places_given_starts": {
+        "sv": "{cls} angivna som {starts} starter per år → {places} platser",
+        "en": "{cls} given as {starts} starts a year → {places} places",
+    },
+    "places_given_places": {
+        "sv": "{cls} angivna som {places} platser → {starts} starter per år",
+        "en": "{cls} given as {places} places → {starts} starts a year",
+    },
+    "notice_places_empty": {
+        "sv": "{place_class}: platser står tomma, fyllnadsgrad under 90 % av planen ({fills})",
+        "en": "{place_class}: places stay empty, filled below 90 % of the plan ({fills})",
+    },
+    "notice_frame_small": {
+        "sv": "budget_frames.{year} = {frame}: ramar anges i kronor per år; ser ut som mnkr skrivna som kronor",
+        "en": "budget_frames.{year} = {frame}: frames are SEK per year; this looks like MSEK typed as SEK",
+    },
+    "notice_years_unused": {
+        "sv": "{field}: åren {years} ligger utanför simuleringen (eller ersätts av ett senare år) och används inte",
+        "en": "{field}: the years {years} lie outside the run (or are replaced by a later year) and are not used",
+    },
 }
+
+
+#: References in scenario comments and observed figures, written out for people (model/assumptions.py).
+REFERENCES: dict[str, dict[str, str]] = {
+    "lund": {
+        "sv": "Lunds utredning om fördelningsmodell 2022, avsnitt {section}",
+        "en": "Lund's investigation of an allocation model (2022), section {section}",
+    },
+    "linkoping": {
+        "sv": "Linköpings slutrapport om 500-uppdraget 2021, avsnitt {section}",
+        "en": "Linköping's final report on the 500 assignment (2021), section {section}",
+    },
+    "ifau": {"sv": "{section}", "en": "{section}"},
+}
+#: What each section of the project's fact sheet rests on (its sources, not the sheet itself).
+FACT_SOURCES: dict[str, dict[str, str]] = {
+    "1": {
+        "sv": "Lunds utredning 2022 och socialnämndens beslut (lund.se)",
+        "en": "Lund's investigation 2022 and the social board's decisions (lund.se)",
+    },
+    "2": {"sv": "Malmö enligt Lunds utredning 2022, avsnitt 3.1", "en": "Malmö per Lund's investigation 2022, §3.1"},
+    "3": {"sv": "Linköpings slutrapport 2021", "en": "Linköping's final report 2021"},
+    "4": {
+        "sv": "Förordningarna om nystartsjobb (2018:43), introduktionsjobb (2018:42) och extratjänster",
+        "en": "The ordinances on nystartsjobb (2018:43), introduktionsjobb (2018:42) and extratjänster",
+    },
+    "5": {
+        "sv": "Lagen om arbetslöshetsförsäkring (1997:238) och lagen från 2025-10-01",
+        "en": "The unemployment insurance act (1997:238) and the act from 2025-10-01",
+    },
+    "6": {
+        "sv": "Socialstyrelsen: riksnormen och statistik om ekonomiskt bistånd",
+        "en": "Socialstyrelsen: the national norm and statistics on social assistance",
+    },
+    "7": {"sv": "Skatteverket och SKR (personalomkostnader)", "en": "Skatteverket and SKR (payroll overheads)"},
+    "8": {
+        "sv": "IFAU 2021:16 och andra utvärderingar av kommunala anställningar",
+        "en": "IFAU 2021:16 and other evaluations of municipal jobs",
+    },
+    "9": {"sv": "Lagtext och förordningar (se regelfilerna)", "en": "Statutes and ordinances (see the rule files)"},
+}
+
+UNIT_TEXT: dict[str, dict[str, str]] = {
+    "households": {"sv": "hushåll", "en": "households"},
+    "households_per_month": {"sv": "hushåll per månad", "en": "households per month"},
+    "share": {"sv": "andel", "en": "share"},
+    "months": {"sv": "månader", "en": "months"},
+    "per_month": {"sv": "per månad", "en": "per month"},
+    "multiplier": {"sv": "faktor", "en": "multiplier"},
+    "log_ratio": {"sv": "log-kvot", "en": "log ratio"},
+    "starts_per_year": {"sv": "starter per år", "en": "starts per year"},
+    "places": {"sv": "platser", "en": "places"},
+    "sek_per_place_month": {"sv": "kr per plats och månad", "en": "SEK per place and month"},
+    "sek_per_participant_month": {"sv": "kr per deltagare och månad", "en": "SEK per participant and month"},
+    "sek_per_year": {"sv": "kr per år", "en": "SEK per year"},
+    "count": {"sv": "antal", "en": "count"},
+    "year": {"sv": "år", "en": "year"},
+    "elasticity": {"sv": "elasticitet", "en": "elasticity"},
+    "rule_value": {"sv": "regelvärde", "en": "rule value"},
+    "text": {"sv": "text", "en": "text"},
+    "number": {"sv": "tal", "en": "number"},
+}
+
+
+def reference_text(kind: str, section: str, lang: str) -> str:
+    """One reference for people: 'Lunds utredning … avsnitt 4.4', the sources of a fact-sheet section, or IFAU."""
+    if kind == "facts":
+        return FACT_SOURCES.get(section.split(".")[0], FACT_SOURCES["9"])[lang]
+    return REFERENCES[kind][lang].format(section=section)
+
+
+def sources_text(refs: Iterable[tuple[str, str]], lang: str) -> str:
+    """The references of a value or figure, joined, each once."""
+    return "; ".join(dict.fromkeys(reference_text(k, s, lang) for k, s in refs))
+
+
+def unit_text(unit: str, lang: str) -> str:
+    return UNIT_TEXT.get(unit, UNIT_TEXT["number"])[lang]
 
 
 def t(key: str, lang: str) -> str:
@@ -152,8 +341,10 @@ def t(key: str, lang: str) -> str:
     return TEXT[key][lang]
 
 
-def department_table(departments: dict, lang: str, compact: bool = False) -> tuple[str, list[str], list[list[str]]]:
-    """(title, header, rows) of the per-department table over the whole horizon (summary['departments']).
+def department_table(
+    departments: DepartmentsSummary, lang: str, compact: bool = False
+) -> tuple[str, list[str], list[list[str]]]:
+    """(title, header, rows) of the per-department table over the whole horizon (Summary.departments).
 
     ``compact`` (a terminal): short headers, the penalty's P50 only.
     """
@@ -161,30 +352,48 @@ def department_table(departments: dict, lang: str, compact: bool = False) -> tup
     header = [t(k + ("_short" if compact and k != "department" else ""), lang) for k in keys]
     header.append(t("penalty_short", lang) if compact else t("penalty", lang))
     rows = []
-    for r in departments["rows"]:
-        if r["year"] != "all":
+    for r in departments.rows:
+        if r.year != "all":
             continue
-        pen = r["penalty_sek"]
+        pen = r.penalty_sek
         rows.append(
             [
-                r["department"],
-                number(r["allocated_jobs_places"], 1, lang),
-                number(r["filled_jobs_places"], 1, lang),
-                number(r["allocated_internships_places"], 1, lang),
-                number(r["filled_internships_places"], 1, lang),
-                number(r["missing_place_months"], 0, lang),
-                number(pen["p50"] / 1e3, 0, lang)
+                r.department,
+                number(r.allocated_jobs_places, 1, lang),
+                number(r.filled_jobs_places, 1, lang),
+                number(r.allocated_internships_places, 1, lang),
+                number(r.filled_internships_places, 1, lang),
+                number(r.missing_place_months, 0, lang),
+                number(pen.p50 / 1e3, 0, lang)
                 if compact
-                else f"{tkr(pen['p50'], lang)} [{tkr(pen['p5'], lang)}–{tkr(pen['p95'], lang)}]",
+                else f"{tkr(pen.p50, lang)} [{tkr(pen.p5, lang)}–{tkr(pen.p95, lang)}]",
             ]
         )
-    return t("departments_title", lang).format(method=departments["method"]), header, rows
+    return t("departments_title", lang).format(method=departments.method), header, rows
 
 
-def closed_text(closed: dict, lang: str) -> str:
+def band_text(band: Band, fmt: Callable[[float, str], str], lang: str) -> str:
+    """'P50 [P5–P95]' of a band in a format (mnkr, tkr, percent, …)."""
+    return f"{fmt(band.p50, lang)} [{fmt(band.p5, lang)}–{fmt(band.p95, lang)}]"
+
+
+def closed_text(closed: ClosedFinancing, lang: str) -> str:
     """One line on a subsidy a scenario takes up in months closed to new decisions."""
-    n = number(float(closed["months"]), 0, lang)
-    return t("closed_text", lang).format(type=t(closed["type"], lang), n=n, first=closed["first"], last=closed["last"])
+    n = number(float(closed.months), 0, lang)
+    return t("closed_text", lang).format(type=t(closed.type, lang), n=n, first=closed.first, last=closed.last)
+
+
+def notice_text(notice: Notice, lang: str) -> str:
+    """A warning in the chosen language (``notice.code`` names its text in :data:`TEXT`)."""
+    v = dict(notice.values)
+    if "fills" in v:  # "2021=0.21,2023=0.77" → "2021: 21 %, 2023: 77 %"
+        pairs = (item.split("=") for item in str(v["fills"]).split(","))
+        v["fills"] = ", ".join(f"{y}: {percent(float(f), lang)}" for y, f in pairs)
+    if "frame" in v:
+        v["frame"] = number(float(v["frame"]), 1, lang)
+    if "place_class" in v:
+        v["place_class"] = t(str(v["place_class"]), lang).lower()
+    return t(f"notice_{notice.code}", lang).format(**v)
 
 
 def number(x: float, decimals: int, lang: str) -> str:
@@ -193,35 +402,32 @@ def number(x: float, decimals: int, lang: str) -> str:
         return "–"
     s = f"{x:,.{decimals}f}"
     if lang == "sv":
-        s = s.replace(",", " ").replace(".", ",").replace("-", "−")
+        s = s.replace(",", NBSP).replace(".", ",").replace("-", "−")
     return s
 
 
 def mnkr(sek: float, lang: str, decimals: int = 1) -> str:
     """SEK as millions: '17,3 mnkr' / '17.3 MSEK'."""
-    return f"{number(sek / 1e6, decimals, lang)} {'mnkr' if lang == 'sv' else 'MSEK'}"
+    return f"{number(sek / 1e6, decimals, lang)}{NBSP}{'mnkr' if lang == 'sv' else 'MSEK'}"
 
 
 def tkr(sek: float, lang: str, decimals: int = 0) -> str:
     """SEK as thousands: '12 tkr' / '12 kSEK'."""
-    return f"{number(sek / 1e3, decimals, lang)} {'tkr' if lang == 'sv' else 'kSEK'}"
+    return f"{number(sek / 1e3, decimals, lang)}{NBSP}{'tkr' if lang == 'sv' else 'kSEK'}"
 
 
 def percent(p: float, lang: str) -> str:
     """A probability as a percentage; one decimal near 0 and 1, so 0.5 % is not shown as 0 %."""
     decimals = 1 if 0 < p < 0.01 or 0.99 < p < 1 else 0
-    return f"{number(100 * p, decimals, lang)} %"
+    return f"{number(100 * p, decimals, lang)}{NBSP}%"
 
 
-def target_text(target: dict, lang: str) -> str:
+def target_text(target: Target | TargetResult, lang: str) -> str:
     """'at most 1 000 households in every month of 2022' in the chosen language."""
-    years = (
-        str(target["first_year"])
-        if target["first_year"] == target["last_year"]
-        else f"{target['first_year']}–{target['last_year']}"
-    )
-    n = number(target["threshold"], 0, lang)
-    if target["statistic"] == "max":
+    first, last = target.first_year, target.last_year
+    years = str(first) if first == last else f"{first}–{last}"
+    n = number(target.threshold, 0, lang)
+    if target.statistic == "max":
         return (
             f"högst {n} hushåll varje månad {years}" if lang == "sv" else f"at most {n} households every month {years}"
         )

@@ -1,30 +1,57 @@
-"""The static run report: one self-contained HTML file that works offline."""
+"""The static run report: one self-contained HTML file that works offline.
+
+Built from a :class:`~model.rundata.RunData`; identical runs give identical
+bytes (fixed element ids, no timestamps). Tables fit a 900 px window: headers
+wrap, numbers never do (no-break spaces inside them).
+"""
 
 from __future__ import annotations
 
 import html
 from pathlib import Path
 
-import pandas as pd
 import plotly.io as pio
 
-from calibration.checks import summary_rows
 from calibration.observed import OBSERVED_BY_KEY
 from dashboards.figures import breakeven_figure, cost_figure, difference_figure, households_figure
-from dashboards.labels import closed_text, department_table, mnkr, number, percent, t, target_text
+from dashboards.labels import (
+    NBSP,
+    band_text,
+    closed_text,
+    department_table,
+    mnkr,
+    notice_text,
+    number,
+    percent,
+    sources_text,
+    t,
+    target_text,
+    unit_text,
+)
+from model.assumptions import references
 from model.outcomes import BREAKEVEN_DEFINITIONS
-from model.params import Params
+from model.rundata import RunData
 from model.states import JOB_TYPES
+from model.summary import Summary
 
 CSS = """
-body{font-family:system-ui,-apple-system,Segoe UI,Roboto,sans-serif;margin:2rem auto;max-width:1100px;color:#222}
+body{font-family:system-ui,-apple-system,Segoe UI,Roboto,sans-serif;margin:1.5rem auto;max-width:1100px;
+padding:0 1rem;color:#222;box-sizing:border-box}
 h1{margin-bottom:.2rem} h2{margin-top:2.2rem;border-bottom:1px solid #ddd;padding-bottom:.3rem}
-table{border-collapse:collapse;margin:.8rem 0} td,th{border:1px solid #ddd;padding:.3rem .6rem}
-th{background:#f4f6f8;text-align:center} td.num{text-align:right} td.txt{text-align:left}
+table{border-collapse:collapse;margin:.8rem 0;width:100%;font-size:.85rem}
+td,th{border:1px solid #ddd;padding:.25rem .45rem;vertical-align:top}
+th{background:#f4f6f8;text-align:center;font-weight:600;white-space:normal}
+td.num{text-align:right} td.txt{text-align:left;overflow-wrap:anywhere}
 .meta{color:#555} .warn{background:#fff7e0;border:1px solid #f0c36d;padding:.6rem 1rem}
-.kpi{display:flex;gap:1rem;flex-wrap:wrap} .kpi div{background:#f4f6f8;padding:.8rem 1rem;border-radius:6px}
-.kpi b{display:block;font-size:1.4rem}
+tr.warn td{background:#fff7e0}
+.kpi{display:flex;gap:1rem;flex-wrap:wrap}
+.kpi div{background:#f4f6f8;padding:.8rem 1rem;border-radius:6px;flex:1 1 12rem}
+.kpi b{display:block;font-size:1.3rem}
+.note{color:#555;font-size:.85rem}
 """
+
+#: Plotly without its toolbar; the chart stays interactive (hover).
+PLOT_CONFIG = {"displayModeBar": False, "responsive": True}
 
 
 def _cell(c: str) -> str:
@@ -47,115 +74,247 @@ def _year(v: int | str, lang: str) -> str:
     return t("never", lang) if v == "never" else str(v)
 
 
-def build_report(
-    summary: dict,
-    monthly: pd.DataFrame,
-    annual: pd.DataFrame,
-    ledger: pd.DataFrame | None,
-    p: Params,
-    lang: str = "sv",
-) -> str:
+def _m(x: float, lang: str) -> str:
+    return number(x / 1e6, 1, lang)
+
+
+def _n0(x: float, lang: str) -> str:
+    return number(x, 0, lang)
+
+
+def build_report(data: RunData) -> str:
     """The report as an HTML string."""
+    s, p, lang = data.summary, data.params, data.lang
     cal = p.calendar
-    be = summary["breakeven"]
+    unit = "mnkr" if lang == "sv" else "MSEK"
     parts = [
         f"<!DOCTYPE html><html lang='{lang}'><head><meta charset='utf-8'>",
+        "<meta name='viewport' content='width=device-width, initial-scale=1'>",
         f"<title>{html.escape(t('title', lang))} – {html.escape(p.scenario)}</title><style>{CSS}</style></head><body>",
         f"<h1>{html.escape(t('title', lang))}: {html.escape(p.scenario)}</h1>",
         f"<p class='meta'>{t('period', lang)}: {cal.month(0)} – {cal.month(cal.n_months - 1)} · "
-        f"{t('replications', lang)}: {summary['replications']} · {t('seed', lang)}: {p.seed}</p>",
-        f"<h2>{t('key_results', lang)}</h2><div class='kpi'>",
-        *(
-            f"<div>{t('breakeven', lang)} – {t(f'breakeven_{name}', lang)}"
-            f"<b>P50: {_year(be[name]['p50'], lang)}</b></div>"
-            for name in BREAKEVEN_DEFINITIONS
-        ),
+        f"{t('replications', lang)}: {s.replications} · {t('seed', lang)}: {p.seed} · "
+        f"{t('uncertain_note' if s.uncertain else 'fixed_note', lang)}</p>",
     ]
-    for tgt in summary["targets"].values():
-        parts.append(
-            f"<div>{html.escape(target_text(tgt, lang))}<b>{percent(tgt['programme'], lang)}</b>"
-            f"{t('p_target', lang)} ({t('programme', lang).lower()})</div>"
-        )
-    parts.append("</div>")
+    parts += _warnings(s, lang)
+    parts += _key_results(s, lang)
 
     rows = []
-    for y, row in summary["years"].items():
-        prog = row["programme"]
+    for y, row in s.years.items():
+        prog, cf = row.programme, row.counterfactual
         rows.append(
             [
                 y,
-                number(prog["households_on_benefit_mean"]["p50"], 0, lang),
-                number(row["counterfactual"]["households_on_benefit_mean"]["p50"], 0, lang),
-                mnkr(prog["social_board_net_sek"]["p50"], lang),
-                mnkr(row["counterfactual"]["social_board_net_sek"]["p50"], lang),
-                mnkr(row["difference_social_board_sek"]["p50"], lang),
-                mnkr(prog["frame_sek"], lang) if "frame_sek" in prog else "–",
-                mnkr(prog["deficit_sek"]["p50"], lang) if "deficit_sek" in prog else "–",
-                percent(prog["p_deficit"], lang) if "p_deficit" in prog else "–",
-                mnkr(prog["frame_needed_sek"]["p80"], lang),
+                _n0(prog.households_on_benefit_mean.p50, lang),
+                _n0(cf.households_on_benefit_mean.p50, lang),
+                band_text(row.difference_households_on_benefit, _n0, lang),
+                _m(prog.social_board_net_sek.p50, lang),
+                _m(cf.social_board_net_sek.p50, lang),
+                band_text(row.difference_social_board_sek, _m, lang),
+                percent(row.p_programme_cheaper, lang),
             ]
         )
     header = [
         t("year", lang),
-        f"{t('households', lang)} ({t('programme', lang).lower()})",
-        f"{t('households', lang)} ({t('counterfactual', lang).lower()})",
-        f"{t('cost', lang)} ({t('programme', lang).lower()})",
-        f"{t('cost', lang)} ({t('counterfactual', lang).lower()})",
-        t("difference", lang),
-        t("frame", lang),
-        t("deficit", lang),
-        t("p_deficit", lang),
-        t("frame_80", lang),
-    ]
-    parts += [f"<h2>{t('per_year', lang)} (P50)</h2>", _table(header, rows)]
-
-    figs = [
-        households_figure(monthly, list(p.targets), lang)[0],
-        cost_figure(annual, p.frames, lang)[0],
-        difference_figure(annual, lang)[0],
-        breakeven_figure(summary, lang)[0],
-    ]
-    for i, fig in enumerate(figs):
-        parts.append(pio.to_html(fig, include_plotlyjs=(i == 0), full_html=False, config={"displaylogo": False}))
-
-    tg_rows = [
-        [name, target_text(tg, lang), percent(tg["programme"], lang), percent(tg["counterfactual"], lang)]
-        for name, tg in summary["targets"].items()
+        f"{t('households', lang)}, {t('programme', lang).lower()}",
+        f"{t('households', lang)}, {t('counterfactual', lang).lower()}",
+        f"{t('difference_short', lang)} [P5–P95]",
+        f"{t('cost', lang)} ({unit}), {t('programme', lang).lower()}",
+        f"{t('cost', lang)} ({unit}), {t('counterfactual', lang).lower()}",
+        f"{t('difference_short', lang)} [P5–P95]",
+        t("p_cheaper", lang),
     ]
     parts += [
-        f"<h2>{t('targets', lang)}</h2>",
-        _table([t("target", lang), "", t("programme", lang), t("counterfactual", lang)], tg_rows),
+        f"<h2>{t('per_year', lang)}</h2>",
+        f"<p class='note'>{t('per_year_note', lang)}</p>",
+        _table(header, rows),
     ]
 
-    place_rows = []
-    prog_annual = annual[annual["arm"] == "programme"]
-    sim = prog_annual.groupby("year")[["starts_jobs", "starts_internships"]].median()
-    for r in summary.get("places", []):
-        if r["places"] == 0:
+    budget = []
+    for y, row in s.years.items():
+        prog = row.programme
+        if prog.frame_sek is None or prog.deficit_sek is None or prog.p_deficit is None:
             continue
-        col = f"starts_{r['class']}"
-        place_rows.append(
+        need = prog.frame_needed_sek
+        budget.append(
             [
-                str(r["year"]),
-                t(r["class"], lang),
-                number(r["places"], 0, lang),
-                number(r["starts_per_year"], 0, lang),
-                number(float(sim.loc[r["year"], col]) if r["year"] in sim.index else float("nan"), 0, lang),
+                y,
+                _m(prog.frame_sek, lang),
+                band_text(prog.deficit_sek, _m, lang),
+                percent(prog.p_deficit, lang),
+                _m(need.p50, lang),
+                _m(need.p80, lang),
+                _m(need.p95, lang),
             ]
         )
-    parts += [
-        f"<h2>{t('places', lang)}</h2>",
+    if budget:
+        parts += [
+            f"<h2>{t('frame', lang)} ({unit})</h2>",
+            _table(
+                [
+                    t("year", lang),
+                    t("frame_short", lang),
+                    f"{t('deficit', lang)} P50 [P5–P95]",
+                    t("p_deficit", lang),
+                    t("frame_50", lang),
+                    t("frame_80", lang),
+                    t("frame_95", lang),
+                ],
+                budget,
+            ),
+        ]
+
+    figs = [
+        households_figure(data.monthly, list(p.targets), lang)[0],
+        cost_figure(data.annual, p.frames, lang)[0],
+        difference_figure(data.annual, lang)[0],
+        breakeven_figure(s, lang)[0],
+    ]
+    parts.append(f"<h2>{t('charts', lang)}</h2>")
+    for i, fig in enumerate(figs):
+        parts.append(
+            pio.to_html(fig, include_plotlyjs=(i == 0), full_html=False, config=PLOT_CONFIG, div_id=f"figure-{i + 1}")
+        )
+
+    parts += _variance_section(s, lang)
+
+    tg_rows = [
+        [
+            name,
+            target_text(tg, lang),
+            percent(tg.programme, lang) if tg.programme is not None else "–",
+            percent(tg.counterfactual, lang) if tg.counterfactual is not None else "–",
+        ]
+        for name, tg in s.targets.items()
+    ]
+    if tg_rows:
+        parts += [
+            f"<h2>{t('targets', lang)}</h2>",
+            _table([t("target", lang), "", t("programme", lang), t("counterfactual", lang)], tg_rows),
+        ]
+
+    parts += _places_section(s, data, lang)
+    parts += _observed_section(s, lang)
+
+    if s.participants:
+        prow = [[t(f"part_{k}", lang), band_text(v, percent, lang)] for k, v in s.participants.items()]
+        parts += [f"<h2>{t('participants', lang)}</h2>", _table([t("figure", lang), t("modelled", lang)], prow)]
+
+    if s.departments is not None:
+        title, header, rows = department_table(s.departments, lang)
+        parts += [f"<h2>{html.escape(title)}</h2>", f"<p class='note'>{t('departments_note', lang)}</p>"]
+        parts.append(_table(header, rows))
+
+    parts += _assumptions_section(data, lang)
+
+    parts.append(f"<h2>{t('stale', lang)}</h2>")
+    if s.stale_rules:
+        items = "".join(f"<li>{html.escape(x)}</li>" for x in s.stale_rules)
+        parts.append(f"<div class='warn'><ul>{items}</ul></div>")
+    else:
+        parts.append(f"<p>{t('no_stale', lang)}</p>")
+    parts.append(f"<p class='meta'>{t('footer', lang)}</p></body></html>")
+    return "\n".join(parts)
+
+
+def _warnings(s: Summary, lang: str) -> list[str]:
+    items = [notice_text(n, lang) for n in s.notices] + [closed_text(c, lang) for c in s.closed_financing]
+    if not items:
+        return []
+    body = "".join(f"<li>{html.escape(x)}</li>" for x in items)
+    return [f"<h2>{t('warnings', lang)}</h2><div class='warn'><ul>{body}</ul></div>"]
+
+
+def _key_results(s: Summary, lang: str) -> list[str]:
+    out = [f"<h2>{t('key_results', lang)}</h2><div class='kpi'>"]
+    for name in BREAKEVEN_DEFINITIONS:
+        out.append(
+            f"<div>{t('breakeven', lang)} – {t(f'breakeven_{name}', lang)}"
+            f"<b>P50: {_year(s.breakeven[name].p50, lang)}</b></div>"
+        )
+    for tgt in s.targets.values():
+        shown = percent(tgt.programme, lang) if tgt.programme is not None else "–"
+        out.append(
+            f"<div>{html.escape(target_text(tgt, lang))}<b>{shown}</b>"
+            f"{t('p_target', lang)} ({t('programme', lang).lower()})</div>"
+        )
+    out.append("</div>")
+    return out
+
+
+def _variance_section(s: Summary, lang: str) -> list[str]:
+    """The spread of households and cost split into parameter and process uncertainty, per full year."""
+    rows = []
+    for y in s.full_years:
+        row = s.year(y)
+        if row is None:
+            continue
+        hh, cost = row.variance_split["households_on_benefit"], row.variance_split["social_board_cost"]
+        rows.append(
+            [
+                str(y),
+                _n0(hh.total_sd, lang),
+                percent(hh.parameter_share, lang) if hh.parameter_share is not None else "–",
+                _m(cost.total_sd, lang),
+                percent(cost.parameter_share, lang) if cost.parameter_share is not None else "–",
+            ]
+        )
+    if not rows:
+        return []
+    unit = "mnkr" if lang == "sv" else "MSEK"
+    return [
+        f"<h2>{t('variance_title', lang)}</h2>",
+        f"<p class='note'>{t('variance_note' if s.uncertain else 'fixed_note', lang)}</p>",
         _table(
             [
                 t("year", lang),
-                t("type", lang),
-                t("places_col", lang),
-                t("starts_col", lang),
-                t("simulated_starts", lang),
+                f"{t('households', lang)}: sd",
+                f"{t('households', lang)}: {t('parameter_share', lang)}",
+                f"{t('cost', lang)}: sd ({unit})",
+                f"{t('cost', lang)}: {t('parameter_share', lang)}",
             ],
-            place_rows,
+            rows,
         ),
     ]
+
+
+def _places_section(s: Summary, data: RunData, lang: str) -> list[str]:
+    out = []
+    rows, marked = [], []
+    for r in s.places:
+        if r.places == 0:
+            continue
+        rows.append(
+            [
+                str(r.year),
+                t(r.place_class, lang),
+                t(f"unit_{r.unit}", lang),
+                number(r.places, 0, lang),
+                number(r.starts_per_year, 0, lang),
+                number(r.simulated_starts, 0, lang) if r.simulated_starts is not None else "–",
+                percent(r.fill, lang) if r.fill is not None else "–",
+            ]
+        )
+        marked.append(r.fill is not None and r.fill < 0.9)
+    if rows:
+        out += [
+            f"<h2>{t('places', lang)}</h2>",
+            f"<p class='note'>{t('places_note', lang)}</p>",
+            _table(
+                [
+                    t("year", lang),
+                    t("type", lang),
+                    t("given_as", lang),
+                    t("places_col", lang),
+                    t("starts_col", lang),
+                    t("simulated_starts", lang),
+                    t("fill", lang),
+                ],
+                rows,
+                marked,
+            ),
+        ]
+    prog_annual = data.annual[data.annual["arm"] == "programme"]
     fin_cols = [f"starts_{j}" for j in JOB_TYPES]
     fin = prog_annual.groupby("year")[[*fin_cols, "starts_jobs"]].median()
     share = (prog_annual[fin_cols[1:]].sum(axis=1) / prog_annual["starts_jobs"]).groupby(prog_annual["year"]).median()
@@ -165,15 +324,20 @@ def build_report(
         if fin.loc[y, "starts_jobs"] > 0
     ]
     if fin_rows:
-        parts += [
+        out += [
             f"<h2>{t('financing', lang)}</h2>",
             _table([t("year", lang), *(t(j, lang) for j in JOB_TYPES), t("subsidised_share", lang)], fin_rows),
         ]
+    return out
 
-    obs_rows, outside = [], []
-    checked = summary.get("calibration") or summary_rows(monthly, annual, ledger, summary)
-    for row in checked:
-        o, m = OBSERVED_BY_KEY[row["key"]], row["model"]
+
+def _observed_section(s: Summary, lang: str) -> list[str]:
+    """Observed figures against the model: only for a scenario of the municipality they describe."""
+    if not s.calibration:
+        return []
+    rows, outside = [], []
+    for row in s.calibration:
+        o, m = OBSERVED_BY_KEY[row.key], row.model
         if o.unit == "share":
             reported = percent(o.value or 0.0, lang)
         elif o.unit == "year":
@@ -182,64 +346,68 @@ def build_report(
             if o.unit == "SEK":
                 reported = f"{mnkr(o.low, lang)}–{mnkr(o.high, lang)}"
             else:
-                reported = f"{number(o.low, 0, lang)}–{number(o.high, 0, lang)}"
+                reported = f"{_n0(o.low, lang)}–{_n0(o.high, lang)}"
         else:
-            reported = mnkr(o.value, lang) if o.unit == "SEK" and o.value > 1e5 else number(o.value, 0, lang)
+            reported = mnkr(o.value, lang) if o.unit == "SEK" and o.value > 1e5 else _n0(o.value, lang)
         if isinstance(m, str):
             modelled = _year(m if m == "never" else int(m), lang)
         elif o.unit == "share":
-            modelled = f"{percent(m[0], lang)} [{percent(m[1], lang)} – {percent(m[2], lang)}]"
+            modelled = f"{percent(m[0], lang)} [{percent(m[1], lang)}–{percent(m[2], lang)}]"
         elif o.unit == "SEK" and abs(m[0]) > 1e5:
-            modelled = f"{mnkr(m[0], lang)} [{mnkr(m[1], lang)} – {mnkr(m[2], lang)}]"
+            modelled = f"{mnkr(m[0], lang)} [{mnkr(m[1], lang)}–{mnkr(m[2], lang)}]"
         else:
-            modelled = f"{number(m[0], 0, lang)} [{number(m[1], 0, lang)} – {number(m[2], 0, lang)}]"
-        within = t("yes", lang) if row["within"] else t("no", lang)
-        obs_rows.append([o.text_sv if lang == "sv" else o.text_en, reported, modelled, within, o.source])
-        outside.append(not row["within"])
-    parts += [
-        f"<h2>{t('observed', lang)}</h2><p>{t('observed_note', lang)}</p>",
+            modelled = f"{_n0(m[0], lang)} [{_n0(m[1], lang)}–{_n0(m[2], lang)}]"
+        within = t("yes", lang) if row.within else t("no", lang)
+        source = sources_text(references(o.source), lang) or o.source
+        rows.append([o.text_sv if lang == "sv" else o.text_en, reported, modelled, within, source])
+        outside.append(not row.within)
+    return [
+        f"<h2>{t('observed', lang)}</h2><p class='note'>{t('observed_note', lang)}</p>",
         _table(
             [t("figure", lang), t("reported", lang), t("modelled", lang), t("within_band", lang), t("source", lang)],
-            obs_rows,
+            rows,
             outside,
         ),
     ]
 
-    part = summary.get("participants", {})
-    if part:
-        prow = [
-            [t(f"part_{k}", lang), f"{percent(v['p50'], lang)} [{percent(v['p5'], lang)} – {percent(v['p95'], lang)}]"]
-            for k, v in part.items()
-            if k != "counts_p50"
-        ]
-        parts += [f"<h2>{t('participants', lang)}</h2>", _table([t("figure", lang), t("modelled", lang)], prow)]
 
-    if "departments" in summary:
-        title, header, rows = department_table(summary["departments"], lang)
-        parts += [f"<h2>{html.escape(title)}</h2>", f"<p>{t('departments_note', lang)}</p>", _table(header, rows)]
-    closed = summary.get("closed_financing", [])
-    if closed:
-        items = "".join(f"<li>{html.escape(closed_text(c, lang))}</li>" for c in closed)
-        parts.append(f"<h2>{t('closed', lang)}</h2><div class='warn'><ul>{items}</ul></div>")
-    stale = summary.get("stale_rules", [])
-    parts.append(f"<h2>{t('stale', lang)}</h2>")
-    if stale:
-        parts.append("<div class='warn'><ul>" + "".join(f"<li>{html.escape(s)}</li>" for s in stale) + "</ul></div>")
-    else:
-        parts.append(f"<p>{t('no_stale', lang)}</p>")
-    parts.append(f"<p class='meta'>{t('footer', lang)}</p></body></html>")
-    return "\n".join(parts)
+def _assumptions_section(data: RunData, lang: str) -> list[str]:
+    """The uncertain values: central value, distribution and its 90 % range, unit and sources, for people."""
+    rows = []
+    for a in data.assumptions:
+        d = a.distribution
+        if d is None:
+            continue
+        lo, hi = d.ppf(0.05), d.ppf(0.95)
+        digits = 3 if max(abs(lo), abs(hi)) < 10 else 0
+        rows.append(
+            [
+                a.path.replace(".", ".\u200b"),  # a break opportunity after each dot
+                number(float(a.value), digits, lang),
+                f"{number(float(lo), digits, lang)}–{number(float(hi), digits, lang)}",
+                d.text(),
+                unit_text(a.unit, lang),
+                sources_text(a.references, lang) or (t("assumption", lang) if a.assumption else "–"),
+            ]
+        )
+    out = [f"<h2>{t('assumptions', lang)}</h2>", f"<p class='note'>{t('assumptions_note', lang)}</p>"]
+    if not rows:
+        return [*out, f"<p>{t('no_uncertain', lang)}</p>"]
+    header = [
+        t("value_path", lang),
+        t("central", lang),
+        "P5–P95",
+        t("distribution", lang),
+        t("unit", lang),
+        t("source", lang),
+    ]
+    return [*out, _table(header, rows)]
 
 
-def write_report(
-    folder: Path,
-    summary: dict,
-    monthly: pd.DataFrame,
-    annual: pd.DataFrame,
-    ledger: pd.DataFrame | None,
-    p: Params,
-    lang: str,
-) -> Path:
+def write_report(folder: Path, data: RunData) -> Path:
     path = folder / "report.html"
-    path.write_text(build_report(summary, monthly, annual, ledger, p, lang), encoding="utf-8")
+    path.write_text(build_report(data), encoding="utf-8")
     return path
+
+
+__all__ = ["NBSP", "build_report", "write_report"]

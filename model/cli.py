@@ -10,6 +10,7 @@ from typing import Annotated
 
 import typer
 from rich.console import Console
+from rich.markup import escape
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn, TimeRemainingColumn
 from rich.table import Table
 
@@ -19,6 +20,7 @@ from model.errors import AmsimError, InputError
 from model.params import Resolver, closed_financing_text, resolve
 from model.rules import summarise_stale
 from model.scenario import default_scenario_path, load_scenario
+from model.summary import Summary
 
 app = typer.Typer(
     name="amsim",
@@ -141,7 +143,7 @@ def run(
             result = run_folder(
                 req,
                 progress=lambda done, total: progress.update(task, completed=done),
-                report=write_report,
+                writers=[write_report],
                 checks=summary_rows,
             )
         except AmsimError as err:
@@ -155,7 +157,7 @@ def run(
                 highlight=False,
             )
             raise typer.Exit(130) from None
-    _print_summary(result.summary, lang.value, p.frames)
+    _print_summary(result.summary, lang.value)
     if result.resumed:
         out_console.print(f"resumed {result.resumed} saved replications")
     for line in [*map(closed_financing_text, p.law.closed_financing), *summarise_stale(p.law.stale_rules)]:
@@ -165,84 +167,134 @@ def run(
     )
 
 
-def _print_summary(summary: dict, lang: str, frames: dict[int, float]) -> None:
-    from dashboards.labels import department_table, number, percent, t, target_text
+def _print_summary(summary: Summary, lang: str) -> None:
+    from dashboards.labels import band_text, department_table, notice_text, number, percent, t, target_text
     from model.outcomes import BREAKEVEN_DEFINITIONS
 
     unit = "mnkr" if lang == "sv" else "MSEK"
 
-    def m(x: float) -> str:
+    def m(x: float, _lang: str = lang) -> str:
         return number(x / 1e6, 1, lang)
 
-    table = Table(
-        title=f"{summary['scenario']}: {summary['replications']} {t('replications', lang).lower()} (P50, {unit})",
-        caption=t("difference_caption", lang),
-    )
+    def n0(x: float, _lang: str = lang) -> str:
+        return number(x, 0, lang)
+
+    title = f"{summary.scenario}: {summary.replications} {t('replications', lang).lower()}"
+    households = Table(title=f"{title} – {t('households', lang).lower()} (P50)", caption=t("paired_caption", lang))
     for col in (
         t("year", lang),
-        t("hh_with_without", lang),
-        t("cost_with_without", lang),
+        t("programme_short", lang),
+        t("counterfactual_short", lang),
         f"{t('difference_short', lang)} [P5–P95]",
+    ):
+        households.add_column(col, justify="right", no_wrap=True)
+    table = Table(title=f"{title} – {t('sb_cost_short', lang)} ({unit}, P50)", caption=t("paired_caption", lang))
+    for col in (
+        t("year", lang),
+        t("programme_short", lang),
+        t("counterfactual_short", lang),
+        f"{t('difference_short', lang)} [P5–P95]",
+        t("p_cheaper_short", lang),
     ):
         table.add_column(col, justify="right", no_wrap=True)
     budget = Table(title=f"{t('frame', lang)} ({unit})")
-    for col in (t("year", lang), t("frame_short", lang), t("deficit", lang), t("p_deficit", lang), t("frame_80", lang)):
+    for col in (
+        t("year", lang),
+        t("frame_short", lang),
+        f"{t('deficit', lang)} [P5–P95]",
+        t("p_deficit", lang),
+        t("frame_80_short", lang),
+    ):
         budget.add_column(col, justify="right", no_wrap=True)
-    for y, row in summary["years"].items():
-        prog, cf = row["programme"], row["counterfactual"]
+    for y, row in summary.years.items():
+        prog, cf = row.programme, row.counterfactual
+        households.add_row(
+            y,
+            n0(prog.households_on_benefit_mean.p50),
+            n0(cf.households_on_benefit_mean.p50),
+            band_text(row.difference_households_on_benefit, n0, lang),
+        )
         table.add_row(
             y,
-            f"{number(prog['households_on_benefit_mean']['p50'], 0, lang)} / "
-            f"{number(cf['households_on_benefit_mean']['p50'], 0, lang)}",
-            f"{m(prog['social_board_net_sek']['p50'])} / {m(cf['social_board_net_sek']['p50'])}",
-            "{} [{} – {}]".format(*(m(row["difference_social_board_sek"][q]) for q in ("p50", "p5", "p95"))),
+            m(prog.social_board_net_sek.p50),
+            m(cf.social_board_net_sek.p50),
+            band_text(row.difference_social_board_sek, m, lang),
+            percent(row.p_programme_cheaper, lang),
         )
-        if int(y) in frames:
+        if prog.frame_sek is not None and prog.deficit_sek is not None and prog.p_deficit is not None:
             budget.add_row(
                 y,
-                m(frames[int(y)]),
-                m(prog["deficit_sek"]["p50"]),
-                percent(prog["p_deficit"], lang),
-                m(prog["frame_needed_sek"]["p80"]),
+                m(prog.frame_sek),
+                band_text(prog.deficit_sek, m, lang),
+                percent(prog.p_deficit, lang),
+                m(prog.frame_needed_sek.p80),
             )
+    out_console.print(households)
     out_console.print(table)
     if budget.row_count:
         out_console.print(budget)
-    if "departments" in summary:
-        title, header, rows = department_table(summary["departments"], lang, compact=True)
+    split_year = next((y for y in ("2024", *summary.years) if y in summary.years), None)
+    if summary.uncertain and split_year:
+        split = summary.years[split_year].variance_split
+        parts = []
+        for name in ("households_on_benefit", "social_board_cost"):
+            s = split[name]
+            if s.parameter_share is not None:
+                sd = n0(s.total_sd) if name == "households_on_benefit" else f"{m(s.total_sd)} {unit}"
+                parts.append(t(f"split_{name}", lang).format(sd=sd, share=percent(s.parameter_share, lang)))
+        if parts:
+            out_console.print(f"{t('spread', lang)} {split_year}: " + "; ".join(parts), highlight=False, soft_wrap=True)
+    elif not summary.uncertain:
+        out_console.print(t("fixed_note", lang), highlight=False, soft_wrap=True)
+    if summary.departments is not None:
+        title, header, rows = department_table(summary.departments, lang, compact=True)
         dt_ = Table(title=title, caption=t("departments_note", lang))
         for i, col in enumerate(header):
             dt_.add_column(col, justify="left" if i == 0 else "right", overflow="fold")
         for r in rows:
             dt_.add_row(*r)
         out_console.print(dt_)
-    be = summary["breakeven"]
     for name in BREAKEVEN_DEFINITIONS:
-        b = be[name]
-        p50 = t("never", lang) if b["p50"] == "never" else b["p50"]
-        by_2025 = b["cdf"].get("2025")
+        b = summary.breakeven[name]
+        p50 = t("never", lang) if b.p50 == "never" else b.p50
+        by_2025 = b.cdf.get("2025")
         extra = f", P(≤ 2025) = {percent(by_2025, lang)}" if by_2025 is not None else ""
         out_console.print(
             f"{t('breakeven', lang)} – {t(f'breakeven_{name}', lang)}: P50 {p50}, "
-            f"P({t('never', lang)}) = {percent(b['distribution']['never'], lang)}{extra}",
+            f"P({t('never', lang)}) = {percent(b.distribution['never'], lang)}{extra}",
             highlight=False,
             soft_wrap=True,
         )
-    outside = [row for row in summary.get("calibration", []) if not row["within"]]
+    outside = [row for row in summary.calibration if not row.within]
     if outside:
         from calibration.observed import OBSERVED_BY_KEY
 
-        texts = "; ".join(getattr(OBSERVED_BY_KEY[row["key"]], f"text_{lang}") for row in outside)
+        texts = "; ".join(getattr(OBSERVED_BY_KEY[row.key], f"text_{lang}") for row in outside)
         out_console.print(
             f"{t('observed', lang)}: {len(outside)} {t('outside_band', lang)}: {texts}", highlight=False, soft_wrap=True
         )
-    for name, tg in summary["targets"].items():
+    for name, tg in summary.targets.items():
         out_console.print(
             f"{t('target', lang)} {name} ({target_text(tg, lang)}): "
-            f"{percent(tg['programme'], lang)} {t('programme', lang).lower()}, "
-            f"{percent(tg['counterfactual'], lang)} {t('counterfactual', lang).lower()}",
+            f"{percent(tg.programme or 0.0, lang)} {t('programme', lang).lower()}, "
+            f"{percent(tg.counterfactual or 0.0, lang)} {t('counterfactual', lang).lower()}",
             highlight=False,
             soft_wrap=True,
+        )
+    first = summary.places[0].year if summary.places else None
+    given = [r for r in summary.places if r.year == first and r.places > 0]
+    if given:
+        unit_key = "places_given_starts" if given[0].unit == "starts" else "places_given_places"
+        text = ", ".join(
+            t(unit_key, lang).format(
+                cls=t(r.place_class, lang).lower(), starts=n0(r.starts_per_year), places=n0(r.places)
+            )
+            for r in given
+        )
+        out_console.print(f"{t('places', lang)} {first}: {text}", highlight=False, soft_wrap=True)
+    for notice in summary.notices:
+        err_console.print(
+            f"[yellow]warning[/yellow] {escape(notice_text(notice, lang))}", highlight=False, soft_wrap=True
         )
 
 

@@ -20,7 +20,20 @@ from model.participants import FIELDS, shares
 from model.participants import outcomes as participant_outcomes
 from model.scenario import Target
 from model.simulate import ARMS, RepResult
-from model.states import PLACE_TYPES, STATE_LABELS
+from model.states import JOB_STATES, PLACE_CLASSES, PLACE_TYPES, STATE_LABELS, State
+from model.summary import (
+    ArmYear,
+    Band,
+    Breakeven,
+    ClosedFinancing,
+    FrameNeeded,
+    Notice,
+    PlaceRow,
+    Split,
+    Summary,
+    TargetResult,
+    YearSummary,
+)
 
 NEVER = "never"
 PERCENTILES = (5, 50, 95)
@@ -194,6 +207,65 @@ def annual_frame(p: Params, monthly: pd.DataFrame) -> pd.DataFrame:
     return out
 
 
+# --- places ---------------------------------------------------------------------------
+
+#: Below this share of the planned place-months filled, a class and year is flagged (places stay empty).
+FILL_WARNING = 0.9
+
+
+def places_rows(p: Params, monthly: pd.DataFrame, unit: str) -> list[PlaceRow]:
+    """Places by class and year, the starts they imply, and what the run filled (P50 over replications).
+
+    Both units (DESIGN): the scenario gives starts per year (places follow from the
+    planned length) or places (starts follow); ``unit`` says which was given. The fill
+    is the place-months held (month-end stocks) over the planned place-months.
+    """
+    prog = monthly[monthly["arm"] == "programme"]
+    year = prog["month"].dt.year
+    held = {
+        "jobs": prog[[STATE_LABELS[int(s)] for s in JOB_STATES]].sum(axis=1),
+        "internships": prog[STATE_LABELS[int(State.INTERNSHIP)]],
+    }
+    started = {
+        "jobs": prog[[f"starts_{t}" for t in PLACE_TYPES if t != "internship"]].sum(axis=1),
+        "internships": prog["starts_internship"],
+    }
+    years = p.calendar.year_of_month()
+    rows = []
+    for y in sorted(set(years)):
+        idx = [m for m, yy in enumerate(years) if yy == y]
+        sel = year == y
+        for c, cls in enumerate(PLACE_CLASSES):
+            places = float(p.capacity_full[c, idx].mean())
+            planned = float(p.capacity_full[c, idx].sum())
+            per_rep_held = held[cls][sel].groupby(prog["rep"][sel]).sum()
+            per_rep_starts = started[cls][sel].groupby(prog["rep"][sel]).sum()
+            rows.append(
+                PlaceRow(
+                    year=y,
+                    place_class=cls,
+                    places=places,
+                    places_after_ramp_up=float(p.capacity[c, idx].mean()),
+                    starts_per_year=places * 12 / p.class_months[c],
+                    unit=unit,
+                    simulated_starts=float(np.median(per_rep_starts)) if len(per_rep_starts) else None,
+                    fill=float(np.median(per_rep_held / planned)) if planned > 0 and len(per_rep_held) else None,
+                )
+            )
+    return rows
+
+
+def place_notices(rows: list[PlaceRow]) -> list[Notice]:
+    """A warning per class whose places stay empty in some year (fill below :data:`FILL_WARNING` of the plan)."""
+    out = []
+    for cls in PLACE_CLASSES:
+        low = [r for r in rows if r.place_class == cls and r.fill is not None and r.fill < FILL_WARNING]
+        if low:
+            fills = ",".join(f"{r.year}={r.fill:.4f}" for r in low)
+            out.append(Notice(code="places_empty", values={"place_class": cls, "fills": fills}))
+    return out
+
+
 # --- breakeven -------------------------------------------------------------------------
 
 
@@ -289,7 +361,7 @@ def summarise(
     monthly: pd.DataFrame,
     participants: np.ndarray | None = None,
     uncertain: bool = False,
-) -> dict:
+) -> Summary:
     """Monte Carlo summary: percentiles, probabilities, breakeven, targets, participant outcomes.
 
     ``uncertain``: replications drew their parameters (so the spread splits into parameter and process parts).
@@ -316,60 +388,73 @@ def summarise(
             "cdf": {str(y): float(np.mean([f <= y for f in found])) for y in full_years},
         }
 
-    years: dict[str, dict] = {}
+    years: dict[str, YearSummary] = {}
     for y in sorted(int(v) for v in annual["year"].unique()):
-        row: dict = {"months": int(annual.loc[annual["year"] == y, "months"].iloc[0])}
         by_arm = {arm: annual[(annual["year"] == y) & (annual["arm"] == arm)].sort_values("rep") for arm in ARMS}
+        arms = {}
         for arm, a in by_arm.items():
-            entry = {
-                "households_on_benefit_mean": _pct(a["households_on_benefit_mean"]),
-                "social_board_net_sek": _pct(a["social_board_net_sek"]),
-                "municipality_net_sek": _pct(a["municipality_net_sek"]),
-                "state_net_sek": _pct(a["state_net_sek"]),
-                "frame_needed_sek": {f"p{q}": float(np.percentile(a["social_board_net_sek"], q)) for q in (50, 80, 95)},
+            cost = a["social_board_net_sek"].to_numpy()
+            entry: dict = {
+                "households_on_benefit_mean": _band(a["households_on_benefit_mean"]),
+                "households_on_benefit_max": _band(a["households_on_benefit_max"]),
+                "social_board_net_sek": _band(cost),
+                "municipality_net_sek": _band(a["municipality_net_sek"]),
+                "state_net_sek": _band(a["state_net_sek"]),
+                "frame_needed_sek": FrameNeeded(**{f"p{q}": float(np.percentile(cost, q)) for q in (50, 80, 95)}),
             }
             if y in p.frames:
                 d = a["deficit_sek"].to_numpy()
-                entry["frame_sek"] = float(p.frames[y])
-                entry["deficit_sek"] = _pct(d)
-                entry["p_deficit"] = float(np.mean(d > 0))
-            row[arm] = entry
+                entry |= {"frame_sek": float(p.frames[y]), "deficit_sek": _band(d), "p_deficit": float(np.mean(d > 0))}
+            arms[arm] = ArmYear(**entry)
         prog, cf = by_arm["programme"], by_arm["counterfactual"]
-        diff = prog["social_board_net_sek"].to_numpy() - cf["social_board_net_sek"].to_numpy()
-        row["difference_social_board_sek"] = _pct(diff)
-        row["difference_households_on_benefit"] = _pct(
-            prog["households_on_benefit_mean"].to_numpy() - cf["households_on_benefit_mean"].to_numpy()
-        )
+
+        def diff(col: str, prog: pd.DataFrame = prog, cf: pd.DataFrame = cf) -> np.ndarray:
+            return prog[col].to_numpy() - cf[col].to_numpy()
+
         rep_ids = prog["rep"].to_numpy()
         split = {}
         for name, arm, col in SPLIT_MEASURES:
-            v = prog[col].to_numpy() - (cf[col].to_numpy() if arm == "difference" else 0.0)
-            split[name] = variance_split(v, rep_ids, uncertain)
-        row["variance_split"] = split
-        years[str(y)] = row
+            v = diff(col) if arm == "difference" else prog[col].to_numpy()
+            split[name] = Split(**variance_split(v, rep_ids, uncertain))
+        years[str(y)] = YearSummary(
+            months=int(prog["months"].iloc[0]),
+            programme=arms["programme"],
+            counterfactual=arms["counterfactual"],
+            difference_households_on_benefit=_band(diff("households_on_benefit_mean")),
+            difference_social_board_sek=_band(diff("social_board_net_sek")),
+            difference_municipality_sek=_band(diff("municipality_net_sek")),
+            difference_state_sek=_band(diff("state_net_sek")),
+            p_programme_cheaper=float(np.mean(diff("social_board_net_sek") < 0)),
+            variance_split=split,
+        )
 
-    targets = {t.name: target_probability(t, monthly) for t in p.targets}
-    part: dict = {}
+    part: dict[str, Band] = {}
+    counts: dict[str, float] = {}
     if participants is not None and len(participants):
-        part = {"counts_p50": {f: float(np.median(participants[:, i])) for i, f in enumerate(FIELDS)}}
+        counts = {f: float(np.median(participants[:, i])) for i, f in enumerate(FIELDS)}
         for name, v in shares(participants).items():
             v = v[~np.isnan(v)]
             if len(v):
-                part[name] = _pct(v)
-    return {
-        "scenario": p.scenario,
-        "replications": len(reps),
-        "uncertain": uncertain,
-        "full_years": full_years,
-        "breakeven": breakeven,
-        "years": years,
-        "targets": targets,
-        "participants": part,
-        "stale_rules": [str(s) for s in p.law.stale_rules],
-        "closed_financing": [
-            {"type": t, "months": n, "first": first, "last": last} for t, n, first, last in p.law.closed_financing
+                part[name] = _band(v)
+    return Summary(
+        scenario=p.scenario,
+        replications=len(reps),
+        uncertain=uncertain,
+        full_years=full_years,
+        breakeven={name: Breakeven(**b) for name, b in breakeven.items()},
+        years=years,
+        targets={t.name: TargetResult(**target_probability(t, monthly)) for t in p.targets},
+        participants=part,
+        participant_counts=counts,
+        stale_rules=[str(s) for s in p.law.stale_rules],
+        closed_financing=[
+            ClosedFinancing(type=t, months=n, first=first, last=last) for t, n, first, last in p.law.closed_financing
         ],
-    }
+    )
+
+
+def _band(values: np.ndarray | pd.Series) -> Band:
+    return Band(**_pct(np.asarray(values)))
 
 
 def target_met(target: Target, monthly: pd.DataFrame) -> pd.Series:

@@ -292,13 +292,17 @@ def _by_year(values: dict[int, float] | float, cal: Calendar) -> np.ndarray:
 
 
 def _capacity(sc: Scenario, cal: Calendar) -> tuple[np.ndarray, np.ndarray]:
-    """Places by class and month: starts × planned months / 12, ramped up over the first months."""
+    """Places by class and month, ramped up over the first months.
+
+    From starts per year: starts × planned months / 12; or the places given (places_per_year).
+    """
     p = sc.programme
     full = np.zeros((len(PLACE_CLASSES), cal.n_months))
+    per_place = 12.0 if p.places_per_year is not None else None
     for m, y in enumerate(cal.year_of_month()):
-        starts = _for_year(p.starts_per_year, y)
-        full[JOBS, m] = starts.jobs * p.duration_months.jobs / 12
-        full[INTERNSHIPS, m] = starts.internships * p.duration_months.internships / 12
+        target = _for_year(p.targets_by_year, y)
+        full[JOBS, m] = target.jobs * (per_place or p.duration_months.jobs) / 12
+        full[INTERNSHIPS, m] = target.internships * (per_place or p.duration_months.internships) / 12
     full = np.rint(full)
     ramp = np.minimum(1.0, (np.arange(cal.n_months) + 1) / (p.ramp_up_months + 1))
     return np.rint(full * ramp).astype(np.int64), full.astype(np.int64)

@@ -17,7 +17,7 @@ import pickle
 import platform
 import shutil
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from importlib import metadata
 from pathlib import Path
@@ -25,6 +25,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from model.assumptions import assumption_rows, scenario_files
 from model.errors import AmsimError
 from model.ledger import CATEGORIES, price
 from model.montecarlo import run_replications
@@ -35,13 +36,17 @@ from model.outcomes import (
     departments_summary,
     ledger_frame,
     monthly_frame,
+    place_notices,
+    places_rows,
     summarise,
 )
 from model.params import REPS_PER_DRAW, Params, Resolver, closed_financing_text
 from model.rules.functions import NYSTARTSJOBB_LEVELS
-from model.scenario import Scenario
+from model.rundata import RunData, Writer
+from model.scenario import Scenario, scenario_notices
 from model.simulate import ARMS, simulate
-from model.states import PLACE_CLASSES, REASONS, STATE_LABELS, State
+from model.states import REASONS, STATE_LABELS, State
+from model.summary import DepartmentRow, DepartmentsSummary, Summary
 
 RUN_FILES = (
     "manifest.json",
@@ -80,7 +85,7 @@ class RunRequest:
 @dataclass(frozen=True)
 class RunOutcome:
     out: Path
-    summary: dict
+    summary: Summary
     manifest: dict
     resumed: int
 
@@ -114,14 +119,15 @@ def _version(dist: str) -> str:
 def run(
     req: RunRequest,
     progress: Callable[[int, int], None] | None = None,
-    report: Callable[[Path, dict, pd.DataFrame, pd.DataFrame, pd.DataFrame, Params, str], object] | None = None,
-    checks: Callable[[pd.DataFrame, pd.DataFrame, pd.DataFrame, dict], list[dict]] | None = None,
+    writers: Sequence[Writer] = (),
+    checks: Callable[[pd.DataFrame, pd.DataFrame, pd.DataFrame, Summary], list] | None = None,
 ) -> RunOutcome:
     """Run the Monte Carlo and write the run folder.
 
-    ``report`` writes the report into the folder; ``checks`` returns rows that
-    hold the run against observed figures (summary["calibration"]). Both are
-    given by the caller, so the model knows nothing of either.
+    ``writers`` write outputs into the folder (the report, results.xlsx, CSV
+    tables); ``checks`` returns rows that hold the run against observed figures
+    (Summary.calibration). Both are given by the caller, so the model knows
+    nothing of either.
     """
     out = req.out
     if out.exists():
@@ -169,30 +175,46 @@ def run(
     annual = annual_frame(p, monthly)
     participants = np.stack([t.participants for t in tables])
     summary = summarise(p, annual, monthly, participants, uncertain=req.resolver.uncertain)
-    summary["places"] = places_table(p)
+    places = places_rows(p, monthly, req.scenario.programme.target_unit)
+    update: dict = {
+        "municipality": req.scenario.municipality,
+        "places": places,
+        "notices": [*scenario_notices(req.scenario), *place_notices(places)],
+    }
     departments = departments_frame(p, tables)
     if departments is not None:
-        summary["departments"] = {
-            "method": p.departments.method,
-            "allocations": [
+        update["departments"] = DepartmentsSummary(
+            method=p.departments.method,
+            allocations=[
                 {"jobs": jobs, "internships": internships, "departments": a.rows()}
                 for (jobs, internships), a in p.departments.allocations.items()
             ],
-            "rows": departments_summary(departments),
-        }
+            rows=[DepartmentRow(**r) for r in departments_summary(departments)],
+        )
         departments.to_parquet(staging / "departments.parquet", index=False)
     monthly.to_parquet(staging / "monthly.parquet", index=False)
     parameters_frame(req.resolver, req.reps).to_parquet(staging / "parameters.parquet", index=False)
     ledger = ledger_frame(p, tables)
     ledger.to_parquet(staging / "ledger.parquet", index=False)
     annual.to_parquet(staging / "annual.parquet", index=False)
+    summary = summary.model_copy(update=update)
     if checks is not None:
-        summary["calibration"] = checks(monthly, annual, ledger, summary)
-    _write_json(staging / "summary.json", summary)
+        summary = summary.model_copy(update={"calibration": checks(monthly, annual, ledger, summary)})
+    _write_text(staging / "summary.json", summary.to_json())
     if req.trace:
         write_trace(req.resolver.for_replication(req.trace_rep), req.trace_rep, staging)
-    if report is not None:
-        report(staging, summary, monthly, annual, ledger, p, req.lang)
+    data = RunData(
+        summary=summary,
+        monthly=monthly,
+        annual=annual,
+        ledger=ledger,
+        departments=departments,
+        params=p,
+        assumptions=assumption_rows(req.scenario, scenario_files(Path(req.scenario_file))),
+        lang=req.lang,
+    )
+    for write in writers:
+        write(staging, data)
     events = sum(t.events for t in tables)
     hh_months = sum(t.household_months for t in tables)
     manifest = {
@@ -248,26 +270,6 @@ def parameters_frame(resolver: Resolver, reps: int) -> pd.DataFrame:
             "value": np.array(rows["value"], dtype=float),
         }
     )
-
-
-def places_table(p: Params) -> list[dict]:
-    """Places by class and year, and the starts per year they imply (both units, DESIGN)."""
-    rows = []
-    years = p.calendar.year_of_month()
-    for y in sorted(set(years)):
-        idx = [m for m, yy in enumerate(years) if yy == y]
-        for c, cls in enumerate(PLACE_CLASSES):
-            places = float(p.capacity_full[c, idx].mean())
-            rows.append(
-                {
-                    "year": y,
-                    "class": cls,
-                    "places": places,
-                    "places_after_ramp_up": float(p.capacity[c, idx].mean()),
-                    "starts_per_year": places * 12 / p.class_months[c],
-                }
-            )
-    return rows
 
 
 def write_trace(p: Params, rep: int, folder: Path) -> None:
@@ -330,6 +332,12 @@ def write_trace(p: Params, rep: int, folder: Path) -> None:
         )
     pd.concat(visits_rows, ignore_index=True).to_parquet(folder / "events.parquet", index=False)
     pd.concat(money_rows, ignore_index=True).to_parquet(folder / "trace_ledger.parquet", index=False)
+
+
+def _write_text(path: Path, text: str) -> None:
+    tmp = path.with_suffix(".tmp")
+    tmp.write_text(text, encoding="utf-8")
+    os.replace(tmp, path)
 
 
 def _write_json(path: Path, data: dict) -> None:

@@ -31,6 +31,7 @@ from model.calendar import Calendar, YearMonth
 from model.errors import InputError, Problem
 from model.rules.functions import NEW_LAW_COUNTING_DEFAULT
 from model.states import JOB_TYPES, PLACE_CLASSES, PLACE_TYPES, SUBSIDY_TYPES
+from model.summary import Notice
 from model.uncertainty import Distribution
 
 Prob = Annotated[float, Field(ge=0, le=1)]
@@ -47,7 +48,7 @@ assert set(get_args(SubsidyType)) == set(SUBSIDY_TYPES) and set(get_args(PlaceCl
 
 
 class Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, allow_inf_nan=False)
 
 
 def _sums_to_one(values: dict[str, float], what: str) -> None:
@@ -165,6 +166,13 @@ class Starts(Strict):
     internships: NonNeg
 
 
+class Places(Strict):
+    """Places open on average in a year, by class (the unit of a budget in place-months)."""
+
+    jobs: NonNeg
+    internships: NonNeg
+
+
 class ClassDurations(Strict):
     """Planned months of a place, by class (a subsidy's legal maximum may cut a job shorter)."""
 
@@ -232,7 +240,10 @@ class AllocationSpec(Strict):
 
 
 class Programme(Strict):
-    starts_per_year: dict[int, Starts]
+    #: the target as starts per year (places = starts × planned months / 12) …
+    starts_per_year: dict[int, Starts] | None = None
+    #: … or as places open on average (starts = places × 12 / planned months): give one of the two
+    places_per_year: dict[int, Places] | None = None
     financing: Financing
     duration_months: ClassDurations
     hours_share: Annotated[float, Field(gt=0, le=1)]
@@ -269,8 +280,22 @@ class Programme(Strict):
             )
         return data
 
+    @property
+    def target_unit(self) -> Literal["starts", "places"]:
+        return "places" if self.places_per_year is not None else "starts"
+
+    @property
+    def targets_by_year(self) -> dict[int, Starts] | dict[int, Places]:
+        """The targets as given, in :attr:`target_unit`."""
+        return self.places_per_year if self.places_per_year is not None else self.starts_per_year or {}
+
     @model_validator(mode="after")
     def _lists(self) -> Programme:
+        if (self.starts_per_year is None) == (self.places_per_year is None):
+            raise ValueError(
+                "give the targets as either starts_per_year (starts; places follow from the length) or "
+                "places_per_year (places open on average; starts follow), not both or neither"
+            )
         if sorted(self.placement_order) != sorted(PLACE_CLASSES):
             raise ValueError(f"placement_order must list each place class once: {', '.join(PLACE_CLASSES)}")
         if len(set(self.priority)) != len(self.priority):
@@ -383,8 +408,10 @@ class Scenario(Strict):
             raise ValueError(f"start: {self.start} is after the horizon {self.horizon}")
         years = self.calendar.years()
         first = years[0]
-        if first not in self.programme.starts_per_year:
-            raise ValueError(f"programme.starts_per_year must give the start year {first}")
+        given = self.programme.targets_by_year
+        key = f"programme.{self.programme.target_unit}_per_year"
+        if first not in given:
+            raise ValueError(f"{key} must give the start year {first}")
         for t in self.targets:
             if t.last_year < years[0] or t.first_year > years[-1]:
                 raise ValueError(
@@ -396,6 +423,35 @@ class Scenario(Strict):
     @property
     def calendar(self) -> Calendar:
         return Calendar.between(self.start, self.horizon)
+
+
+#: A budget frame below this many SEK a year looks like mnkr typed as SEK.
+FRAME_LOOKS_LIKE_MNKR = 100_000
+
+
+def scenario_notices(sc: Scenario) -> list[Notice]:
+    """Warnings about values that are valid but probably not meant: frames in mnkr, years that are never used."""
+    out = [
+        Notice(code="frame_small", values={"year": y, "frame": f})
+        for y, f in sorted(sc.budget_frames.items())
+        if 0 < f < FRAME_LOOKS_LIKE_MNKR
+    ]
+    years = sc.calendar.years()
+    outside = sorted(y for y in sc.budget_frames if not years[0] <= y <= years[-1])
+    if outside:
+        out.append(
+            Notice(code="years_unused", values={"field": "budget_frames", "years": ", ".join(map(str, outside))})
+        )
+    for field, given in (
+        ("population.inflow_per_month", sc.population.inflow_per_month),
+        (f"programme.{sc.programme.target_unit}_per_year", sc.programme.targets_by_year),
+    ):
+        if isinstance(given, dict):
+            first_used = max((y for y in given if y <= years[0]), default=years[0])
+            unused = sorted(y for y in given if y < first_used or y > years[-1])
+            if unused:
+                out.append(Notice(code="years_unused", values={"field": field, "years": ", ".join(map(str, unused))}))
+    return out
 
 
 def _valid_keys(model: type[BaseModel], loc: tuple[Any, ...]) -> list[str] | None:
@@ -617,7 +673,19 @@ def _extended(data: Any, path: Path, chain: tuple[Path, ...]) -> Any:
     if not isinstance(data, dict) or "extends" not in data:
         return data
     file = str(path)
-    base_path = (path.parent / str(data["extends"])).resolve()
+    base_path = extends_path(path, str(data["extends"]))
+    if base_path is None:
+        packaged = ", ".join(p.stem for p in packaged_scenarios())
+        raise InputError(
+            [
+                Problem(
+                    file,
+                    "extends",
+                    f"no scenario {data['extends']!r} next to this file nor among the packaged ones ({packaged})",
+                )
+            ]
+        )
+    base_path = base_path.resolve()
     if base_path in chain:
         raise InputError([Problem(file, "extends", f"{base_path.name} extends itself through {path.name}")])
     try:
@@ -646,6 +714,25 @@ def _resolve_departments_path(data: Any, folder: Path) -> None:
         return
     if not rel.is_absolute():
         spec["departments"] = str((folder / rel).resolve())
+
+
+def packaged_scenarios() -> list[Path]:
+    """The scenarios shipped with amsim (runs/*.yaml)."""
+    return sorted(Path(str(importlib.resources.files("runs"))).glob("*.yaml"))
+
+
+def extends_path(from_file: Path, name: str) -> Path | None:
+    """The file ``extends: name`` means: relative to the scenario's folder, else a packaged scenario by name.
+
+    So ``extends: lund`` (or ``lund.yaml``) works from any folder; a file next to the scenario comes first.
+    """
+    near = from_file.parent / name
+    if near.is_file():
+        return near
+    if near.with_suffix(".yaml").is_file() and not near.suffix:
+        return near.with_suffix(".yaml")
+    stem = Path(name).stem if Path(name).suffix in (".yaml", ".yml") else Path(name).name
+    return next((p for p in packaged_scenarios() if p.stem == stem and "/" not in name), None)
 
 
 def default_scenario_path() -> Path:

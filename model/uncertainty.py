@@ -125,7 +125,7 @@ class Distribution(BaseModel):
         """The smallest and largest value a draw can take (at the extreme uniforms of :func:`uniform`)."""
         if self.point:
             return (self.centre, self.centre)
-        return (self.draw(0.5 * 2.0**-53), self.draw(1 - 0.5 * 2.0**-53))
+        return (self.draw(U_STEP / 2), self.draw(1 - U_STEP / 2))
 
     @property
     def integer_valued(self) -> bool:
@@ -226,15 +226,19 @@ def _signature(family: str) -> str:
 
 
 def uniform(seed: int, rep: int, path: str, purpose: Purpose = Purpose.PARAMETERS) -> float:
-    """The uniform of ``path`` in draw ``rep``: 53 bits of a BLAKE2b hash of (seed, draw, purpose, path).
+    """The uniform of ``path`` in draw ``rep``: 52 bits of a BLAKE2b hash of (seed, draw, purpose, path).
 
     A keyed hash rather than a generator: a few microseconds per value, and a value's
-    number depends on nothing but its own key. The midpoint of one of 2^53 equal
-    cells, so never 0 or 1 (an unbounded family stays finite).
+    number depends on nothing but its own key. The midpoint of one of 2^52 equal
+    cells, exactly representable, so never 0 or 1 (an unbounded family stays finite).
     """
     key = f"{seed}:{rep}:{int(purpose)}:{path}".encode()
-    bits = int.from_bytes(hashlib.blake2b(key, digest_size=8).digest(), "little") >> 11
-    return (bits + 0.5) * 2.0**-53
+    bits = int.from_bytes(hashlib.blake2b(key, digest_size=8).digest(), "little") >> 12
+    return (bits + 0.5) * U_STEP
+
+
+#: The spacing of :func:`uniform`'s values; the smallest is U_STEP / 2, the largest 1 − U_STEP / 2.
+U_STEP = 2.0**-52
 
 
 def draw_all(distributions: dict[str, Distribution], seed: int, rep: int) -> dict[str, float]:

@@ -43,7 +43,9 @@ def _figures(resolver: Resolver, workers: int) -> dict:
     tables = run_replications(resolver, range(REPS), workers)
     monthly = monthly_frame(p, tables)
     annual = annual_frame(p, monthly)
-    s = summarise(p, annual, monthly, np.stack([t.participants for t in tables]), uncertain=resolver.uncertain)
+    s = summarise(
+        p, annual, monthly, np.stack([t.participants for t in tables]), uncertain=resolver.uncertain
+    ).model_dump(mode="json")
     return {
         "scenario": s["scenario"],
         "replications": REPS,
@@ -53,6 +55,7 @@ def _figures(resolver: Resolver, workers: int) -> dict:
         "breakeven": s["breakeven"],
         "targets": s["targets"],
         "participants": s["participants"],
+        "participant_counts": s["participant_counts"],
         # households on benefit per month summed over the replications: integers, so any move shows exactly
         "households_by_month": {
             arm: monthly[monthly["arm"] == arm].groupby("month")["households_on_benefit"].sum().astype(int).tolist()

@@ -92,7 +92,7 @@ def test_run_prints_breakeven_and_deficit_probabilities(small_file, tmp_path):
     assert res.exit_code == 0, res.output
     assert re.search(r"Breakeven – Annual.*: P50", res.output)
     assert re.search(r"Breakeven – First year the annual cost is below.*: P50", res.output)
-    assert "Difference [P5–P95]" in res.output and "Frame for 80 % confidence" in res.output
+    assert "Difference [P5–P95]" in res.output and "Frame 80 %" in res.output and "Deficit [P5–P95]" in res.output
     assert "P(deficit > 0)" in res.output
     table = [line for line in res.output.splitlines() if line.startswith(("┃", "│", "┏", "└"))]
     assert table and max(len(line) for line in table) <= 80

@@ -29,5 +29,13 @@ def test_extends_cycle_and_missing_base_are_errors(tmp_path):
     with pytest.raises(InputError, match=r"extends: .*extends itself"):
         load_scenario(tmp_path / "a.yaml")
     (tmp_path / "c.yaml").write_text("extends: nowhere.yaml\n", encoding="utf-8")
-    with pytest.raises(InputError, match=r"c[.]yaml: extends: cannot read"):
+    with pytest.raises(InputError, match=r"c[.]yaml: extends: no scenario 'nowhere.yaml' .* packaged ones \(lund"):
         load_scenario(tmp_path / "c.yaml")
+
+
+def test_extends_names_a_packaged_scenario_from_any_folder(tmp_path):
+    (tmp_path / "mine.yaml").write_text("extends: lund\nname: mine\nreplications: 7\n", encoding="utf-8")
+    sc = load_scenario(tmp_path / "mine.yaml")
+    assert sc.name == "mine" and sc.replications == 7 and sc.municipality == "Lund"
+    (tmp_path / "other.yaml").write_text("extends: lund_malmo.yaml\nname: other\n", encoding="utf-8")
+    assert load_scenario(tmp_path / "other.yaml").programme.allocation.method == "malmo"

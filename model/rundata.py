@@ -1,0 +1,31 @@
+"""What a run's outputs are written from: the report, the spreadsheet and the CSV tables all read one RunData."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+import pandas as pd
+
+from model.assumptions import AssumptionRow
+from model.params import Params
+from model.summary import Summary
+
+
+@dataclass(frozen=True)
+class RunData:
+    """A finished run in memory: its summary, its tables, its parameters and the scenario's assumptions."""
+
+    summary: Summary
+    monthly: pd.DataFrame
+    annual: pd.DataFrame
+    ledger: pd.DataFrame
+    departments: pd.DataFrame | None
+    params: Params
+    assumptions: list[AssumptionRow]
+    lang: str = "sv"
+
+
+#: An output written into the run folder from a RunData (the report, results.xlsx, CSV tables …).
+Writer = Callable[[Path, RunData], object]
