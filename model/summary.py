@@ -9,11 +9,19 @@ from __future__ import annotations
 
 import math
 from pathlib import Path
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field
 
 Year = int | Literal["never"]
+
+
+def _nan_is_none(v: Any) -> Any:
+    return None if isinstance(v, float) and math.isnan(v) else v
+
+
+#: A number that may be missing (NaN becomes None, so summary.json holds null, never NaN).
+Maybe = Annotated[float | None, BeforeValidator(_nan_is_none)]
 
 
 class Part(BaseModel):
@@ -59,14 +67,9 @@ class Split(Part):
     """The spread of an outcome split by the law of total variance (standard deviations)."""
 
     total_sd: float
-    process_sd: float | None
-    parameter_sd: float | None
-    parameter_share: float | None
-
-    @field_validator("process_sd", "parameter_sd", "parameter_share", mode="before")
-    @classmethod
-    def _nan_is_none(cls, v: Any) -> Any:
-        return None if isinstance(v, float) and math.isnan(v) else v
+    process_sd: Maybe
+    parameter_sd: Maybe
+    parameter_share: Maybe
 
 
 class YearSummary(Part):
@@ -100,13 +103,8 @@ class TargetResult(Part):
     first_year: int
     last_year: int
     threshold: float
-    programme: float | None
-    counterfactual: float | None
-
-    @field_validator("programme", "counterfactual", mode="before")
-    @classmethod
-    def _nan_is_none(cls, v: Any) -> Any:
-        return None if isinstance(v, float) and math.isnan(v) else v
+    programme: Maybe
+    counterfactual: Maybe
 
 
 class ClosedFinancing(Part):
