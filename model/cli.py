@@ -97,6 +97,9 @@ def run(
     trace_rep: Annotated[int, typer.Option("--trace-rep", min=0, help="Replication to trace.")] = 0,
     lang: Annotated[Lang, typer.Option("--lang", help="Language of the report and summary.")] = Lang.sv,
     quiet: Annotated[bool, typer.Option("--quiet", help="No progress bar.")] = False,
+    csv: Annotated[
+        bool, typer.Option("--csv", help="Also write the tables of results.xlsx as CSV files in csv/.")
+    ] = False,
     fixed: Annotated[
         bool,
         typer.Option(
@@ -107,6 +110,7 @@ def run(
 ) -> None:
     """Monte Carlo run of a scenario and its counterfactual; writes the run folder and prints a summary."""
     from calibration.checks import summary_rows
+    from dashboards.excel import write_csv, write_results_xlsx
     from dashboards.report import write_report
     from model.runfolder import RunRequest, default_out
     from model.runfolder import run as run_folder
@@ -143,7 +147,7 @@ def run(
             result = run_folder(
                 req,
                 progress=lambda done, total: progress.update(task, completed=done),
-                writers=[write_report],
+                writers=[write_report, write_results_xlsx, *([write_csv] if csv else [])],
                 checks=summary_rows,
             )
         except AmsimError as err:

@@ -56,6 +56,7 @@ RUN_FILES = (
     "parameters.parquet",
     "summary.json",
     "report.html",
+    "results.xlsx",
 )
 
 
