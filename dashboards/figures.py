@@ -26,7 +26,7 @@ def _band(df: pd.DataFrame, by: list[str], value: str) -> pd.DataFrame:
     return pd.DataFrame({"p5": g.quantile(0.05), "p50": g.quantile(0.5), "p95": g.quantile(0.95)}).reset_index()
 
 
-def _layout(fig: go.Figure, lang: str, **kw: object) -> None:
+def style(fig: go.Figure, lang: str, **kw: object) -> None:
     """Shared look: the language's number separators, a legend below, room for long titles."""
     fig.update_layout(
         template="plotly_white",
@@ -72,7 +72,7 @@ def households_figure(monthly: pd.DataFrame, targets: list, lang: str) -> tuple[
                 name=f"{t('target', lang)}: {target_text(target, lang)}",
             )
         )
-    _layout(
+    style(
         fig,
         lang,
         title=t("households_on_benefit", lang),
@@ -115,7 +115,7 @@ def cost_figure(annual: pd.DataFrame, frames: dict[int, float], lang: str) -> tu
             ys += [frames[y] / 1e6, frames[y] / 1e6, None]
         fig.add_trace(go.Scatter(x=xs, y=ys, mode="lines", line={"color": "black", "width": 3}, name=t("frame", lang)))
     unit = "mnkr" if lang == "sv" else "MSEK"
-    _layout(
+    style(
         fig,
         lang,
         title=t("sb_cost", lang),
@@ -146,7 +146,7 @@ def breakeven_figure(summary: Summary, lang: str) -> tuple[go.Figure, pd.DataFra
                 name=t(f"breakeven_{name}", lang),
             )
         )
-    _layout(
+    style(
         fig,
         lang,
         title=t("breakeven_cdf", lang),
@@ -176,7 +176,7 @@ def difference_figure(annual: pd.DataFrame, lang: str) -> tuple[go.Figure, pd.Da
         )
     )
     unit = "mnkr" if lang == "sv" else "MSEK"
-    _layout(
+    style(
         fig,
         lang,
         title=t("difference", lang),

@@ -54,6 +54,9 @@ TEXT: dict[str, dict[str, str]] = {
         "en": "First year the annual cost is below the cost without the programme",
     },
     "difference_short": {"sv": "Skillnad", "en": "Difference"},
+    "breakeven_annual_short": {"sv": "årlig", "en": "annual"},
+    "breakeven_cumulative_short": {"sv": "ackumulerad", "en": "cumulative"},
+    "breakeven_first_below_short": {"sv": "första år lägre", "en": "first year below"},
     "cost_with_without": {"sv": "Kostnad (med/utan)", "en": "Cost (w/wo)"},
     "difference_caption": {
         "sv": "Socialnämndens nettokostnad; skillnad = med − utan insatserna i samma replikering (parvis)",
@@ -153,6 +156,40 @@ TEXT: dict[str, dict[str, str]] = {
     "introduktionsjobb": {"sv": "Introduktionsjobb", "en": "Introduktionsjobb"},
     "extratjanst": {"sv": "Extratjänst", "en": "Extratjänst"},
     "warnings": {"sv": "Varningar", "en": "Warnings"},
+    # amsim compare
+    "compared": {"sv": "Jämförda scenarier", "en": "Compared scenarios"},
+    "what_differs": {"sv": "Det som skiljer scenarierna åt", "en": "What differs between the scenarios"},
+    "nothing_differs": {
+        "sv": "Scenarierna är lika i alla värden (utom namn och beskrivning).",
+        "en": "The scenarios are equal in every value (names and descriptions aside).",
+    },
+    "paired": {"sv": "parvis", "en": "paired"},
+    "p_better": {"sv": "P(bättre)", "en": "P(better)"},
+    "better_caption": {
+        "sv": "Med insatserna i varje scenario, samma replikering; kostnad = socialnämndens; "
+        "bättre = färre hushåll / lägre kostnad. Kommun, stat och underskott: report.html och comparison.xlsx",
+        "en": "With the programme in each scenario, same replication; cost = the social board's; "
+        "better = fewer households / lower cost. Municipality, state and deficit: report.html and comparison.xlsx",
+    },
+    "side_by_side": {"sv": "Sida vid sida", "en": "Side by side"},
+    "compare_title": {"sv": "amsim – jämförelse", "en": "amsim – comparison"},
+    "unpaired": {"sv": "oparat P5–P95", "en": "unpaired P5–P95"},
+    "compare_note": {
+        "sv": "Alla scenarier körs med samma frö, så varje replikering möter samma hushåll, händelser och dragningar "
+        "(gemensamma slumptal). Skillnaden per replikering visar effekten av det som skiljer; det oparade bandet "
+        "visar vad två oberoende körningar hade gett.",
+        "en": "Every scenario runs with the same seed, so each replication meets the same households, events and "
+        "draws (common random numbers). The difference per replication shows the effect of what differs; the "
+        "unpaired band shows what two independent runs would have given.",
+    },
+    "measure_households_on_benefit": {"sv": "Hushåll (genomsnitt per månad)", "en": "Households (mean per month)"},
+    "measure_social_board_cost": {"sv": "Socialnämndens kostnad", "en": "Social board cost"},
+    "measure_municipality_cost": {"sv": "Kommunens kostnad", "en": "Municipality cost"},
+    "measure_state_cost": {"sv": "Statens kostnad", "en": "State cost"},
+    "measure_deficit": {"sv": "Underskott mot ram", "en": "Deficit against the frame"},
+    "x_comparison": {"sv": "Jämförelse", "en": "Comparison"},
+    "x_differences": {"sv": "Skillnader i scenarier", "en": "Scenario differences"},
+    "x_side": {"sv": "Sida vid sida", "en": "Side by side"},
     # results.xlsx and the CSV tables
     "x_overview": {"sv": "Översikt", "en": "Overview"},
     "x_municipality": {"sv": "Kommun", "en": "Municipality"},

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import time
+from collections.abc import Callable
 from enum import StrEnum
 from pathlib import Path
 from typing import Annotated
@@ -15,11 +16,14 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from rich.table import Table
 
 from model.cli_allocate import allocate_command
+from model.cli_compare import compare_command
 from model.cli_rules import rules_app
 from model.errors import AmsimError, InputError
 from model.params import Resolver, closed_financing_text, resolve
 from model.rules import summarise_stale
-from model.scenario import default_scenario_path, load_scenario
+from model.rundata import Writer
+from model.runfolder import RunOutcome
+from model.scenario import Scenario, default_scenario_path, load_scenario
 from model.summary import Summary
 
 app = typer.Typer(
@@ -31,6 +35,7 @@ app = typer.Typer(
 )
 app.add_typer(rules_app, name="rules")
 app.command("allocate")(allocate_command)
+app.command("compare")(compare_command)
 out_console = Console()
 err_console = Console(stderr=True)
 
@@ -112,25 +117,50 @@ def run(
     from calibration.checks import summary_rows
     from dashboards.excel import write_csv, write_results_xlsx
     from dashboards.report import write_report
-    from model.runfolder import RunRequest, default_out
-    from model.runfolder import run as run_folder
 
     path = scenario or default_scenario_path()
     try:
         sc = load_scenario(path)
         if seed is not None:
             sc = sc.model_copy(update={"seed": seed})
-        resolver = Resolver(sc, file=str(path), fixed=fixed)
-        p = resolver.central
-        n = reps or sc.replications
-        if trace and trace_rep >= n:
-            raise AmsimError(f"--trace-rep {trace_rep}: must be below the number of replications ({n})")
-        folder = out or default_out(Path("runs") / "out", sc.name)
-        n_workers = workers or max(1, len(os.sched_getaffinity(0)))
-        req = RunRequest(sc, str(path), resolver, n, sc.seed, n_workers, folder, trace, trace_rep, lang.value)
+        if trace and trace_rep >= (reps or sc.replications):
+            raise AmsimError(f"--trace-rep {trace_rep}: must be below the number of replications")
     except AmsimError as err:
         _fail(err)
+    writers = [write_report, write_results_xlsx, *([write_csv] if csv else [])]
+    run_scenario(
+        sc, str(path), reps or sc.replications, out, workers, fixed, lang.value, quiet, writers, summary_rows,
+        trace=trace, trace_rep=trace_rep,
+    )  # fmt: skip
 
+
+def run_scenario(
+    sc: Scenario,
+    file: str,
+    n: int,
+    out: Path | None,
+    workers: int | None,
+    fixed: bool,
+    lang: str,
+    quiet: bool,
+    writers: list[Writer],
+    checks: Callable | None,
+    trace: bool = False,
+    trace_rep: int = 0,
+    print_summary: bool = True,
+) -> RunOutcome:
+    """Run one scenario into its run folder with a progress bar; clear messages and exit 2 on bad input."""
+    from model.runfolder import RunRequest, default_out
+    from model.runfolder import run as run_folder
+
+    try:
+        resolver = Resolver(sc, file=file, fixed=fixed)
+        folder = out or default_out(Path("runs") / "out", sc.name)
+        n_workers = workers or max(1, len(os.sched_getaffinity(0)))
+        req = RunRequest(sc, file, resolver, n, sc.seed, n_workers, folder, trace, trace_rep, lang)
+    except AmsimError as err:
+        _fail(err)
+    p = resolver.central
     started = time.perf_counter()
     progress = Progress(
         TextColumn("[bold]{task.description}"),
@@ -142,13 +172,13 @@ def run(
         disable=quiet,
     )
     with progress:
-        task = progress.add_task(f"{sc.name}: replications", total=n)
+        task = progress.add_task(f"{escape(sc.name)}: replications", total=n)
         try:
             result = run_folder(
                 req,
                 progress=lambda done, total: progress.update(task, completed=done),
-                writers=[write_report, write_results_xlsx, *([write_csv] if csv else [])],
-                checks=summary_rows,
+                writers=writers,
+                checks=checks,
             )
         except AmsimError as err:
             progress.stop()
@@ -161,14 +191,16 @@ def run(
                 highlight=False,
             )
             raise typer.Exit(130) from None
-    _print_summary(result.summary, lang.value)
-    if result.resumed:
-        out_console.print(f"resumed {result.resumed} saved replications")
-    for line in [*map(closed_financing_text, p.law.closed_financing), *summarise_stale(p.law.stale_rules)]:
-        err_console.print(f"[yellow]warning[/yellow] {line}", highlight=False, soft_wrap=True)
-    out_console.print(
-        f"run folder: {result.out}  ({time.perf_counter() - started:.1f} s)", highlight=False, soft_wrap=True
-    )
+    if print_summary:
+        _print_summary(result.summary, lang)
+        if result.resumed:
+            out_console.print(f"resumed {result.resumed} saved replications")
+        for line in [*map(closed_financing_text, p.law.closed_financing), *summarise_stale(p.law.stale_rules)]:
+            err_console.print(f"[yellow]warning[/yellow] {line}", highlight=False, soft_wrap=True)
+        out_console.print(
+            f"run folder: {result.out}  ({time.perf_counter() - started:.1f} s)", highlight=False, soft_wrap=True
+        )
+    return result
 
 
 def _print_summary(summary: Summary, lang: str) -> None:

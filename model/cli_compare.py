@@ -1,0 +1,179 @@
+"""`amsim compare A B [C …]`: strategies side by side, paired by common random numbers."""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.console import Console
+from rich.markup import escape
+from rich.table import Table
+
+from model.compare import Arm, Comparison, compare, labels, load_arm
+from model.errors import AmsimError, InputError
+from model.scenario import Scenario, extends_path, load_scenario
+
+out_console = Console()
+err_console = Console(stderr=True)
+
+
+def _is_run_folder(path: Path) -> bool:
+    return path.is_dir() and (path / "manifest.json").is_file() and (path / "annual.parquet").is_file()
+
+
+def _scenario_path(text: str) -> Path:
+    """A scenario file, or the name of a packaged scenario (lund_malmo)."""
+    path = Path(text)
+    if path.is_file():
+        return path
+    found = extends_path(Path.cwd() / "_", text)
+    if found is None:
+        raise AmsimError(f"{text}: neither a run folder, a scenario file nor a packaged scenario")
+    return found
+
+
+def compare_command(
+    inputs: Annotated[
+        list[str],
+        typer.Argument(help="Scenario files, packaged scenario names or run folders; the first is the base (A)."),
+    ],
+    out: Annotated[
+        Path | None, typer.Option("--out", help="Comparison folder (default: runs/out/compare-<timestamp>).")
+    ] = None,
+    reps: Annotated[int | None, typer.Option("--reps", min=1, help="Replications of each scenario run.")] = None,
+    seed: Annotated[int | None, typer.Option("--seed", min=0, help="Seed of every scenario run.")] = None,
+    workers: Annotated[int | None, typer.Option("--workers", min=1, help="Parallel worker processes.")] = None,
+    fixed: Annotated[bool, typer.Option("--fixed", help="Run scenarios at their central values.")] = False,
+    lang: Annotated[str, typer.Option("--lang", help="sv or en.")] = "sv",
+    quiet: Annotated[bool, typer.Option("--quiet", help="No progress bars.")] = False,
+) -> None:
+    """Compare strategies: per year the paired difference of each with the first (B − A), P5–P95 and P(B better)."""
+    from model.cli import _fail, run_scenario
+    from model.rundata import Writer
+
+    if lang not in ("sv", "en"):
+        _fail(AmsimError(f"--lang {lang}: allowed values are sv, en"))
+    try:
+        if len(inputs) < 2:
+            raise AmsimError("compare needs at least two scenarios or run folders")
+        folder = out or Path("runs") / "out" / f"compare-{dt.datetime.now():%Y%m%d-%H%M%S}"
+        if folder.exists():
+            raise AmsimError(f"{folder}: comparison folder already exists; choose another --out")
+        staging = folder.with_name(folder.name + ".partial")
+        tags = labels(len(inputs))
+        plan: list[tuple[str, Path, Scenario | None, str]] = []
+        first: Scenario | None = None
+        for tag, text in zip(tags, inputs, strict=True):
+            path = Path(text)
+            if _is_run_folder(path):
+                plan.append((tag, path, None, str(path)))
+                continue
+            sc_path = _scenario_path(text)
+            sc = load_scenario(sc_path)
+            first = first or sc
+            plan.append((tag, sc_path, sc, str(sc_path)))
+    except AmsimError as err:
+        _fail(err)
+
+    staging.mkdir(parents=True, exist_ok=True)
+    from calibration.checks import summary_rows
+    from dashboards.compare_report import write_compare_report, write_compare_xlsx
+    from dashboards.excel import write_results_xlsx
+    from dashboards.report import write_report
+
+    writers: list[Writer] = [write_report, write_results_xlsx]
+    arms: list[Arm] = []
+    try:
+        for tag, path, sc, file in plan:
+            if sc is None:
+                arms.append(load_arm(tag, path))
+                continue
+            common_seed = seed if seed is not None else (first.seed if first else sc.seed)
+            n = reps or (first.replications if first else sc.replications)
+            run_out = staging / f"{tag}-{sc.name}"
+            if not _is_run_folder(run_out):
+                sc = sc.model_copy(update={"seed": common_seed})
+                run_scenario(
+                    sc, file, n, run_out, workers, fixed, lang, quiet, writers, summary_rows, print_summary=False
+                )
+            arms.append(load_arm(tag, run_out))
+        result = compare(arms)
+    except (AmsimError, InputError) as err:
+        _fail(err)
+    (staging / "comparison.json").write_text(result.to_json(), encoding="utf-8")
+    write_compare_xlsx(staging, result, lang)
+    write_compare_report(staging, result, lang)
+    os.replace(staging, folder)
+    _print(result, lang)
+    out_console.print(f"comparison folder: {folder}", highlight=False, soft_wrap=True)
+
+
+def _print(c: Comparison, lang: str) -> None:
+    from dashboards.labels import band_text, number, percent, t
+
+    unit = "mnkr" if lang == "sv" else "MSEK"
+    names = ", ".join(f"{k} = {escape(v)}" for k, v in c.names.items())
+    reps = f"{c.replications} {t('replications', lang).lower()}"
+    out_console.print(f"{t('compared', lang)}: {names} ({t('seed', lang).lower()} {c.seed}, {reps})")
+    if c.differences:
+        diff = Table(title=t("what_differs", lang))
+        diff.add_column(t("value_path", lang), overflow="fold")
+        for k in c.names:
+            diff.add_column(k, overflow="fold")
+        for d in c.differences:
+            diff.add_row(escape(d.path), *(escape(d.values[k]) for k in c.names))
+        out_console.print(diff)
+    else:
+        out_console.print(t("nothing_differs", lang))
+
+    def m(x: float, _lang: str = lang) -> str:
+        return number(x / 1e6, 1, lang)
+
+    def n0(x: float, _lang: str = lang) -> str:
+        return number(x, 0, lang)
+
+    for label in c.names:
+        if label == c.base:
+            continue
+        table = Table(
+            title=f"{label} − {c.base} ({t('paired', lang)}; P50 [P5–P95])", caption=t("better_caption", lang)
+        )
+        for col in (
+            t("year", lang),
+            t("households", lang),
+            t("p_better", lang),
+            f"{t('cost_short', lang)} ({unit})",
+            t("p_better", lang),
+        ):
+            table.add_column(col, justify="right", no_wrap=True)
+        for y in c.years:
+            d = y.differences[label]
+            table.add_row(
+                str(y.year),
+                band_text(d["households_on_benefit"], n0, lang),
+                percent(d["households_on_benefit"].p_better, lang),
+                band_text(d["social_board_cost"], m, lang),
+                percent(d["social_board_cost"].p_better, lang),
+            )
+        out_console.print(table)
+    side = Table(title=t("side_by_side", lang))
+    side.add_column("", overflow="fold")
+    for k in c.names:
+        side.add_column(k, justify="right")
+    for name in c.breakeven[c.base]:
+        side.add_row(
+            f"{t('breakeven', lang)} ({t(f'breakeven_{name}_short', lang)}) P50",
+            *(
+                t("never", lang) if c.breakeven[k][name].p50 == "never" else str(c.breakeven[k][name].p50)
+                for k in c.names
+            ),
+        )
+    for target in c.targets[c.base]:
+        side.add_row(
+            f"P({escape(target)})",
+            *(percent(c.targets[k].get(target) or 0.0, lang) for k in c.names),
+        )
+    out_console.print(side)
