@@ -86,8 +86,9 @@ def cost_figure(annual: pd.DataFrame, frames: dict[int, float], lang: str) -> tu
     """The social board's annual net cost, both arms (P50 with P5–P95 whiskers), and the frame of every year.
 
     Points rather than bars from zero: a bar of 150 mnkr hides a 15 mnkr gap between the arms.
+    Full years only: a run's first or last part-year would look like a fall in cost.
     """
-    data = _band(annual, ["arm", "year"], "social_board_net_sek")
+    data = _band(annual[annual["months"] == 12], ["arm", "year"], "social_board_net_sek")
     fig = go.Figure()
     for arm, shift in (("programme", -0.12), ("counterfactual", 0.12)):
         d = data[data["arm"] == arm]
@@ -157,7 +158,8 @@ def breakeven_figure(summary: Summary, lang: str) -> tuple[go.Figure, pd.DataFra
 
 
 def difference_figure(annual: pd.DataFrame, lang: str) -> tuple[go.Figure, pd.DataFrame]:
-    """Paired difference in the social board's cost, programme − counterfactual, per year (P50, P5–P95)."""
+    """Paired difference in the social board's cost, programme − counterfactual, per full year (P50, P5–P95)."""
+    annual = annual[annual["months"] == 12]
     piv = annual.pivot_table(index=["rep", "year"], columns="arm", values="social_board_net_sek", observed=True)
     diff = (piv["programme"] - piv["counterfactual"]).rename("difference_sek").reset_index()
     data = _band(diff, ["year"], "difference_sek")

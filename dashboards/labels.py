@@ -88,7 +88,7 @@ TEXT: dict[str, dict[str, str]] = {
     "internships_allocated": {"sv": "Praktik tilldelade", "en": "Internships allocated"},
     "filled": {"sv": "tillsatta", "en": "filled"},
     "missing_place_months": {"sv": "Saknade platsmånader", "en": "Missing place-months"},
-    "penalty": {"sv": "Vite", "en": "Penalty"},
+    "penalty": {"sv": "Vite, tkr P50 [P5–P95]", "en": "Penalty, kSEK P50 [P5–P95]"},
     "jobs_allocated_short": {"sv": "Anst.", "en": "Jobs"},
     "internships_allocated_short": {"sv": "Prakt.", "en": "Intern."},
     "filled_short": {"sv": "tills.", "en": "filled"},
@@ -464,12 +464,18 @@ def department_table(
                 number(r.allocated_internships_places, 1, lang),
                 number(r.filled_internships_places, 1, lang),
                 number(r.missing_place_months, 0, lang),
-                number(pen.p50 / 1e3, 0, lang)
-                if compact
-                else f"{tkr(pen.p50, lang)} [{tkr(pen.p5, lang)}–{tkr(pen.p95, lang)}]",
+                number(pen.p50 / 1e3, 0, lang) if compact else band_text(pen, _thousands, lang),
             ]
         )
     return t("departments_title", lang).format(method=departments.method), header, rows
+
+
+def _thousands(sek: float, lang: str) -> str:
+    return number(sek / 1e3, 0, lang)
+
+
+def _thousands(sek: float, lang: str) -> str:
+    return number(sek / 1e3, 0, lang)
 
 
 def band_text(band: Band, fmt: Callable[[float, str], str], lang: str) -> str:

@@ -41,7 +41,7 @@ h1{margin-bottom:.2rem} h2{margin-top:2.2rem;border-bottom:1px solid #ddd;paddin
 table{border-collapse:collapse;margin:.8rem 0;width:100%;font-size:.85rem}
 td,th{border:1px solid #ddd;padding:.25rem .45rem;vertical-align:top}
 th{background:#f4f6f8;text-align:center;font-weight:600;white-space:normal}
-td.num{text-align:right} td.txt{text-align:left;overflow-wrap:anywhere}
+td.num{text-align:right} td.txt{text-align:left;overflow-wrap:break-word;hyphens:auto}
 .meta{color:#555} .warn{background:#fff7e0;border:1px solid #f0c36d;padding:.6rem 1rem}
 tr.warn td{background:#fff7e0}
 .kpi{display:flex;gap:1rem;flex-wrap:wrap}
@@ -54,9 +54,15 @@ tr.warn td{background:#fff7e0}
 PLOT_CONFIG = {"displayModeBar": False, "responsive": True}
 
 
+#: U+2060 WORD JOINER: no line break beside the dash of a range such as [P5–P95].
+WJ = "\u2060"
+
+
 def _cell(c: str) -> str:
+    """A table cell: numbers right-aligned, a range kept whole (it may break only before its bracket)."""
     numeric = bool(c) and (c[0].isdigit() or c[0] in "−-–")
-    return f"<td class='{'num' if numeric else 'txt'}'>{html.escape(c)}</td>"
+    text = html.escape(c).replace("–", f"{WJ}–{WJ}") if numeric else html.escape(c)
+    return f"<td class='{'num' if numeric else 'txt'}'>{text}</td>"
 
 
 def _table(header: list[str], rows: list[list[str]], marked: list[bool] | None = None) -> str:
@@ -387,7 +393,10 @@ def _assumptions_section(data: RunData, lang: str) -> list[str]:
                 f"{number(float(lo), digits, lang)}–{number(float(hi), digits, lang)}",
                 d.text(),
                 unit_text(a.unit, lang),
-                sources_text(a.references, lang) or (t("assumption", lang) if a.assumption else "–"),
+                "; ".join(
+                    x for x in (t("assumption", lang) if a.assumption else "", sources_text(a.references, lang)) if x
+                )
+                or "–",
             ]
         )
     out = [f"<h2>{t('assumptions', lang)}</h2>", f"<p class='note'>{t('assumptions_note', lang)}</p>"]

@@ -62,7 +62,7 @@ UNITS: tuple[tuple[str, str], ...] = (
 )
 
 #: References a comment may name, as (kind, section): kind is lund, linkoping, facts or ifau.
-_REFS = re.compile(r"(Lund|Linköping|facts) §\s*([0-9]+(?:\.[0-9]+)*)|(IFAU [0-9]{4}:[0-9]+)")
+_REFS = re.compile(r"(Lund|Linköping|facts)(?:\.md)? §\s*([0-9]+(?:\.[0-9]+)*)|(IFAU [0-9]{4}:[0-9]+)")
 
 
 @dataclass(frozen=True)

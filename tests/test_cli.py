@@ -176,6 +176,8 @@ def test_same_seed_gives_byte_identical_parquet_for_any_worker_count(small_file,
     s1 = json.loads((one / "summary.json").read_text())
     s2 = json.loads((two / "summary.json").read_text())
     assert s1 == s2
+    assert (one / "report.html").read_bytes() == (two / "report.html").read_bytes()  # stable element ids
+    assert (one / "parameters.parquet").read_bytes() == (two / "parameters.parquet").read_bytes()
 
 
 def test_another_seed_gives_other_results(small_file, small_run, tmp_path):
