@@ -23,7 +23,7 @@ from model.params import Resolver, closed_financing_text, resolve
 from model.rules import summarise_stale
 from model.rundata import Writer
 from model.runfolder import RunOutcome
-from model.scenario import Scenario, default_scenario_path, load_scenario
+from model.scenario import Scenario, default_scenario_path, load_scenario, scenario_notices
 from model.summary import Summary
 
 app = typer.Typer(
@@ -69,8 +69,11 @@ def validate(
         f"{sc.replications} replications; {len(p.law.stale_rules)} rules carried forward past their check date",
         highlight=False,
     )
-    for line in map(closed_financing_text, p.law.closed_financing):
-        err_console.print(f"[yellow]warning[/yellow] {line}", highlight=False, soft_wrap=True)
+    from dashboards.labels import notice_text
+
+    lines = [*map(closed_financing_text, p.law.closed_financing), *(notice_text(n, "en") for n in scenario_notices(sc))]
+    for line in lines:
+        err_console.print(f"[yellow]warning[/yellow] {escape(line)}", highlight=False, soft_wrap=True)
 
 
 @app.command()

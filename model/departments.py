@@ -38,7 +38,7 @@ Count = Annotated[int, Field(ge=0)]
 
 
 class _Row(BaseModel):
-    model_config = ConfigDict(extra="forbid", strict=False)
+    model_config = ConfigDict(extra="forbid", strict=False, allow_inf_nan=False)
 
     name: Annotated[str, Field(min_length=1)]
     employees: Count

@@ -477,10 +477,24 @@ def _valid_keys(model: type[BaseModel], loc: tuple[Any, ...]) -> list[str] | Non
     return None
 
 
+def _type_tag(part: Any) -> bool:
+    """A part of an error location that names a type or validator (a union's branch), not a key of the input."""
+    return isinstance(part, str) and bool(
+        part.startswith(("function-", "lax-", "constrained-", "list[", "dict[", "tuple["))
+        or part in ("float", "int", "str", "bool", "json-or-python[json=float,python=float]")
+    )
+
+
 def _problems(err: ValidationError, file: str) -> list[Problem]:
     out: list[Problem] = []
-    for e in err.errors():
-        loc = tuple(p for p in e["loc"] if not (isinstance(p, str) and p.startswith(("function-", "lax-"))))
+    errors = err.errors()
+    # a union reports every alternative; where one alternative got deeper into the input (a dict's entry),
+    # its error is the one that fits the input, so the shallower ones are dropped
+    located = [tuple(p for p in e["loc"] if not _type_tag(p)) for e in errors]
+    keep = [not any(o != loc and o[: len(loc)] == loc for o in located) for loc in located]
+    for e, loc, kept in zip(errors, located, keep, strict=True):
+        if not kept:
+            continue
         field = ".".join(str(p) for p in loc)
         msg = e["msg"].removeprefix("Value error, ")
         if e["type"] == "extra_forbidden":

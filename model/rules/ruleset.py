@@ -14,6 +14,7 @@ import bisect
 import dataclasses
 import datetime as dt
 import difflib
+import math
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -202,6 +203,8 @@ def _freeze(value: Any, file: str, where: str) -> Value:
     if isinstance(value, bool):
         raise InputError([Problem(file, where, "booleans are not rule values; use 0/1")])
     if isinstance(value, int | float):
+        if not math.isfinite(value):
+            raise InputError([Problem(file, where, f"{value} is not a finite number")])
         return float(value)
     if isinstance(value, str):
         return value
