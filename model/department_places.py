@@ -40,10 +40,58 @@ class DepartmentPlaces:
         return len(self.names)
 
 
+@dataclass(frozen=True)
+class _Plan:
+    """What the allocation and the departments' capacity give, before the places open over the lead times."""
+
+    names: tuple[str, ...]
+    target: np.ndarray
+    created: np.ndarray  # (D, classes, T): places the departments create (within what they can supervise)
+    supervisable: np.ndarray
+    accepts: np.ndarray
+    ordinary: np.ndarray
+    hire_factor: np.ndarray
+    allocations: dict[tuple[int, int], Allocation]
+
+
 def department_places(
-    spec: AllocationSpec, class_places: np.ndarray, cal: Calendar, file: str = "<scenario>"
+    spec: AllocationSpec,
+    class_places: np.ndarray,
+    cal: Calendar,
+    file: str = "<scenario>",
+    plans: dict | None = None,
 ) -> DepartmentPlaces:
-    """Allocate ``class_places`` ((classes, T) places per month) among the departments of ``spec``."""
+    """Allocate ``class_places`` ((classes, T) places per month) among the departments of ``spec``.
+
+    ``plans`` memoises the allocation (reading the table, allocating, capacities) across calls that differ
+    only in lead times or penalty, e.g. replications that draw the lead times.
+    """
+    key = (
+        spec.model_dump_json(exclude={"lead_time_months", "penalty_per_missing_place_month"}),
+        class_places.tobytes(),
+        cal,
+    )
+    plan = plans.get(key) if plans is not None else None
+    if plan is None:
+        plan = _plan(spec, class_places, cal, file)
+        if plans is not None:
+            plans[key] = plan
+    lead = (spec.lead_time_months.jobs, spec.lead_time_months.internships)
+    return DepartmentPlaces(
+        names=plan.names,
+        target=plan.target,
+        open=_opened(plan.created, lead),
+        supervisable=plan.supervisable,
+        accepts=plan.accepts,
+        ordinary=plan.ordinary,
+        hire_factor=plan.hire_factor,
+        allocations=plan.allocations,
+        penalty=spec.penalty_per_missing_place_month,
+        method=spec.method,
+    )
+
+
+def _plan(spec: AllocationSpec, class_places: np.ndarray, cal: Calendar, file: str) -> _Plan:
     deps = load_departments(spec.departments)
     T = cal.n_months
     allocations: dict[tuple[int, int], Allocation] = {}
@@ -56,7 +104,6 @@ def department_places(
             except AllocationError as err:
                 raise InputError([Problem(file, "programme.allocation", f"{cal.month(m)}: {err}")]) from None
         target[:, :, m] = allocations[key].places
-    lead = (spec.lead_time_months.jobs, spec.lead_time_months.internships)
     # a department creates at most the places it can supervise (less the supervisors its other trainees and, in
     # summer, its feriepraktik take): a quota above that stays missing (and penalised); in a year with a created
     # share below 1 (effort elsewhere) it creates only that share of its places
@@ -65,17 +112,15 @@ def department_places(
     years = cal.year_of_month()
     share = np.array([[spec.created_share.get(c, {}).get(y, 1.0) for y in years] for c in CLASSES])[None, :, :]
     created = np.minimum(np.floor(target * share + 1e-9).astype(np.int64), supervisable)
-    return DepartmentPlaces(
+    return _Plan(
         names=tuple(d.name for d in deps),
         target=target,
-        open=_opened(created, lead),
+        created=created,
         supervisable=supervisable,
         accepts=np.array([[ym.month not in d.closed_months for ym in cal.months()] for d in deps], dtype=bool),
         ordinary=np.array([d.closeness for d in deps]),
         hire_factor=hire_factors(deps),
         allocations=allocations,
-        penalty=spec.penalty_per_missing_place_month,
-        method=spec.method,
     )
 
 

@@ -23,7 +23,7 @@ from model.hazards import readiness_multiplier
 from model.labour_market import MarketFactor, factor_path, market_factor
 from model.rules import RuleSet, StaleUse, load_rules
 from model.rules import functions as rf
-from model.scenario import Scenario, Target, with_values
+from model.scenario import Scenario, Target, value_keys, with_values
 from model.states import INTERNSHIPS, JOB_TYPES, JOBS, PLACE_CLASSES, REASONS, SUBSIDY_TYPES
 from model.uncertainty import draw_all
 
@@ -338,7 +338,8 @@ class Resolver:
         self.scenario, self.file, self.fixed = sc, file, fixed
         self.rules = rules or load_rules()
         self._law: dict[tuple, LawTables] = {}
-        self._departments: dict[tuple, DepartmentPlaces] = {}
+        self._plans: dict = {}  # department plans, shared by draws that differ only in lead times
+        self._keys = value_keys(sc)
         self.central = self._resolve(sc, None)
 
     @property
@@ -360,13 +361,13 @@ class Resolver:
         """The parameters of replication ``rep``."""
         if not self.uncertain:
             return self.central
-        sc = with_values(self.scenario, self.draws(rep))
+        sc = with_values(self.scenario, self.draws(rep), self._keys)
         return self._resolve(sc, self.market(sc, rep))
 
     def parameter_rows(self, rep: int) -> dict[str, float]:
         """What ``parameters.parquet`` records for ``rep``: each draw, and the labour-market factor by year."""
         values = self.draws(rep)
-        sc = with_values(self.scenario, values)
+        sc = with_values(self.scenario, values, self._keys)
         market = self.market(sc, rep)
         if market is not None:
             values |= {factor_path(y): x for y, x in market.factor.items()}
@@ -391,10 +392,7 @@ class Resolver:
         capacity, capacity_full = _capacity(sc, cal)
         departments = None
         if prog.allocation is not None:  # departments open their places over their lead times instead of one ramp
-            key = (prog.allocation.model_dump_json(), capacity_full.tobytes())
-            if key not in self._departments:
-                self._departments[key] = department_places(prog.allocation, capacity_full, cal, self.file)
-            departments = self._departments[key]
+            departments = department_places(prog.allocation, capacity_full, cal, self.file, self._plans)
             capacity = capacity_full.copy()
         ages = sorted(sc.population.age_shares)
         ret = bl.returns

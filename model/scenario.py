@@ -648,13 +648,29 @@ def _probe(data: dict, path: str, d: Distribution, file: str) -> list[Problem]:
     return []
 
 
-def with_values(sc: Scenario, values: dict[str, float]) -> Scenario:
-    """The scenario with the given values at their paths (one replication's draws), validated again."""
+def value_keys(sc: Scenario) -> dict[str, list[Any]]:
+    """The keys along each uncertain path in the scenario's dump (worked out once, for :func:`with_values`)."""
+    data = sc.model_dump(mode="json", exclude={"distributions"})
+    return {path: _locate(data, path) or [] for path in sc.distributions}
+
+
+def with_values(sc: Scenario, values: dict[str, float], keys: dict[str, list[Any]] | None = None) -> Scenario:
+    """The scenario with the given values at their paths (one replication's draws), validated again.
+
+    ``keys`` (from :func:`value_keys`) saves finding each path again in every replication.
+    """
     if not values:
         return sc
     data = sc.model_dump(mode="json", exclude={"distributions"})
     for path, value in values.items():
-        set_path(data, path, value)
+        found = keys.get(path) if keys is not None else None
+        if not found:
+            set_path(data, path, value)
+            continue
+        node = data
+        for k in found[:-1]:
+            node = node[k]
+        node[found[-1]] = value
     try:
         return Scenario.model_validate(data)
     except ValidationError as err:
