@@ -86,7 +86,11 @@ return {
 
 @pytest.mark.parametrize("which", ["run", "compare"])
 def test_report_fits_900px_without_console_errors(browser, reports, which):
+    from selenium.webdriver.support.ui import WebDriverWait
+
     browser.get(reports[which].as_uri())
+    # plotly draws after the page has loaded: wait for its charts (a slow machine under load takes seconds)
+    WebDriverWait(browser, 30).until(lambda d: d.execute_script(MEASURE)["charts"] > 0)
     m = browser.execute_script(MEASURE)
     assert m["tables"], "the report has tables"
     for scroll, container, right, rows in m["tables"]:
