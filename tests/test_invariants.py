@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import copy
 import math
 from pathlib import Path
 
@@ -11,7 +12,9 @@ from hypothesis import strategies as st
 
 from model.calendar import YearMonth
 from model.ledger import CATEGORIES, MUNICIPALITY, PARTIES, SIGNS
+from model.params import Resolver
 from model.placement import Placement
+from model.scenario import parse_scenario
 from model.simulate import ARMS, simulate
 from model.states import (
     INTERNSHIPS,
@@ -88,7 +91,22 @@ def scenarios(draw: st.DrawFn) -> dict:
     eff["post_programme_window_months"] = draw(st.floats(0, 36))
     eff["post_programme_multiplier"] = {k: draw(st.floats(0, 3)) for k in ("internship", "ordinary", "created")}
     eff["hire_probability"] = {"ordinary": draw(st.floats(0, 0.5)), "created": draw(st.floats(0, 0.5))}
+    if draw(st.booleans()):  # labour-market conditions: hazards that change at each new year, drawn per replication
+        d["labour_market"] = {
+            "first_year": start.year + draw(st.integers(0, 1)),
+            "rho": draw(st.floats(-0.9, 0.9)),
+            "sigma": draw(st.floats(0.0, 1.0)),
+            "work_exit_elasticity": draw(st.floats(0, 3)),
+            "inflow_elasticity": draw(st.floats(0, 3)),
+        }
+    if draw(st.booleans()):  # an uncertain value, drawn per replication
+        d["effects"]["lock_in"]["job"] = {"dist": "uniform", "loc": 0.0, "scale": draw(st.floats(0.0, 1.0))}
     return d
+
+
+def drawn(d: dict, rep: int):
+    """Replication ``rep``'s parameters: the scenario's uncertain values and labour market drawn."""
+    return Resolver(parse_scenario(copy.deepcopy(d))).for_replication(rep)
 
 
 @st.composite
@@ -127,7 +145,7 @@ def check_visit_chains(v, pop, T: float) -> None:
 @SETTINGS
 @given(st.one_of(scenarios(), scenarios_after_jobs()))
 def test_conservation_and_identities(d: dict) -> None:
-    p = params_of(d)
+    p = drawn(d, 0)
     T = p.n_months
     r = simulate(p, rep=0, full_counterfactual=True)
     pop = r.population
@@ -172,7 +190,7 @@ def test_conservation_and_identities(d: dict) -> None:
 @SETTINGS
 @given(st.one_of(scenarios(), scenarios_after_jobs()))
 def test_counterfactual_shortcut_is_exact(d: dict) -> None:
-    p = params_of(d)
+    p = drawn(d, 1)
     fast = simulate(p, rep=1)
     full = simulate(p, rep=1, full_counterfactual=True)
     for arm in ARMS:
