@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import json
 import os
 from pathlib import Path
 from typing import Annotated
@@ -94,12 +95,19 @@ def compare_command(
             common_seed = seed if seed is not None else (first.seed if first else sc.seed)
             n = reps or (first.replications if first else sc.replications)
             run_out = staging / f"{tag}-{sc.name}"
+            sc = sc.model_copy(update={"seed": common_seed})
             if not _is_run_folder(run_out):
-                sc = sc.model_copy(update={"seed": common_seed})
                 run_scenario(
                     sc, file, n, run_out, workers, fixed, lang, quiet, writers, summary_rows, print_summary=False
                 )
-            arms.append(load_arm(tag, run_out))
+            arm = load_arm(tag, run_out)
+            wanted = json.loads(json.dumps(sc.model_dump(mode="json")))  # as the manifest holds it
+            if (arm.scenario, arm.replications, arm.fixed) != (wanted, n, fixed):
+                raise AmsimError(
+                    f"{run_out}: a finished run of other inputs is there (from an interrupted comparison); "
+                    f"remove {staging} or choose another --out"
+                )
+            arms.append(arm)
         result = compare(arms)
     except (AmsimError, InputError) as err:
         _fail(err)

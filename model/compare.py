@@ -42,6 +42,7 @@ class Arm:
     replications: int
     annual: pd.DataFrame
     summary: Summary
+    fixed: bool = False  # run with every uncertain value at its central value
 
 
 def load_arm(label: str, folder: Path) -> Arm:
@@ -61,6 +62,7 @@ def load_arm(label: str, folder: Path) -> Arm:
         int(manifest["replications"]),
         annual,
         summary,
+        bool(manifest.get("fixed", False)),
     )
 
 
@@ -178,7 +180,7 @@ _LABELS = ("name", "description")
 
 def scenario_differences(arms: list[Arm]) -> list[Difference]:
     """Every value that is not the same in all compared scenarios (names and descriptions aside)."""
-    leaves = [_leaves(a.scenario) for a in arms]
+    leaves = [_leaves({**a.scenario, "run": {"fixed": a.fixed}}) for a in arms]
     paths = sorted(set().union(*leaves))
     out = []
     for path in paths:

@@ -84,3 +84,17 @@ def test_the_allocation_presets_in_one_command(tmp_path):
     assert c["names"] == {"A": "lund_dialogue", "B": "lund_malmo", "C": "lund_needs"}
     paths = {d["path"] for d in c["differences"]}
     assert "programme.allocation.method" in paths and "programme.allocation.penalty_per_missing_place_month" in paths
+
+
+def test_an_interrupted_comparison_resumes_and_never_mixes_inputs(files, tmp_path):
+    out = tmp_path / "c"
+    staging = tmp_path / "c.partial"
+    code, _ = _compare(str(files["base"]), str(files["more"]), "--out", str(out), "--reps", "2")
+    assert code == 0
+    out.rename(staging)  # as if the comparison stopped after both runs, before its own files
+    (staging / "comparison.json").unlink()
+    code, output = _compare(str(files["base"]), str(files["more"]), "--out", str(out), "--reps", "2")
+    assert code == 0 and (out / "comparison.json").is_file(), output
+    out.rename(staging)
+    code, output = _compare(str(files["base"]), str(files["more"]), "--out", str(out), "--reps", "3")
+    assert code == 2 and "a finished run of other inputs" in output and not out.exists()
