@@ -128,10 +128,17 @@ def _band(v: np.ndarray) -> Band:
     )
 
 
+#: How many shifted pairings of the replications make up the unpaired band.
+UNPAIRED_SHIFTS = 199
+
+
 def diff_band(a: np.ndarray, b: np.ndarray) -> DiffBand:
     """Percentiles of the paired difference b − a, P(b < a), and the unpaired band for contrast."""
     d = b - a
-    every = (b[:, None] - a[None, :]).ravel()
+    # unpaired: replication i of B against replication j ≠ i of A (at most UNPAIRED_SHIFTS shifts, so memory stays
+    # linear in replications); with one replication there is nothing to shift, and paired and unpaired coincide
+    shifts = range(1, min(len(a), UNPAIRED_SHIFTS + 1)) if len(a) > 1 else range(1)
+    every = np.concatenate([b - np.roll(a, k) for k in shifts])
     return DiffBand(
         p5=float(np.percentile(d, 5)),
         p50=float(np.percentile(d, 50)),

@@ -432,7 +432,7 @@ FRAME_LOOKS_LIKE_MNKR = 100_000
 def scenario_notices(sc: Scenario) -> list[Notice]:
     """Warnings about values that are valid but probably not meant: frames in mnkr, years that are never used."""
     out = [
-        Notice(code="frame_small", values={"year": y, "frame": f})
+        Notice(code="frame_small", values={"year": str(y), "frame": f})
         for y, f in sorted(sc.budget_frames.items())
         if 0 < f < FRAME_LOOKS_LIKE_MNKR
     ]

@@ -160,7 +160,7 @@ class Notice(Part):
     """A warning for the user, rendered in either language by dashboards/labels.py (``code`` names the text)."""
 
     code: str
-    values: dict[str, str | float] = Field(default_factory=dict)
+    values: dict[str, str | float] = Field(default_factory=dict)  # years as text, so they stay "2022"
 
 
 class Summary(Part):

@@ -69,9 +69,9 @@ def test_a_frame_in_mnkr_is_flagged(tmp_path):
     d = small_dict()
     d["budget_frames"] = {2022: 157.5, 2023: 8e6}
     notices = scenario_notices(parse_scenario(d))
-    assert [n.code for n in notices] == ["frame_small"] and notices[0].values["year"] == 2022
+    assert [n.code for n in notices] == ["frame_small"] and notices[0].values["year"] == "2022"
     code, out = _validate(tmp_path, d)
-    assert code == 0 and "looks like MSEK typed as SEK" in out
+    assert code == 0 and "budget_frames.2022 = 157.5: frames are SEK per year" in out
 
 
 def test_years_outside_the_horizon_are_flagged(tmp_path):
