@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import html
-import os
 from collections.abc import Callable
 from pathlib import Path
 
@@ -12,7 +11,7 @@ import plotly.io as pio
 from openpyxl import Workbook
 from openpyxl.styles import Font
 
-from dashboards.excel import NUMBER_FORMATS, safe_text
+from dashboards.excel import NUMBER_FORMATS, safe_text, save_reproducibly
 from dashboards.figures import style
 from dashboards.labels import band_text, number, percent, t
 from dashboards.report import CSS, PLOT_CONFIG, _table
@@ -163,8 +162,4 @@ def write_compare_xlsx(folder: Path, c: Comparison, lang: str) -> Path:
         ws.append([safe_text(f"P({target})"), *(c.targets[k].get(target) for k in c.names)])
         for cell in ws[ws.max_row][1:]:
             cell.number_format = NUMBER_FORMATS["share"]
-    path = folder / "comparison.xlsx"
-    tmp = folder / ".comparison.xlsx.tmp"
-    wb.save(tmp)
-    os.replace(tmp, path)
-    return path
+    return save_reproducibly(wb, folder / "comparison.xlsx")

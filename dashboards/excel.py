@@ -9,7 +9,10 @@ a tab or a carriage return) is neutralised with a leading apostrophe.
 from __future__ import annotations
 
 import csv
+import datetime as dt
+import io
 import os
+import zipfile
 from pathlib import Path
 
 from openpyxl import Workbook
@@ -79,9 +82,26 @@ def write_results_xlsx(folder: Path, data: RunData) -> Path:
             )
             ws.column_dimensions[get_column_letter(j)].width = min(max(10, width + 2), 60)
         ws.freeze_panes = ws.cell(row=start + 1, column=2)
-    path = folder / "results.xlsx"
-    tmp = folder / ".results.xlsx.tmp"
-    wb.save(tmp)
+    return save_reproducibly(wb, folder / "results.xlsx")
+
+
+#: The time written into a workbook (properties and zip entries): fixed, so identical runs give identical bytes.
+FIXED_TIME = dt.datetime(2000, 1, 1)
+
+
+def save_reproducibly(wb: Workbook, path: Path) -> Path:
+    """Save ``wb`` to ``path`` atomically and without the current time in it."""
+    wb.properties.created = wb.properties.modified = FIXED_TIME
+    wb.properties.creator = "amsim"
+    buffer = io.BytesIO()
+    wb.save(buffer)
+    tmp = path.with_name(f".{path.name}.tmp")
+    with zipfile.ZipFile(io.BytesIO(buffer.getvalue())) as src, zipfile.ZipFile(tmp, "w", zipfile.ZIP_DEFLATED) as out:
+        for info in src.infolist():
+            fixed = zipfile.ZipInfo(info.filename, date_time=FIXED_TIME.timetuple()[:6])
+            fixed.compress_type = zipfile.ZIP_DEFLATED
+            fixed.external_attr = info.external_attr
+            out.writestr(fixed, src.read(info.filename))
     os.replace(tmp, path)
     return path
 

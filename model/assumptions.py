@@ -138,8 +138,9 @@ def _comment(path: str, comments: dict[str, str]) -> str:
 def _leaves(data: Any, path: str = "") -> list[tuple[str, Any]]:
     if isinstance(data, dict):
         return [leaf for k, v in data.items() for leaf in _leaves(v, f"{path}.{k}" if path else str(k))]
-    if isinstance(data, list) and data and all(isinstance(v, dict) for v in data):
-        return [leaf for i, v in enumerate(data) for leaf in _leaves(v, f"{path}.{i}")]
+    numbers = all(isinstance(v, int | float) and not isinstance(v, bool) for v in data) if isinstance(data, list) else 0
+    if isinstance(data, list) and data and (numbers or all(isinstance(v, dict) for v in data)):
+        return [leaf for i, v in enumerate(data) for leaf in _leaves(v, f"{path}.{i}")]  # each its own row
     return [(path, data)]
 
 

@@ -19,7 +19,7 @@ from model.cli_allocate import allocate_command
 from model.cli_compare import compare_command
 from model.cli_rules import rules_app
 from model.errors import AmsimError, InputError
-from model.params import Resolver, closed_financing_text, resolve
+from model.params import Resolver, closed_financing_text
 from model.rules import summarise_stale
 from model.rundata import Writer
 from model.runfolder import RunOutcome
@@ -61,7 +61,9 @@ def validate(
     """Check a scenario file: exit 0 if it is valid, otherwise print each error (file: field: message)."""
     try:
         sc = load_scenario(scenario)
-        p = resolve(sc, file=str(scenario))
+        resolver = Resolver(sc, file=str(scenario))
+        resolver.check_draws(sc.replications)
+        p = resolver.central
     except AmsimError as err:
         _fail(err)
     out_console.print(
@@ -158,6 +160,7 @@ def run_scenario(
 
     try:
         resolver = Resolver(sc, file=file, fixed=fixed)
+        resolver.check_draws(n)
         folder = out or default_out(Path("runs") / "out", sc.name)
         n_workers = workers or max(1, len(os.sched_getaffinity(0)))
         req = RunRequest(sc, file, resolver, n, sc.seed, n_workers, folder, trace, trace_rep, lang)

@@ -66,16 +66,37 @@ def compare_command(
         staging = folder.with_name(folder.name + ".partial")
         tags = labels(len(inputs))
         plan: list[tuple[str, Path, Scenario | None, str]] = []
-        first: Scenario | None = None
+        folders: list[Arm] = []
         for tag, text in zip(tags, inputs, strict=True):
             path = Path(text)
             if _is_run_folder(path):
                 plan.append((tag, path, None, str(path)))
+                folders.append(load_arm(tag, path))
                 continue
             sc_path = _scenario_path(text)
-            sc = load_scenario(sc_path)
-            first = first or sc
-            plan.append((tag, sc_path, sc, str(sc_path)))
+            plan.append((tag, sc_path, load_scenario(sc_path), str(sc_path)))
+        # what every run shares: the first run folder's seed and replications, else the first scenario's
+        first = next(sc for _, _, sc, _ in plan if sc is not None) if len(folders) < len(plan) else None
+        common_seed = seed if seed is not None else (folders[0].seed if folders else first.seed)  # type: ignore[union-attr]
+        n = reps or (folders[0].replications if folders else first.replications)  # type: ignore[union-attr]
+        span = (
+            (folders[0].scenario["start"], folders[0].scenario["horizon"])
+            if folders
+            else (str(first.start), str(first.horizon))  # type: ignore[union-attr]
+        )
+        # refuse an unpaired comparison before anything runs
+        for tag, path, sc, _ in plan:
+            arm = next((a for a in folders if a.label == tag), None)
+            have = (arm.scenario["start"], arm.scenario["horizon"]) if arm else (str(sc.start), str(sc.horizon))  # type: ignore[union-attr]
+            if have != span:
+                raise AmsimError(
+                    f"{path}: runs {have[0]}–{have[1]}, the comparison {span[0]}–{span[1]}; give one horizon"
+                )
+            if arm and (arm.seed, arm.replications) != (common_seed, n):
+                raise AmsimError(
+                    f"{path}: seed {arm.seed} and {arm.replications} replications, the comparison seed {common_seed} "
+                    f"and {n}; a paired comparison needs the same seed and replications (--seed, --reps)"
+                )
     except AmsimError as err:
         _fail(err)
 
@@ -88,12 +109,10 @@ def compare_command(
     writers: list[Writer] = [write_report, write_results_xlsx]
     arms: list[Arm] = []
     try:
-        for tag, path, sc, file in plan:
+        for tag, _path, sc, file in plan:
             if sc is None:
-                arms.append(load_arm(tag, path))
+                arms.append(next(a for a in folders if a.label == tag))
                 continue
-            common_seed = seed if seed is not None else (first.seed if first else sc.seed)
-            n = reps or (first.replications if first else sc.replications)
             run_out = staging / f"{tag}-{sc.name}"
             sc = sc.model_copy(update={"seed": common_seed})
             if not _is_run_folder(run_out):

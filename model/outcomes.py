@@ -325,25 +325,39 @@ def variance_split(values: np.ndarray, reps: np.ndarray, uncertain: bool) -> dic
 
     By the law of total variance, Var(Y) = E[Var(Y | θ)] + Var(E[Y | θ]). Replications
     that share a draw θ (model.params.REPS_PER_DRAW) differ only by process noise, so
-    the mean within-draw variance estimates the first term (process) and the rest of
-    the total variance the second (parameters: drawn values and the labour market).
-    Without uncertain values all spread is process noise. Standard deviations, and the
-    parameter share of the variance.
+    the mean within-draw variance estimates the first term (process) and the variance
+    of the draws' means, less process / REPS_PER_DRAW, the second (parameters: drawn
+    values and the labour market), as in a one-way ANOVA. Without uncertain values all
+    spread is process noise. Standard deviations, the parameter share of the variance
+    and the number of draws it rests on (few draws: a rough split).
     """
     v = np.asarray(values, dtype=float)
     total = float(np.var(v, ddof=1)) if len(v) > 1 else 0.0
     if not uncertain:
         sd = math.sqrt(total)
-        return {"total_sd": sd, "process_sd": sd, "parameter_sd": 0.0, "parameter_share": 0.0}
+        return {"total_sd": sd, "process_sd": sd, "parameter_sd": 0.0, "parameter_share": 0.0, "draws": len(v)}
     sets = np.asarray(reps) // REPS_PER_DRAW
-    within = [np.var(v[sets == k], ddof=1) for k in np.unique(sets) if (sets == k).sum() > 1]
-    process = float(np.mean(within)) if within else math.nan
-    parameter = max(total - process, 0.0) if within else math.nan
+    full = [k for k in np.unique(sets) if (sets == k).sum() == REPS_PER_DRAW]
+    if len(full) < 2:
+        nan = math.nan
+        return {
+            "total_sd": math.sqrt(total),
+            "process_sd": nan,
+            "parameter_sd": nan,
+            "parameter_share": nan,
+            "draws": len(full),
+        }
+    groups = np.array([v[sets == k] for k in full])  # (draws, REPS_PER_DRAW)
+    # one-way ANOVA: the within-draw variance is chance; the variance of the draws' means holds the parameters'
+    # variance plus chance / REPS_PER_DRAW
+    process = float(np.mean(np.var(groups, axis=1, ddof=1)))
+    parameter = max(float(np.var(groups.mean(axis=1), ddof=1)) - process / REPS_PER_DRAW, 0.0)
     return {
         "total_sd": math.sqrt(total),
-        "process_sd": math.sqrt(process) if within else math.nan,
-        "parameter_sd": math.sqrt(parameter) if within else math.nan,
-        "parameter_share": parameter / total if within and total > 0 else math.nan,
+        "process_sd": math.sqrt(process),
+        "parameter_sd": math.sqrt(parameter),
+        "parameter_share": parameter / (parameter + process) if parameter + process > 0 else math.nan,
+        "draws": len(full),
     }
 
 
@@ -373,6 +387,9 @@ def summarise(
 
     breakeven: dict[str, dict] = {}
     for name, fn in BREAKEVEN_DEFINITIONS.items():
+        if not full_years:  # no full calendar year in the horizon: no year can be compared, so never
+            breakeven[name] = {"distribution": {NEVER: 1.0}, "p5": NEVER, "p50": NEVER, "p95": NEVER, "cdf": {}}
+            continue
         found = []
         for r in reps:
             sub = piv.loc[r]

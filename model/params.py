@@ -344,9 +344,11 @@ class Resolver:
 
     @property
     def uncertain(self) -> bool:
-        """Whether replications differ in their parameters (drawn values or a labour-market factor)."""
+        """Whether replications differ in their parameters (a value of non-zero width or a labour-market factor)."""
         lm = self.scenario.labour_market
-        return not self.fixed and (bool(self.scenario.distributions) or (lm is not None and lm.sigma > 0))
+        years = self.scenario.calendar.years()
+        market = lm is not None and lm.sigma > 0 and lm.first_year <= years[-1]
+        return not self.fixed and (any(not d.point for d in self.scenario.distributions.values()) or market)
 
     def draws(self, rep: int) -> dict[str, float]:
         """Replication ``rep``'s value of every uncertain path (empty when fixed)."""
@@ -363,6 +365,34 @@ class Resolver:
             return self.central
         sc = with_values(self.scenario, self.draws(rep), self._keys)
         return self._resolve(sc, self.market(sc, rep))
+
+    def check_draws(self, reps: int) -> None:
+        """Every draw a run of ``reps`` replications uses must be valid as a whole, before anything runs.
+
+        Each distribution is checked where it is written (its extremes, others at their central values);
+        here the drawn values are checked together (e.g. duration bands that must increase) and drawn
+        reform values against the rules' limits. Raises :class:`InputError` naming field and replication.
+        """
+        if not self.uncertain:
+            return
+        reforms = any(path.startswith("reforms.") for path in self.scenario.distributions)
+        problems: list[Problem] = []
+        for rep in range(0, reps, REPS_PER_DRAW):
+            try:
+                sc = with_values(self.scenario, self.draws(rep), self._keys)
+                if reforms:  # the rules' functions check the values they use: resolve the draw (cached for the run)
+                    self._resolve(sc, None)
+            except InputError as err:
+                problems += [
+                    Problem(self.file, pr.field, f"the values drawn for replication {rep} do not fit: {pr.message}")
+                    for pr in err.problems
+                ]
+            except RuleError as err:
+                problems.append(Problem(self.file, "reforms", f"the values drawn for replication {rep}: {err}"))
+            if len(problems) >= 5:
+                break
+        if problems:
+            raise InputError(problems)
 
     def parameter_rows(self, rep: int) -> dict[str, float]:
         """What ``parameters.parquet`` records for ``rep``: each draw, and the labour-market factor by year."""

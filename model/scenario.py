@@ -6,6 +6,7 @@ every problem is reported as ``file: field: message``.
 
 from __future__ import annotations
 
+import contextlib
 import copy
 import datetime as dt
 import importlib.resources
@@ -374,10 +375,12 @@ class LabourMarket(Strict):
     """
 
     first_year: int
-    rho: Annotated[float, Field(ge=-1, le=1, allow_inf_nan=False)]
-    sigma: Annotated[float, Field(ge=0, le=2, allow_inf_nan=False)]
-    work_exit_elasticity: Annotated[float, Field(ge=0, le=5, allow_inf_nan=False)]
-    inflow_elasticity: Annotated[float, Field(ge=0, le=5, allow_inf_nan=False)]
+    #: persistence: |rho| < 1 keeps the factor stationary
+    rho: Annotated[float, Field(ge=-0.95, le=0.95, allow_inf_nan=False)]
+    #: yearly innovation of log unemployment; Swedish series give about 0.1, 0.3 is a severe crisis every year
+    sigma: Annotated[float, Field(ge=0, le=0.3, allow_inf_nan=False)]
+    work_exit_elasticity: Annotated[float, Field(ge=0, le=1.5, allow_inf_nan=False)]
+    inflow_elasticity: Annotated[float, Field(ge=0, le=1.5, allow_inf_nan=False)]
 
 
 class Scenario(Strict):
@@ -525,7 +528,24 @@ def parse_scenario(data: Any, file: str = "<scenario>") -> Scenario:
     problems = [pr for path, d in distributions.items() for pr in _probe(data, path, d, file)]
     if problems:
         raise InputError(problems)
-    return sc.model_copy(update={"distributions": distributions}) if distributions else sc
+    if not distributions:
+        return sc
+    return sc.model_copy(update={"distributions": _dumped_paths(sc, distributions, file)})
+
+
+def _dumped_paths(sc: Scenario, distributions: dict[str, Distribution], file: str) -> dict[str, Distribution]:
+    """Each path as the validated scenario spells it (a reform dated 2023-01 is 2023-01-01 there)."""
+    dumped = sc.model_dump(mode="json", exclude={"distributions"})
+    out = {}
+    for path, d in distributions.items():
+        if _locate(dumped, path) is None and path.startswith("reforms."):
+            head, _, day = path.rpartition(".")
+            with contextlib.suppress(ValueError):
+                path = f"{head}.{_reform_date(day).isoformat()}"
+        if _locate(dumped, path) is None:
+            raise InputError([Problem(file, path, "a distribution here names no value of the validated scenario")])
+        out[path] = d
+    return out
 
 
 # --- uncertain values ---------------------------------------------------------------------
@@ -537,7 +557,14 @@ DECISIONS = {
     "replications": "the number of replications is a setting of the run",
     "budget_frames": "a budget frame is a decision, not an uncertain quantity",
     "targets": "a target is a decision, not an uncertain quantity",
+    "programme.starts_per_year": "the starts are the programme's decision, not an uncertain quantity",
+    "programme.places_per_year": "the places are the programme's decision, not an uncertain quantity",
+    "programme.duration_months": "the planned length of a place is the programme's decision",
 }
+
+
+def _decision(path: str) -> str | None:
+    return next((why for prefix, why in DECISIONS.items() if path == prefix or path.startswith(prefix + ".")), None)
 
 
 def _take_distributions(data: dict, file: str) -> tuple[dict[str, Distribution], list[Problem]]:
@@ -549,8 +576,17 @@ def _take_distributions(data: dict, file: str) -> tuple[dict[str, Distribution],
         problems.append(Problem(file, "distributions", "must map value paths to distributions"))
         explicit = {}
     for path, spec in explicit.items():
-        if _locate(data, str(path)) is None:
+        keys = _locate(data, str(path))
+        if keys is None:
             problems.append(Problem(file, f"distributions.{path}", "no such value in the scenario"))
+            continue
+        node = data
+        for k in keys:
+            node = node[k]
+        if isinstance(node, dict) and "dist" in node:
+            problems.append(
+                Problem(file, f"distributions.{path}", "the value is a distribution where it is written too; give one")
+            )
         else:
             found[str(path)] = spec
 
@@ -565,7 +601,7 @@ def _take_distributions(data: dict, file: str) -> tuple[dict[str, Distribution],
     walk(data, "")
     out: dict[str, Distribution] = {}
     for path, spec in sorted(found.items()):
-        why = DECISIONS.get(path.split(".")[0])
+        why = _decision(path)
         if why:
             problems.append(Problem(file, path, f"{why}: give a number (compare choices with amsim compare)"))
             continue
@@ -724,7 +760,15 @@ def _extended(data: Any, path: Path, chain: tuple[Path, ...]) -> Any:
         raise InputError([Problem(file, "extends", f"cannot read {base_path}: {err}")]) from None
     _resolve_departments_path(base, base_path.parent)
     base = _extended(base, base_path, (*chain, base_path))
-    return _merge(base, {k: v for k, v in data.items() if k != "extends"})
+    over = {k: v for k, v in data.items() if k != "extends"}
+    merged = _merge(base, over)
+    listed = merged.get("distributions") if isinstance(merged, dict) else None
+    if isinstance(listed, dict):  # a value this file writes itself replaces the base's listed distribution for it
+        own = over.get("distributions") if isinstance(over.get("distributions"), dict) else {}
+        merged["distributions"] = {
+            path: spec for path, spec in listed.items() if path in own or _locate(over, str(path)) is None
+        }
+    return merged
 
 
 def _merge(base: Any, over: Any) -> Any:

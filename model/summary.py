@@ -70,6 +70,7 @@ class Split(Part):
     process_sd: Maybe
     parameter_sd: Maybe
     parameter_share: Maybe
+    draws: int = 0  # draws of the uncertain values it rests on (replications / 2)
 
 
 class YearSummary(Part):

@@ -66,8 +66,13 @@ def test_run_folders_compare_and_unpaired_ones_are_refused(files, tmp_path):
     code, out = _compare(str(tmp_path / "a"), str(tmp_path / "b"), "--out", str(tmp_path / "ab"))
     assert code == 0, out
     code, out = _compare(str(tmp_path / "a"), str(tmp_path / "c"), "--out", str(tmp_path / "ac"))
-    assert code == 2 and "seed 2 differs" in out and "paired comparison" in out
-    assert not (tmp_path / "ac").exists()
+    assert code == 2 and "seed 2 and 2 replications, the comparison seed 1" in out and "paired comparison" in out
+    assert not (tmp_path / "ac").exists() and not (tmp_path / "ac.partial").exists()
+    # a run folder first sets the seed and replications of the scenarios run beside it
+    code, out = _compare(str(tmp_path / "c"), str(files["more"]), "--out", str(tmp_path / "cm"))
+    assert code == 0, out
+    c = Comparison.model_validate_json((tmp_path / "cm" / "comparison.json").read_text())
+    assert (c.seed, c.replications) == (2, 2)
 
 
 def test_compare_needs_two_inputs_and_known_names(files, tmp_path):

@@ -39,3 +39,16 @@ def test_extends_names_a_packaged_scenario_from_any_folder(tmp_path):
     assert sc.name == "mine" and sc.replications == 7 and sc.municipality == "Lund"
     (tmp_path / "other.yaml").write_text("extends: lund_malmo.yaml\nname: other\n", encoding="utf-8")
     assert load_scenario(tmp_path / "other.yaml").programme.allocation.method == "malmo"
+
+
+def test_a_number_in_the_extending_file_replaces_a_listed_distribution(tmp_path):
+    (tmp_path / "base.yaml").write_text(
+        "extends: lund\nname: base\ndistributions:\n  programme.hours_share: {dist: uniform, loc: 0.8, scale: 0.2}\n",
+        encoding="utf-8",
+    )
+    assert "programme.hours_share" in load_scenario(tmp_path / "base.yaml").distributions
+    (tmp_path / "child.yaml").write_text(
+        "extends: base.yaml\nname: child\nprogramme:\n  hours_share: 0.9\n", encoding="utf-8"
+    )
+    child = load_scenario(tmp_path / "child.yaml")
+    assert "programme.hours_share" not in child.distributions and child.programme.hours_share == 0.9

@@ -94,10 +94,10 @@ def scenarios(draw: st.DrawFn) -> dict:
     if draw(st.booleans()):  # labour-market conditions: hazards that change at each new year, drawn per replication
         d["labour_market"] = {
             "first_year": start.year + draw(st.integers(0, 1)),
-            "rho": draw(st.floats(-0.9, 0.9)),
-            "sigma": draw(st.floats(0.0, 1.0)),
-            "work_exit_elasticity": draw(st.floats(0, 3)),
-            "inflow_elasticity": draw(st.floats(0, 3)),
+            "rho": draw(st.floats(-0.95, 0.95)),
+            "sigma": draw(st.floats(0.0, 0.3)),
+            "work_exit_elasticity": draw(st.floats(0, 1.5)),
+            "inflow_elasticity": draw(st.floats(0, 1.5)),
         }
     if draw(st.booleans()):  # an uncertain value, drawn per replication
         d["effects"]["lock_in"]["job"] = {"dist": "uniform", "loc": 0.0, "scale": draw(st.floats(0.0, 1.0))}
