@@ -177,6 +177,7 @@ def test_same_seed_gives_byte_identical_parquet_for_any_worker_count(small_file,
     s2 = json.loads((two / "summary.json").read_text())
     assert s1 == s2
     assert (one / "report.html").read_bytes() == (two / "report.html").read_bytes()  # stable element ids
+    assert (one / "results.xlsx").read_bytes() == (two / "results.xlsx").read_bytes()  # no time stamps
     assert (one / "parameters.parquet").read_bytes() == (two / "parameters.parquet").read_bytes()
 
 
