@@ -209,22 +209,8 @@ class Params:
         return dataclasses.replace(self, capacity=np.zeros_like(self.capacity), departments=None)
 
 
-def mean_spell(rates_total: list[float], band_starts: tuple[float, ...]) -> float:
-    """Mean months on benefit under piecewise-constant total exit hazards."""
-    s, mean = 1.0, 0.0
-    for i, h in enumerate(rates_total):
-        width = band_starts[i + 1] - band_starts[i] if i + 1 < len(band_starts) else math.inf
-        if width == math.inf:
-            if h <= 0:
-                return math.inf
-            return mean + s / h
-        mean += s * (1 - math.exp(-h * width)) / h if h > 0 else s * width
-        s *= math.exp(-h * width)
-    return mean
-
-
 def _mean_spells(totals: np.ndarray, band_starts: tuple[float, ...]) -> np.ndarray:
-    """:func:`mean_spell` of each row of ``totals`` (rows × bands), vectorised (inf where a spell never ends)."""
+    """Mean months on benefit of each row of piecewise-constant total exit hazards (rows × bands; inf: never ends)."""
     s, mean = np.ones(len(totals)), np.zeros(len(totals))
     with np.errstate(divide="ignore", invalid="ignore"):
         for i in range(totals.shape[1]):

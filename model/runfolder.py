@@ -342,9 +342,7 @@ def _write_text(path: Path, text: str) -> None:
 
 
 def _write_json(path: Path, data: dict) -> None:
-    tmp = path.with_suffix(".tmp")
-    tmp.write_text(json.dumps(data, indent=2, ensure_ascii=False, default=_json_default) + "\n", encoding="utf-8")
-    os.replace(tmp, path)
+    _write_text(path, json.dumps(data, indent=2, ensure_ascii=False, default=_json_default) + "\n")
 
 
 def _json_default(o: object) -> object:

@@ -17,7 +17,6 @@ from __future__ import annotations
 
 import hashlib
 import math
-from collections.abc import Iterable
 from functools import cached_property
 from typing import Annotated, Literal
 
@@ -244,19 +243,3 @@ U_STEP = 2.0**-52
 def draw_all(distributions: dict[str, Distribution], seed: int, rep: int) -> dict[str, float]:
     """One value per uncertain path for replication ``rep`` (sorted by path)."""
     return {path: d.draw(uniform(seed, rep, path)) for path, d in sorted(distributions.items())}
-
-
-def standard_normals(seed: int, rep: int, name: str, n: int) -> np.ndarray:
-    """``n`` standard normal draws of a named shared factor (e.g. labour-market conditions), by inversion."""
-    return special.ndtri(np.array([uniform(seed, rep, f"{name}[{i}]", Purpose.LABOUR_MARKET) for i in range(n)]))
-
-
-def table(distributions: dict[str, Distribution], seed: int, reps: Iterable[int]) -> dict[str, list]:
-    """Long table of draws (rep, path, value), e.g. for ``parameters.parquet``."""
-    out: dict[str, list] = {"rep": [], "path": [], "value": []}
-    for rep in reps:
-        for path, value in draw_all(distributions, seed, rep).items():
-            out["rep"].append(rep)
-            out["path"].append(path)
-            out["value"].append(value)
-    return out
