@@ -57,6 +57,7 @@ def _fail(err: AmsimError) -> None:
 @app.command()
 def validate(
     scenario: Annotated[Path, typer.Argument(help="Scenario YAML file to check.")],
+    lang: Annotated[Lang, typer.Option("--lang", help="Language of the warnings.")] = Lang.sv,
 ) -> None:
     """Check a scenario file: exit 0 if it is valid, otherwise print each error (file: field: message)."""
     try:
@@ -73,7 +74,10 @@ def validate(
     )
     from dashboards.labels import notice_text
 
-    lines = [*map(closed_financing_text, p.law.closed_financing), *(notice_text(n, "en") for n in scenario_notices(sc))]
+    lines = [
+        *map(closed_financing_text, p.law.closed_financing),
+        *(notice_text(n, lang.value) for n in scenario_notices(sc)),
+    ]
     for line in lines:
         err_console.print(f"[yellow]warning[/yellow] {escape(line)}", highlight=False, soft_wrap=True)
 

@@ -18,7 +18,7 @@ runner = CliRunner()
 
 
 def _validate(tmp_path, d: dict) -> tuple[int, str]:
-    res = runner.invoke(app, ["validate", str(write_yaml(tmp_path / "s.yaml", d))])
+    res = runner.invoke(app, ["validate", str(write_yaml(tmp_path / "s.yaml", d)), "--lang", "en"])
     return res.exit_code, res.output
 
 
