@@ -13,7 +13,6 @@ import datetime as dt
 import hashlib
 import json
 import os
-import pickle
 import platform
 import shutil
 import time
@@ -145,9 +144,8 @@ def run(
     stamp.write_text(fp + "\n")
 
     saved: dict[int, RepTables] = {}
-    for f in sorted(parts.glob("rep-*.pkl")):
-        with f.open("rb") as fh:
-            t = pickle.load(fh)
+    for f in sorted(parts.glob("rep-*.npz")):
+        t = load_checkpoint(f)
         if t.rep < req.reps:
             saved[t.rep] = t
     resumed = len(saved)
@@ -158,10 +156,7 @@ def run(
         progress(count[0], req.reps)
 
     def keep(t: RepTables) -> None:
-        tmp = parts / f".rep-{t.rep:05d}.tmp"
-        with tmp.open("wb") as fh:
-            pickle.dump(t, fh, protocol=pickle.HIGHEST_PROTOCOL)
-        os.replace(tmp, parts / f"rep-{t.rep:05d}.pkl")
+        save_checkpoint(t, parts / f"rep-{t.rep:05d}.npz")
         saved[t.rep] = t
         count[0] += 1
         if progress:
@@ -254,6 +249,42 @@ def run(
     stamp.unlink()
     os.replace(staging, out)
     return RunOutcome(out, summary, manifest, resumed)
+
+
+def save_checkpoint(t: RepTables, path: Path) -> None:
+    """A finished replication as plain arrays (npz), written atomically: data only, nothing that can run code."""
+    arrays = {f"arms/{arm}/{name}": np.asarray(v) for arm, tables in t.arms.items() for name, v in tables.items()}
+    arrays |= {
+        "rep": np.asarray(t.rep),
+        "events": np.asarray(t.events),
+        "household_months": np.asarray(t.household_months),
+        "simulated_household_months": np.asarray(t.simulated_household_months),
+        "participants": np.asarray(t.participants),
+    }
+    tmp = path.with_name(f".{path.stem}.tmp.npz")
+    np.savez(tmp, **arrays)
+    os.replace(tmp, path)
+
+
+def load_checkpoint(path: Path) -> RepTables:
+    """A saved replication; arrays only (``allow_pickle=False``), a damaged file is an error naming it."""
+    try:
+        with np.load(path, allow_pickle=False) as z:
+            arms: dict[str, dict[str, np.ndarray]] = {}
+            for key in z.files:
+                if key.startswith("arms/"):
+                    _, arm, name = key.split("/", 2)
+                    arms.setdefault(arm, {})[name] = z[key]
+            return RepTables(
+                rep=int(z["rep"]),
+                arms=arms,
+                events=int(z["events"]),
+                household_months=float(z["household_months"]),
+                simulated_household_months=float(z["simulated_household_months"]),
+                participants=z["participants"],
+            )
+    except (OSError, ValueError, KeyError) as err:
+        raise AmsimError(f"{path}: a damaged checkpoint ({err}); remove it to run that replication again") from None
 
 
 def parameters_frame(resolver: Resolver, reps: int) -> pd.DataFrame:

@@ -206,7 +206,7 @@ def test_interrupted_run_resumes_from_saved_replications(small_file, small_run, 
     monkeypatch.setattr(rf, "run_replications", flaky)
     res = invoke("run", str(small_file), "--out", str(out), "--quiet")
     assert res.exit_code == 130 and "resume" in res.output
-    assert not out.exists() and len(list((tmp_path / "r.partial" / "parts").glob("rep-*.pkl"))) == 2
+    assert not out.exists() and len(list((tmp_path / "r.partial" / "parts").glob("rep-*.npz"))) == 2
     monkeypatch.setattr(rf, "run_replications", real)
     res = invoke("run", str(small_file), "--out", str(out), "--quiet")
     assert res.exit_code == 0, res.output
@@ -254,3 +254,19 @@ def validate_ok(path: Path) -> bool:
 
 def test_default_scenario_is_the_packaged_lund():
     assert lund_dict()["name"] == "lund"
+
+
+def test_checkpoints_hold_data_only(tmp_path):
+    """A checkpoint with a pickled object in it is refused, not loaded: a run folder cannot run code on resume."""
+    import numpy as np
+
+    from model.errors import AmsimError
+    from model.runfolder import load_checkpoint
+
+    bad = tmp_path / "rep-00000.npz"
+    np.savez(bad, rep=np.array(0), participants=np.array([object()], dtype=object))
+    with pytest.raises(AmsimError, match="damaged checkpoint"):
+        load_checkpoint(bad)
+    (tmp_path / "rep-00001.npz").write_bytes(b"not a zip")
+    with pytest.raises(AmsimError, match=r"rep-00001\.npz"):
+        load_checkpoint(tmp_path / "rep-00001.npz")
