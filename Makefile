@@ -5,7 +5,7 @@ PYTHON ?= python3
 VENV   := .venv
 BIN    := $(VENV)/bin
 
-.PHONY: run test lint bench golden clean
+.PHONY: run test test-slow lint bench golden clean
 
 $(BIN)/amsim: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -19,6 +19,9 @@ run: $(BIN)/amsim
 test: $(BIN)/amsim
 	$(BIN)/ruff check .
 	$(BIN)/pytest
+
+test-slow: $(BIN)/amsim
+	$(BIN)/pytest -m slow
 
 golden: $(BIN)/amsim
 	$(BIN)/python -m tests.golden_baseline --update

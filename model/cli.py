@@ -16,7 +16,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from rich.table import Table
 
 from model.cli_allocate import allocate_command
-from model.cli_compare import compare_command
+from model.cli_compare import ENGINE_HELP, Engine, compare_command
 from model.cli_rules import rules_app
 from model.errors import AmsimError, InputError
 from model.params import Resolver, closed_financing_text
@@ -121,6 +121,7 @@ def run(
             help="Every uncertain value at its central value and no labour-market factor: process noise only.",
         ),
     ] = False,
+    engine: Annotated[Engine, typer.Option("--engine", help=ENGINE_HELP)] = Engine.fast,
 ) -> None:
     """Monte Carlo run of a scenario and its counterfactual; writes the run folder and prints a summary."""
     from calibration.checks import summary_rows
@@ -139,7 +140,7 @@ def run(
     writers = [write_report, write_results_xlsx, *([write_csv] if csv else [])]
     run_scenario(
         sc, str(path), reps or sc.replications, out, workers, fixed, lang.value, quiet, writers, summary_rows,
-        trace=trace, trace_rep=trace_rep,
+        trace=trace, trace_rep=trace_rep, engine=engine.value,
     )  # fmt: skip
 
 
@@ -157,6 +158,7 @@ def run_scenario(
     trace: bool = False,
     trace_rep: int = 0,
     print_summary: bool = True,
+    engine: str = "fast",
 ) -> RunOutcome:
     """Run one scenario into its run folder with a progress bar; clear messages and exit 2 on bad input."""
     from model.runfolder import RunRequest, default_out
@@ -167,7 +169,7 @@ def run_scenario(
         resolver.check_draws(n)
         folder = out or default_out(Path("runs") / "out", sc.name)
         n_workers = workers or max(1, len(os.sched_getaffinity(0)))
-        req = RunRequest(sc, file, resolver, n, sc.seed, n_workers, folder, trace, trace_rep, lang)
+        req = RunRequest(sc, file, resolver, n, sc.seed, n_workers, folder, trace, trace_rep, lang, engine)
     except AmsimError as err:
         _fail(err)
     p = resolver.central

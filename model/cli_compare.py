@@ -14,8 +14,14 @@ from rich.markup import escape
 from rich.table import Table
 
 from model.compare import Arm, Comparison, compare, labels, load_arm
+from model.engines import EngineName as Engine
 from model.errors import AmsimError, InputError
 from model.scenario import Scenario, extends_path, load_scenario
+
+ENGINE_HELP = (
+    "Simulation engine: fast (numba, the default) or des (SimPy, the readable reference). "
+    "Both give identical results; the first fast run in a new environment compiles for about a minute."
+)
 
 out_console = Console()
 err_console = Console(stderr=True)
@@ -49,6 +55,7 @@ def compare_command(
     workers: Annotated[int | None, typer.Option("--workers", min=1, help="Parallel worker processes.")] = None,
     fixed: Annotated[bool, typer.Option("--fixed", help="Run scenarios at their central values.")] = False,
     lang: Annotated[str, typer.Option("--lang", help="sv or en.")] = "sv",
+    engine: Annotated[Engine, typer.Option("--engine", help=ENGINE_HELP)] = Engine.fast,
     quiet: Annotated[bool, typer.Option("--quiet", help="No progress bars.")] = False,
 ) -> None:
     """Compare strategies: per year the paired difference of each with the first (B − A), P5–P95 and P(B better)."""
@@ -117,8 +124,9 @@ def compare_command(
             sc = sc.model_copy(update={"seed": common_seed})
             if not _is_run_folder(run_out):
                 run_scenario(
-                    sc, file, n, run_out, workers, fixed, lang, quiet, writers, summary_rows, print_summary=False
-                )
+                    sc, file, n, run_out, workers, fixed, lang, quiet, writers, summary_rows, print_summary=False,
+                    engine=engine.value,
+                )  # fmt: skip
             arm = load_arm(tag, run_out)
             wanted = json.loads(json.dumps(sc.model_dump(mode="json")))  # as the manifest holds it
             if (arm.scenario, arm.replications, arm.fixed) != (wanted, n, fixed):

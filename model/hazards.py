@@ -5,18 +5,33 @@ where it goes, from one exponential ``e`` and one uniform ``u`` — no monthly
 polling. Hazards change with time on benefit (duration bands), after a
 programme (a multiplier on the work route for a window), and by a lock-in
 factor during a programme.
+
+:func:`exponential`, :func:`draw_exit` and :func:`length_adjusted` are the
+transition rules both engines run: the SimPy engine calls them as Python, the
+fast engine compiles these very functions with numba. They are written in the
+subset numba compiles (indexing, no bisect, no unpacking of rows), and their
+float arithmetic is IEEE in both, so both engines get the same bits.
 """
 
 from __future__ import annotations
 
 import math
-from bisect import bisect_right
 from collections.abc import Sequence
 
 import numpy as np
+from numba.extending import register_jitable
 
 INF = math.inf
 WORK, STUDIES, MOVED, OTHER, EXTRA = 0, 1, 2, 3, 4
+
+
+def exponential(u: float) -> float:
+    """A standard exponential from a uniform in [0, 1), by inversion: the one place both engines compute it.
+
+    ``math.log1p`` (the C library's, in Python and in numba alike), never
+    numpy's, whose vectorised log1p may differ in the last bit.
+    """
+    return -math.log1p(-u)
 
 
 def draw_exit(
@@ -62,9 +77,12 @@ def draw_exit(
             wm = work_mult
             if work_mult_until < end:
                 end = work_mult_until
-        w, s, m, o = band_rates[b]
+        row = band_rates[b]
+        w, s, m, o = row[0], row[1], row[2], row[3]
         if year_starts is not None:
-            c = bisect_right(year_starts, t) - 1
+            c = len(year_starts) - 1  # the segment holding t (the first starts at −inf)
+            while c > 0 and year_starts[c] > t:
+                c -= 1
             if c + 1 < len(year_starts) and year_starts[c + 1] < end:
                 end = year_starts[c + 1]
             wm *= year_work[c]
@@ -118,6 +136,7 @@ def length_adjusted(multiplier: float, months: float, reference: float, elastici
     return max(0.0, 1.0 + (multiplier - 1.0) * scale)
 
 
+@register_jitable  # Python here; compiled where a compiled caller needs it (population's stationary stock)
 def survival_integral(totals: Sequence[float], band_starts: Sequence[float]) -> list[tuple[float, float, float]]:
     """Per band: (start, survival at start, integral of survival before the band)."""
     out, s, acc = [], 1.0, 0.0

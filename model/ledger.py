@@ -12,9 +12,9 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from model import ledger_kernel as lk
 from model.params import Params
 from model.population import Population
-from model.rules import functions as rf
 from model.states import JOB_STATES, PLACE_STATES, State
 from model.visits import Visits
 
@@ -131,197 +131,105 @@ def expand(
     return vis, month, overlap
 
 
+def _money(p: Params) -> lk.Money:
+    """The money tables and the scenario's money values, as the compiled ledger reads them."""
+    mt = p.law.money
+    f = {name: np.asarray(getattr(mt, name), dtype=np.float64) for name in lk.Money._fields if hasattr(mt, name)}
+    return lk.Money(
+        **f,
+        other_income_share=float(p.other_income_share),
+        other_income_kept_with_pay=float(p.other_income_kept_with_pay),
+        hours_share=float(p.hours_share),
+        supervision_cost=float(p.supervision_cost),
+        supervision_compensation=float(p.supervision_compensation),
+        administration=float(p.administration),
+    )
+
+
+def _households(pop: Population) -> lk.Households:
+    return lk.Households(
+        adults=pop.adults.astype(np.int64),
+        n_children=pop.n_children.astype(np.int64),
+        child_birth=pop.child_birth,
+        age=pop.age,
+        arrival=pop.arrival,
+        kids_max=int(pop.n_children.max()) if pop.n else 0,
+    )
+
+
 def need(p: Params, pop: Population, hh: np.ndarray, month: np.ndarray, keep: np.ndarray | None = None) -> np.ndarray:
     """Benefit before programme income: norm + housing − other income − child allowances, per row.
 
-    The same arithmetic as :func:`model.rules.functions.benefit_amount`, on arrays;
-    children's ages are taken at the start of the month. ``keep`` is the share
-    of norm + housing not met by other income, per row (default: 1 − the
-    scenario's other-income share). Rows of households without children read an
-    (adults, month) table; only the others do the age-band work.
+    The same arithmetic as :func:`model.rules.functions.benefit_amount` (compiled: model/ledger_kernel.py);
+    children's ages are taken at the start of the month. ``keep`` is the share of norm + housing not met by
+    other income, per row (default: 1 − the scenario's other-income share).
     """
-    mt = p.law.money
     if keep is None:
         keep = np.full(len(hh), 1 - p.other_income_share)
-    adults = pop.adults[hh].astype(np.int64) - 1  # 0: single, 1: couple
-    width = mt.common_by_size.shape[1]
-    no_kids_table = np.stack(
-        [
-            mt.single + mt.common_by_size[:, 0] + mt.rent_adults[:, 0],
-            mt.couple + mt.common_by_size[:, 1] + mt.rent_adults[:, 1],
-        ]
+    hh, month = np.asarray(hh, dtype=np.int64), np.asarray(month, dtype=np.int64)
+    return lk.need_rows(_money(p), _households(pop), hh, month, np.asarray(keep, dtype=np.float64))
+
+
+def _schedules(p: Params, visits: Visits) -> tuple[np.ndarray, ...]:
+    """The daily schedule of each a-kassa and aktivitetsstöd visit (:meth:`~model.params.LawTables.state_income`).
+
+    Visits that share the schedule's inputs share its row; the schedules themselves are memoised by the rules'
+    tables, so replications build few. Returns (row per visit, −1 for others; lower, upper, rate per day band;
+    days; days per month).
+    """
+    T = p.n_months
+    which = np.flatnonzero(((visits.state == _AK) | (visits.state == _AS)) & (visits.t1 > visits.t0))
+    index = np.full(len(visits), -1, dtype=np.int64)
+    if not len(which):
+        empty = np.zeros((1, 1))
+        return index, empty, np.full((1, 1), np.inf), empty, np.zeros(1), np.zeros(1)
+    ref, months = visits.ref[which], visits.job_months[which]
+    keys = zip(
+        (visits.state[which] == _AS).tolist(),
+        visits.t0[which].astype(np.int64).tolist(),  # the month the visit begins
+        ref.astype(np.int64).tolist(),  # the month the qualifying job started
+        months.tolist(),
+        visits.member_months[which].tolist(),
+        np.minimum((ref + months).astype(np.int64), T - 1).tolist(),  # the month the a-kassa was decided
+        strict=True,
     )
-    out = no_kids_table[adults, month] * keep
-    with_kids = np.flatnonzero(pop.n_children[hh] > 0)
-    if len(with_kids):
-        kids_max = int(pop.n_children.max())
-        births = pop.child_birth[hh[with_kids], :kids_max]
-        mk, ak = month[with_kids], adults[with_kids]
-        present = ~np.isnan(births)
-        ages = np.where(present, np.maximum((mk[:, None] - births) / 12.0, 0.0), np.inf)
-        in_norm = ages < mt.child_bands[-1] + 2
-        band = np.searchsorted(mt.child_bands, np.where(in_norm, ages, 0.0), side="right") - 1
-        child = np.where(in_norm, mt.child_amounts[mk[:, None], band], 0.0).sum(axis=1)
-        n_kids = in_norm.sum(axis=1)
-        size = ak + 1 + n_kids
-        common = mt.common_by_size[mk, np.minimum(size, width) - 1]
-        common += np.maximum(size - width, 0) * (mt.common_by_size[mk, -1] - mt.common_by_size[mk, -2])
-        housing = np.where(
-            n_kids > 0,
-            mt.rent_children[mk, np.clip(n_kids, 1, mt.rent_children.shape[1]) - 1],
-            mt.rent_adults[mk, ak],
-        )
-        personal = np.where(ak == 0, mt.single[mk], mt.couple[mk]) + child
-        young = (ages < mt.allowance_age_limit).sum(axis=1)
-        pupils = ((ages >= mt.allowance_age_limit) & (ages < mt.studiebidrag_age_below)).sum(axis=1)
-        n = young + pupils
-        width_f = mt.flerbarn.shape[1] - 1
-        flerbarn = mt.flerbarn[mk, np.minimum(n, width_f)] + np.maximum(n - width_f, 0) * mt.flerbarn_extra[mk]
-        allowance = mt.allowance_per_child[mk] * young + mt.studiebidrag[mk] * pupils + flerbarn
-        out[with_kids] = (personal + common + housing) * keep[with_kids] - allowance
-    return out
-
-
-#: Visits priced at a time: keeps the working arrays in cache, so pricing stays linear in households.
-CHUNK_VISITS = 20_000
-
-
-def price(p: Params, pop: Population, visits: Visits, keep_rows: bool = False) -> Priced:
-    """Price one arm's visits into monthly flows per category.
-
-    Each category is summed straight into monthly totals for the rows it
-    concerns; the full (rows × categories) table is built only for a trace.
-    """
-    T = p.n_months
-    flows = np.zeros((len(CATEGORIES), T))
-    mark = np.zeros((pop.n, T), dtype=bool)
-    kept: list[Rows] = []
-    for lo in range(0, max(len(visits), 1), CHUNK_VISITS):
-        which = np.arange(lo, min(lo + CHUNK_VISITS, len(visits)))
-        vis, month, f, parts = _price_rows(p, pop, visits, which)
-        for cat, (idx, sek) in parts.items():
-            flows[CATEGORY_INDEX[cat]] += np.bincount(month[idx], weights=sek, minlength=T)
-            if cat in BENEFIT_CATEGORIES:
-                paid = idx[sek > 0]
-                mark[visits.hh[vis[paid]], month[paid]] = True
-        if keep_rows:
-            table = np.zeros((len(vis), len(CATEGORIES)))
-            for cat, (idx, sek) in parts.items():
-                table[idx, CATEGORY_INDEX[cat]] = sek
-            kept.append(Rows(vis, month, f, table))
-    rows = None
-    if keep_rows:
-        rows = Rows(*(np.concatenate([getattr(r, k) for r in kept]) for k in ("visit", "month", "overlap", "sek")))
-    return Priced(flows, mark.sum(axis=0), mark, rows)
-
-
-def _price_rows(
-    p: Params, pop: Population, visits: Visits, which: np.ndarray
-) -> tuple[np.ndarray, np.ndarray, np.ndarray, dict[str, tuple[np.ndarray, np.ndarray]]]:
-    """The (visit, month) rows of the visits ``which``, and per category the rows it concerns with their SEK."""
-    T = p.n_months
-    mt = p.law.money
-    vis, month, f = expand(visits, T, _MONEY_STATES, which)
-    state = visits.state[vis]
-    # in months with a wage, a-kassa or aktivitetsstöd only a part of the other income is kept (the scenario's)
-    with_pay = state > _INT
-    other = p.other_income_share * np.where(with_pay, p.other_income_kept_with_pay, 1.0)
-    net_need = need(p, pop, visits.hh[vis], month, 1 - other)
-    parts: dict[str, tuple[np.ndarray, np.ndarray]] = {}
-
-    b = np.flatnonzero(state <= _INT)  # benefit and internship: benefit continues
-    parts["benefit"] = (b, np.maximum(net_need[b], 0.0) * f[b])
-
-    place = np.flatnonzero((state >= _INT) & (state < _AK))
-    parts["supervision"] = (place, p.supervision_cost * f[place])
-    parts["supervision_compensation"] = (place, p.supervision_compensation * f[place])
-    parts["administration"] = (place, p.administration * f[place])
-
-    j = np.flatnonzero((state > _INT) & (state < _AK))
-    if len(j):
-        start = np.floor(visits.ref[vis[j]]).astype(np.int64)
-        wage = mt.wage_full_time[start] * p.hours_share
-        mj, fj = month[j], f[j]
-        hh = visits.hh[vis[j]]
-        age = pop.age[hh] + (mt.year_start[mj] - pop.arrival[hh]) / 12  # at the start of the year paid
-        young = (age >= mt.youth_ages[mj, 0]) & (age < mt.youth_ages[mj, 1])
-
-        def fee(w: np.ndarray) -> np.ndarray:
-            full = mt.arbetsgivaravgift[mj]
-            reduced = mt.youth_rate[mj] * np.minimum(w, mt.youth_cap[mj]) + full * np.maximum(w - mt.youth_cap[mj], 0)
-            return np.where(young, reduced, full * w)
-
-        parts["wage"] = (j, wage * fj)
-        parts["arbetsgivaravgift"] = (j, fee(wage) * fj)
-        parts["pension_insurance"] = (j, wage * mt.pension_rate[mj] * fj)
-        # jobbstimulans: after 6 months on benefit in a row a share of the net wage is not counted for 24 months;
-        # a household still on benefit qualifies again after another 6 (periods of 30 months from the spell's start)
-        after, lasts = mt.jobbstimulans_after[mj], mt.jobbstimulans_months[mj]
-        since = mj - np.floor(visits.spell_start[vis[j]] + after)
-        applies = (since >= 0) & (np.mod(since, after + lasts) < lasts)
-        counted = 1 - mt.jobbstimulans_share[mj] * applies
-        parts["topup_wage"] = (j, np.maximum(net_need[j] - counted * wage * (1 - mt.tax_wage[mj]), 0.0) * fj)
-        job_type = state[j].astype(np.int64) - int(State.MUNICIPAL_JOB)
-        capped = np.minimum(wage, mt.subsidy_cap[job_type, start] * p.hours_share)
-        base = mt.subsidy_covers_wage[job_type] * capped + fee(capped)
-        subsidy = mt.subsidy_rate[job_type, visits.level[vis[j]], start] * base * fj
-        for s in JOB_STATES[1:]:
-            is_type = state[j] == int(s)
-            parts[f"subsidy_{s.label}"] = (j[is_type], subsidy[is_type])
-        # supervision support: the part of each job month within the support months after the job's start
-        js, st_s = j, visits.ref[vis[j]]
-        end = st_s + mt.support_months[job_type, start]
-        lo = np.maximum(np.maximum(visits.t0[vis[js]], month[js]), st_s)
-        hi = np.minimum(np.minimum(visits.t1[vis[js]], month[js] + 1), end)
-        support = mt.support[job_type, start] * np.maximum(hi - lo, 0.0)
-        has = support > 0
-        parts["supervision_support"] = (js[has], support[has])
-
-    for s, paid, topup in ((_AK, "akassa", "topup_akassa"), (_AS, "aktivitetsstod", "topup_aktivitetsstod")):
-        a = np.flatnonzero(state == s)
-        if len(a):
-            amount = _state_income(p, visits, vis[a], month[a], f[a])
-            parts[paid] = (a, amount)
-            parts[topup] = (a, np.maximum(net_need[a] * f[a] - amount * (1 - mt.tax_akassa[month[a]]), 0.0))
-    return vis, month, f, parts
-
-
-def _schedule(p: Params, visits: Visits, v: int) -> rf.AkassaSchedule:
-    """The daily schedule of an a-kassa or aktivitetsstöd visit (see :meth:`~model.params.LawTables.state_income`)."""
-    state, m = int(visits.state[v]), int(visits.t0[v])
-    start, months, member = int(visits.ref[v]), float(visits.job_months[v]), float(visits.member_months[v])
-    decided = min(int(visits.ref[v] + months), p.n_months - 1)  # the month the a-kassa was decided
-    return p.law.state_income(state == _AS, m, start, months, member, decided)
-
-
-def _state_income(p: Params, visits: Visits, vis: np.ndarray, month: np.ndarray, f: np.ndarray) -> np.ndarray:
-    """SEK of a-kassa or aktivitetsstöd in each (visit, month) row, by day number since the visit began.
-
-    Each visit's schedule (:func:`_schedule`) is piecewise constant per day; the
-    days falling in each month are priced on arrays with its cumulative amount.
-    """
-    uniq, inverse = np.unique(vis, return_inverse=True)
-    schedules = [_schedule(p, visits, v) for v in uniq.tolist()]
+    rows: dict[tuple, int] = {}
+    index[which] = [rows.setdefault(key, len(rows)) for key in keys]
+    schedules = [p.law.state_income(*key) for key in rows]
     width = max(len(s.rates) for s in schedules)
-    lower = np.zeros((len(uniq), width))
-    upper = np.full((len(uniq), width), np.inf)
-    rate = np.zeros((len(uniq), width))
-    days = np.empty(len(uniq))
-    per_month = np.empty(len(uniq))
+    lower = np.zeros((len(rows), width))
+    upper = np.full((len(rows), width), np.inf)
+    rate = np.zeros((len(rows), width))
     for i, s in enumerate(schedules):
         edges = (0.0, *s.breaks, np.inf)
         for k, r in enumerate(s.rates):
             lower[i, k], upper[i, k], rate[i, k] = edges[k], edges[k + 1], r
-        days[i], per_month[i] = s.days, s.days_per_month
+    days = np.array([s.days for s in schedules], dtype=np.float64)
+    per_month = np.array([s.days_per_month for s in schedules], dtype=np.float64)
+    return index, lower, upper, rate, days, per_month
 
-    def cumulative(day: np.ndarray) -> np.ndarray:
-        d = np.clip(day, 0.0, days[inverse])[:, None]
-        return (rate[inverse] * np.clip(d - lower[inverse], 0.0, upper[inverse] - lower[inverse])).sum(axis=1)
 
-    t0 = visits.t0[vis]
-    lo = np.maximum(t0, month) - t0
-    pm = per_month[inverse]
-    return cumulative((lo + f) * pm) - cumulative(lo * pm)
+def price(p: Params, pop: Population, visits: Visits, keep_rows: bool = False) -> Priced:
+    """Price one arm's visits into monthly flows per category (model/ledger_kernel.py does the arithmetic).
+
+    Each row's amounts are summed straight into monthly totals; the full
+    (rows × categories) table is built only for a trace.
+    """
+    T = p.n_months
+    flows = np.zeros((len(CATEGORIES), T))
+    mark = np.zeros((pop.n, T), dtype=bool)
+    index, lower, upper, rate, days, per_month = _schedules(p, visits)
+    vc = lk.VisitColumns(
+        hh=visits.hh, state=visits.state.astype(np.int64), t0=visits.t0, t1=visits.t1, ref=visits.ref,
+        level=visits.level.astype(np.int64), spell_start=visits.spell_start, schedule=index, lower=lower,
+        upper=upper, rate=rate, days=days, per_month=per_month,
+    )  # fmt: skip
+    n_rows = lk.count_rows(vc.state, visits.t0, visits.t1, T) if keep_rows else 0
+    vis, month = np.zeros(n_rows, dtype=np.int64), np.zeros(n_rows, dtype=np.int64)
+    overlap, sek = np.zeros(n_rows), np.zeros((n_rows, len(CATEGORIES)))
+    lk.price_visits(_money(p), _households(pop), vc, T, flows, mark, vis, month, overlap, sek)
+    rows = Rows(vis, month, overlap, sek) if keep_rows else None
+    return Priced(flows, mark.sum(axis=0), mark, rows)
 
 
 #: Per department and month (:func:`department_months`): places allocated and filled (place-months), missing

@@ -12,27 +12,29 @@ import multiprocessing as mp
 from collections.abc import Callable, Iterable
 from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
 
+from model.engines import DEFAULT_ENGINE
 from model.outcomes import RepTables, tabulate
 from model.params import Params, Resolver
 from model.simulate import simulate
 
 _SOURCE: Params | Resolver | None = None
+_ENGINE = DEFAULT_ENGINE
 
 
-def _init_worker(source: Params | Resolver) -> None:
-    global _SOURCE
-    _SOURCE = source
+def _init_worker(source: Params | Resolver, engine: str) -> None:
+    global _SOURCE, _ENGINE
+    _SOURCE, _ENGINE = source, engine
 
 
-def one_replication(source: Params | Resolver, rep: int) -> RepTables:
+def one_replication(source: Params | Resolver, rep: int, engine: str = DEFAULT_ENGINE) -> RepTables:
     """Replication ``rep``: its parameters (drawn, if the scenario is uncertain), both arms, tabulated."""
     p = source.for_replication(rep) if isinstance(source, Resolver) else source
-    return tabulate(simulate(p, rep), p)
+    return tabulate(simulate(p, rep, engine_name=engine), p)
 
 
 def _run_one(rep: int) -> RepTables:
     assert _SOURCE is not None
-    return one_replication(_SOURCE, rep)
+    return one_replication(_SOURCE, rep, _ENGINE)
 
 
 def run_replications(
@@ -40,8 +42,9 @@ def run_replications(
     reps: Iterable[int],
     workers: int = 1,
     on_result: Callable[[RepTables], None] | None = None,
+    engine: str = DEFAULT_ENGINE,
 ) -> list[RepTables]:
-    """Run the given replications; return their tables ordered by replication.
+    """Run the given replications with ``engine``; return their tables ordered by replication.
 
     ``p`` is one set of parameters for every replication, or a :class:`Resolver` that gives each its own.
     """
@@ -55,10 +58,12 @@ def run_replications(
 
     if workers <= 1 or len(todo) <= 1:
         for r in todo:
-            finish(one_replication(p, r))
+            finish(one_replication(p, r, engine))
     else:
         ctx = mp.get_context("spawn")
-        with ProcessPoolExecutor(max_workers=workers, mp_context=ctx, initializer=_init_worker, initargs=(p,)) as ex:
+        with ProcessPoolExecutor(
+            max_workers=workers, mp_context=ctx, initializer=_init_worker, initargs=(p, engine)
+        ) as ex:
             pending = {ex.submit(_run_one, r) for r in todo}
             try:
                 while pending:
@@ -72,7 +77,9 @@ def run_replications(
     return [done[r] for r in sorted(done)]
 
 
-def run_monte_carlo(p: Params | Resolver, reps: int | None = None, workers: int = 1) -> list[RepTables]:
+def run_monte_carlo(
+    p: Params | Resolver, reps: int | None = None, workers: int = 1, engine: str = DEFAULT_ENGINE
+) -> list[RepTables]:
     """All replications ``0 … reps-1`` of a scenario (default: the scenario's count)."""
     count = p.central.replications if isinstance(p, Resolver) else p.replications
-    return run_replications(p, range(reps if reps is not None else count), workers)
+    return run_replications(p, range(reps if reps is not None else count), workers, engine=engine)

@@ -31,7 +31,7 @@ FIELDS: tuple[str, ...] = (
 
 def state_at(visits: Visits, hh: np.ndarray, t: np.ndarray) -> np.ndarray:
     """The state each household ``hh[i]`` is in at time ``t[i]`` (its visits must cover ``t``)."""
-    order = np.lexsort((visits.t1, visits.t0, visits.hh))
+    order = visits.household_order()
     scale = float(np.ceil(visits.t1.max())) + 2.0 if len(visits) else 1.0
     keys = visits.hh[order] * scale + visits.t0[order]
     idx = np.searchsorted(keys, hh * scale + t, side="right") - 1

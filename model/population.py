@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+import numba
 import numpy as np
 
 from model.hazards import readiness_multiplier, stationary_duration
@@ -88,10 +89,10 @@ def generate(p: Params, rep: int) -> Population:
     work_multiplier = readiness_multiplier(readiness, p.readiness_effect)
 
     origin = arrival.copy()
-    for i in range(n0):
-        totals = [w * work_multiplier[i] + s + m + o for w, s, m, o in p.rates[reason[i]]]
-        if totals[-1] > 0:  # a stationary stock exists only if every spell ends
-            origin[i] = -stationary_duration(totals, p.band_starts, u[i, _DURATION])
+    rates = np.asarray(p.rates, dtype=np.float64)
+    _stationary_origins(
+        rates, np.asarray(p.band_starts, dtype=np.float64), reason, work_multiplier, u[:, _DURATION], origin, n0
+    )
     lower = np.asarray(p.age_lower)
     upper = np.append(lower[1:], MAX_AGE)
     # ages from a stream of their own: adding them left every other attribute's draws as they were
@@ -119,6 +120,26 @@ def generate(p: Params, rep: int) -> Population:
         newly_arrived=np.asarray(p.newly_arrived_reasons)[reason],
         away_since=origin - away_before,
     )
+
+
+_stationary_duration = numba.njit(cache=True)(stationary_duration)
+
+
+@numba.njit(cache=True)
+def _stationary_origins(rates, band_starts, reason, work_multiplier, u, origin, n0):
+    """When each household of the initial stock began its spell, drawn from a stationary stock (in place).
+
+    :func:`~model.hazards.stationary_duration` compiled: the same arithmetic (math.exp and math.log
+    of the C library), over the whole stock at once.
+    """
+    nb = rates.shape[1]
+    totals = np.empty(nb)
+    for i in range(n0):
+        r = rates[reason[i]]
+        for b in range(nb):
+            totals[b] = r[b, 0] * work_multiplier[i] + r[b, 1] + r[b, 2] + r[b, 3]
+        if totals[nb - 1] > 0:  # a stationary stock exists only if every spell ends
+            origin[i] = -_stationary_duration(totals, band_starts, u[i])
 
 
 def has_child_under(births: np.ndarray, t: float, years: float = 18.0) -> bool:

@@ -49,6 +49,10 @@ class HouseholdStreams:
         self._matrix = generator(seed, rep, purpose).random((n_households, BLOCK))
         self._flat = memoryview(self._matrix.reshape(-1))
 
+    def first_matrix(self) -> np.ndarray:
+        """Every household's first block, (households, BLOCK): what the fast engine reads."""
+        return self._matrix
+
     def first_block(self, hh: int) -> memoryview:
         return self._flat[hh * BLOCK : (hh + 1) * BLOCK]
 

@@ -25,6 +25,7 @@ import numpy as np
 import pandas as pd
 
 from model.assumptions import assumption_rows, scenario_files
+from model.engines import DEFAULT_ENGINE
 from model.errors import AmsimError
 from model.ledger import CATEGORIES, price
 from model.montecarlo import run_replications
@@ -59,6 +60,13 @@ RUN_FILES = (
 )
 
 
+#: How the manifest names each engine.
+ENGINE_TEXT = {
+    "des": "des (SimPy, one process per household: the reference)",
+    "fast": "fast (numba, the SimPy engine's events in its order: identical results)",
+}
+
+
 @dataclass(frozen=True)
 class RunRequest:
     scenario: Scenario
@@ -71,6 +79,7 @@ class RunRequest:
     trace: bool = False
     trace_rep: int = 0
     lang: str = "sv"
+    engine: str = DEFAULT_ENGINE  # model/engines: identical results, so it changes speed, never figures
 
     @property
     def params(self) -> Params:
@@ -102,6 +111,7 @@ def fingerprint(req: RunRequest) -> str:
             "scenario": req.scenario.model_dump(mode="json"),
             "seed": req.seed,
             "fixed": req.fixed,
+            "engine": req.engine,
             "version": _version("amsim"),
         },
         sort_keys=True,
@@ -162,7 +172,7 @@ def run(
         if progress:
             progress(count[0], req.reps)
 
-    run_replications(req.resolver, todo, req.workers, on_result=keep)
+    run_replications(req.resolver, todo, req.workers, on_result=keep, engine=req.engine)
     sim_seconds = time.perf_counter() - started
     tables = [saved[r] for r in range(req.reps)]
 
@@ -198,7 +208,7 @@ def run(
         summary = summary.model_copy(update={"calibration": checks(monthly, annual, ledger, summary)})
     _write_text(staging / "summary.json", summary.to_json())
     if req.trace:
-        write_trace(req.resolver.for_replication(req.trace_rep), req.trace_rep, staging)
+        write_trace(req.resolver.for_replication(req.trace_rep), req.trace_rep, staging, req.engine)
     data = RunData(
         summary=summary,
         monthly=monthly,
@@ -227,7 +237,7 @@ def run(
         "uncertain_values": sorted(req.scenario.distributions) if not req.fixed else [],
         "labour_market_factor": req.scenario.labour_market is not None and not req.fixed,
         "replications_per_draw": REPS_PER_DRAW if req.resolver.uncertain else 1,
-        "engine": "des (SimPy, one process per household)",
+        "engine": ENGINE_TEXT[req.engine],
         "resumed_replications": resumed,
         "finished": dt.datetime.now().isoformat(timespec="seconds"),
         "timings": {
@@ -304,9 +314,9 @@ def parameters_frame(resolver: Resolver, reps: int) -> pd.DataFrame:
     )
 
 
-def write_trace(p: Params, rep: int, folder: Path) -> None:
+def write_trace(p: Params, rep: int, folder: Path, engine: str = DEFAULT_ENGINE) -> None:
     """Event log (one row per state visit) and its priced ledger rows, for one replication."""
-    result = simulate(p, rep)
+    result = simulate(p, rep, engine_name=engine)
     pop = result.population
     visits_rows, money_rows = [], []
     cal = p.calendar

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from model.engine import run_arm
+from model.engines import DEFAULT_ENGINE, engine
 from model.ledger import CATEGORY_INDEX, DEPARTMENT_FIELDS, Priced, department_months, price
 from model.params import Params
 from model.population import Population, generate
@@ -55,7 +55,7 @@ def _starts(visits: Visits, n_months: int) -> np.ndarray:
     out = np.zeros((n_months, len(PLACE_STATES)), dtype=np.int64)
     for k, s in enumerate(PLACE_STATES):
         t0 = visits.t0[visits.state == int(s)]
-        np.add.at(out[:, k], np.floor(t0[t0 < n_months]).astype(np.int64), 1)
+        out[:, k] = np.bincount(np.floor(t0[t0 < n_months]).astype(np.int64), minlength=n_months)
     return out
 
 
@@ -68,8 +68,9 @@ def _combine(a: Priced, b: Priced) -> tuple[np.ndarray, np.ndarray]:
     return a.flows + b.flows, a.households_on_benefit + b.households_on_benefit
 
 
-def simulate(p: Params, rep: int, full_counterfactual: bool = False) -> RepResult:
-    """Run replication ``rep`` of both arms."""
+def simulate(p: Params, rep: int, full_counterfactual: bool = False, engine_name: str = DEFAULT_ENGINE) -> RepResult:
+    """Run replication ``rep`` of both arms with engine ``engine_name`` (model/engines)."""
+    run_arm = engine(engine_name)
     T = p.n_months
     pop = generate(p, rep)
     ts = HouseholdStreams(p.seed, rep, Purpose.TRANSITIONS, pop.n)

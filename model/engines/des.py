@@ -12,19 +12,19 @@ from __future__ import annotations
 import gc
 import math
 from collections.abc import Callable, Generator
-from dataclasses import dataclass
 
 import numpy as np
 import simpy
 from simpy.events import NORMAL, PENDING, URGENT, Event
 
-from model.hazards import EXTRA, INF, draw_exit, length_adjusted
+from model.engines.result import ArmResult
+from model.hazards import EXTRA, INF, draw_exit, exponential, length_adjusted
 from model.params import Params
 from model.placement import Placement
 from model.population import Population, has_child_under
 from model.random_streams import HouseholdStreams
 from model.states import INTERNSHIPS, JOBS, N_STATES, State
-from model.visits import NO_NEXT, VisitLog, Visits
+from model.visits import NO_NEXT, VisitLog
 
 BENEFIT, INTERNSHIP, AKASSA = int(State.BENEFIT), int(State.INTERNSHIP), int(State.AKASSA)
 MUNICIPAL_JOB, AKTIVITETSSTOD = int(State.MUNICIPAL_JOB), int(State.AKTIVITETSSTOD)
@@ -96,16 +96,6 @@ _GO = simpy.Event(simpy.Environment())  # a triggered event that resumes a gener
 _GO._ok, _GO._value = True, None
 
 
-@dataclass
-class ArmResult:
-    visits: Visits
-    sampled_stocks: np.ndarray  # (months, states) counters read at each month's end
-    events: int
-    tracked_months: float  # household-months before households settle for good
-    participants: np.ndarray  # ids of households ever placed
-    participants_tracked_months: float
-
-
 def run_arm(
     p: Params,
     pop: Population,
@@ -152,7 +142,6 @@ def _run_arm(
     log_level, log_months, log_dept = log.level.append, log.job_months.append, log.dept.append
     log_member, log_spell = log.member_months.append, log.spell_start.append
     hire_factor = p.departments.hire_factor.tolist() if p.departments is not None else None
-    log1p = math.log1p
     # the labour market's multiplier on work exits by calendar year (none: the hazards as calibrated)
     year_starts = p.market.year_starts if p.market is not None else None
     year_work = p.market.work_exit if p.market is not None else ()
@@ -207,7 +196,7 @@ def _run_arm(
 
     def off_benefit(hh: Household, now: float, tsu: Callable[[], float]) -> tuple[float, int]:
         """Time and route of the next exit of a household on benefit or state income (two draws)."""
-        e, u = -log1p(-tsu()), tsu()
+        e, u = exponential(tsu()), tsu()
         mult, until, years = hh.post_mult, hh.post_until, year_starts
         return draw_exit(now, hh.origin, bands, hh.rates, e, u, mult, until, year_starts=years, year_work=year_work)
 
@@ -242,7 +231,7 @@ def _run_arm(
                     hh.origin,
                     bands,
                     rates,
-                    -log1p(-tsu()),
+                    exponential(tsu()),
                     tsu(),
                     lock=lock_in[job],
                     extra=dropout[job],
@@ -307,7 +296,7 @@ def _run_arm(
             else:  # left benefit
                 r = ROUTE_OF_EXIT[st]
                 if st != EXIT_MOVED and tsu() < ret_p[r]:
-                    wait = -ret_mean[r] * log1p(-tsu())
+                    wait = ret_mean[r] * exponential(tsu())  # = −mean·log1p(−u), the same bits
                     if now + wait >= T:
                         yield settled
                     back = now + wait

@@ -1,0 +1,890 @@
+"""The fast engine's event loop, compiled with numba: the SimPy engine's events, in the SimPy engine's order.
+
+This is :mod:`model.engines.des` (its ``life`` generator, :class:`~model.placement.Placement`)
+written as a state machine over arrays. It keeps one heap of events ordered as
+SimPy orders them — (time, priority, the order they were scheduled) — and
+schedules exactly what the SimPy engine schedules, in the same order, so that
+events at equal times run in the same order in both engines (docs/engines.md:
+the tie rule). Each household's pending event carries a generation; a
+placement that interrupts a waiting household bumps it, which voids the event
+as SimPy voids the interrupted process's callback.
+
+The transition rules themselves are not copied: :func:`model.hazards.draw_exit`,
+:func:`~model.hazards.exponential` and :func:`~model.hazards.length_adjusted`
+are compiled from their one Python source. The household's random numbers are
+the same streams: the first block from the matrix both engines share, later
+blocks from :mod:`model.engines.pcg`, numpy's generator compiled.
+"""
+
+from __future__ import annotations
+
+import math
+from collections import namedtuple
+
+import numba
+import numpy as np
+from numba.core import types
+from numba.experimental import structref
+
+from model import hazards
+from model.engines.pcg import uniforms
+from model.unowned import unowned
+
+
+@structref.register
+class ArmType(types.StructRef):
+    def preprocess_fields(self, fields):
+        return tuple((name, types.unliteral(typ)) for name, typ in fields)
+
+
+class Arm(structref.StructRefProxy):
+    """Everything one arm reads and writes, handed to every helper as one reference.
+
+    A tuple of arrays passed to a compiled function is passed as hundreds of
+    scalars; a structref is one pointer, so a helper call costs nanoseconds.
+    """
+
+
+#: Fields of :class:`Arm`: the household tables, SimPy's clock and counters, the parameters (``Pr``),
+#: the placement state (``Pl``; its ``capacity`` here ``cap_now``), the streams (``Rs``), queues and log
+ARM_FIELDS = (
+    "hi",
+    "hf",
+    "sf",
+    "si",
+    "counts",
+    "sampled",
+    "T",
+    "last_month",
+    "programme_on",
+    "band_starts",
+    "year_starts",
+    "year_work",
+    "lock_in",
+    "dropout",
+    "internship_months",
+    "post_multiplier",
+    "post_window",
+    "length_ref",
+    "length_el",
+    "length_most",
+    "hire_probability",
+    "has_hire_factor",
+    "hire_factor",
+    "akassa_months",
+    "karens",
+    "access",
+    "guarantee_share",
+    "lowest_months",
+    "return_probability",
+    "return_mean",
+    "priority",
+    "max_jobs",
+    "max_internships",
+    "assessment_months",
+    "class_months",
+    "by_department",
+    "dept_open",
+    "dept_accepts",
+    "dept_shares",
+    "dept_supervisable",
+    "dept_ordinary",
+    "ordinary_share",
+    "join_share",
+    "financing_order",
+    "take_up",
+    "open_for_new",
+    "eligibility",
+    "job_young_below",
+    "job_months",
+    "job_months_key",
+    "nystartsjobb",
+    "level_newly",
+    "level_long",
+    "level_regular",
+    "long_away",
+    "capacity",
+    "order",
+    "cap_now",
+    "occupied",
+    "wake_at",
+    "dept_used",
+    "held",
+    "t_first",
+    "t_extra",
+    "t_prefix",
+    "p_first",
+    "p_extra",
+    "p_prefix",
+    "own_rates",
+    "child_birth",
+    "events",
+    "ready",
+    "maturing",
+    "bucket",
+    "bucket_next",
+    "bucket_head",
+    "bucket_tail",
+    "size",
+    "vi",
+    "vf",
+)
+structref.define_proxy(Arm, ArmType, list(ARM_FIELDS))
+
+#: The event heap, the placement queues and the month buckets, as arrays (sizes in ``size``)
+Queues = namedtuple(
+    "Queues", ["events", "ready", "maturing", "bucket", "bucket_next", "bucket_head", "bucket_tail", "size"]
+)
+Q_EVENTS, Q_READY, Q_MATURING, Q_BUCKET = (
+    0,
+    1,
+    3,
+    5,
+)  # ``size`` slots: events, ready by class, maturing by class, bucket
+
+
+draw_exit = numba.njit(cache=True)(hazards.draw_exit)
+exponential = numba.njit(cache=True)(hazards.exponential)
+length_adjusted = numba.njit(cache=True)(hazards.length_adjusted)
+
+INF = math.inf
+BLOCK = 16
+# states (model.states.State)
+BENEFIT, INTERNSHIP, MUNICIPAL_JOB, AKASSA, AKTIVITETSSTOD = 0, 1, 2, 6, 7
+EXIT_WORK, EXIT_MOVED = 8, 10
+N_STATES = 12
+JOBS, INTERNSHIPS = 0, 1
+EXTRA = hazards.EXTRA
+# event kinds and SimPy's priorities
+RESUME, START, OPEN, WAKE, MONTH, INTERRUPT, STOP = 0, 1, 2, 3, 4, 5, 6
+URGENT, NORMAL = 0, 1
+# what a household does when its event fires (its generator's resume points)
+P_NONE, P_BENEFIT_EXIT, P_PLACE_EXIT, P_PLACE_END, P_INCOME_EXIT, P_INCOME_END, P_RETURN = 0, 1, 2, 3, 4, 5, 6
+# integer fields of a household, columns of ``hi``
+(
+    H_ID, H_STATE, H_REASON, H_KIDS, H_NEWLY, H_ELIGIBLE, H_AFTER, H_WAITING, H_JOBS, H_INTERNSHIPS, H_TOKEN,
+    H_WORKPLACE, H_LEVEL, H_DEPT, H_JMKEY, H_SHARE, H_TPOS, H_PPOS, H_TBLK, H_PBLK, H_GEN, H_PEND, H_ROUTE,
+    N_HI,
+) = range(24)  # fmt: skip
+# float fields, columns of ``hf``
+(
+    F_TENTER, F_ARRIVAL, F_AGE0, F_ORIGIN, F_AWAY, F_READINESS, F_MEMBER_SINCE, F_MEMBER_DECISION, F_JOB_START,
+    F_INCOME_END, F_JOB_MONTHS, F_POST_MULT, F_POST_UNTIL, F_SETTLED, F_PEND_T, F_PLANNED_END, N_HF,
+) = range(17)  # fmt: skip
+# integer scalars of the run, ``si``: SimPy's event counter, the queues' sequence number, moves, visits logged
+S_EID, S_SEQ, S_MOVES, S_VISITS, S_FULL, N_SI = 0, 1, 2, 3, 4, 5
+# columns of the visit log's float and integer tables
+V_T0, V_T1, V_REF, V_JOB_MONTHS, V_MEMBER, V_SPELL, N_VF = 0, 1, 2, 3, 4, 5, 6
+V_HH, V_STATE, V_NXT, V_WORKPLACE, V_LEVEL, V_DEPT, N_VI = 0, 1, 2, 3, 4, 5, 6
+
+
+@numba.njit(cache=True, inline="always")
+def _draw(a, first, extra, j, prefix, pos_col, blk_col):
+    """The household's next uniform: its first block, then further blocks drawn as numpy would."""
+    k = a.hi[j, pos_col]
+    a.hi[j, pos_col] = k + 1
+    gid = a.hi[j, H_ID]
+    if k < BLOCK:
+        return first[gid, k]
+    b = k // BLOCK
+    if a.hi[j, blk_col] != b:
+        n = len(prefix)
+        ent = np.empty(n + 2, dtype=np.uint64)
+        ent[:n] = prefix
+        ent[n] = np.uint64(gid)
+        ent[n + 1] = np.uint64(b)
+        uniforms(ent, extra[j])
+        a.hi[j, blk_col] = b
+    return extra[j, k % BLOCK]
+
+
+@numba.njit(cache=True, inline="always")
+def _tdraw(a, j):
+    return _draw(a, a.t_first, a.t_extra, j, a.t_prefix, H_TPOS, H_TBLK)
+
+
+@numba.njit(cache=True, inline="always")
+def _pdraw(a, j):
+    return _draw(a, a.p_first, a.p_extra, j, a.p_prefix, H_PPOS, H_PBLK)
+
+
+# heaps: rows of a float array, the smallest first by their first ``K`` columns (unique: a sequence number ends them)
+@numba.njit(cache=True, inline="always")
+def _less(h, r1, r2, K):
+    for c in range(K):
+        if h[r1, c] < h[r2, c]:
+            return True
+        if h[r1, c] > h[r2, c]:
+            return False
+    return False
+
+
+@numba.njit(cache=True, inline="always")
+def _swap(h, r1, r2):
+    for c in range(h.shape[1]):
+        h[r1, c], h[r2, c] = h[r2, c], h[r1, c]
+
+
+@numba.njit(cache=True, inline="always")
+def _sift_up(h, i, K):
+    while i > 0:
+        parent = (i - 1) >> 1
+        if not _less(h, i, parent, K):
+            return
+        _swap(h, i, parent)
+        i = parent
+
+
+@numba.njit(cache=True, inline="always")
+def _drop_top(h, size, slot, K):
+    """Remove the smallest row of heap ``h`` (its size in ``size[slot]``)."""
+    last = size[slot] - 1
+    size[slot] = last
+    if last <= 0:
+        return
+    for c in range(h.shape[1]):
+        h[0, c] = h[last, c]
+    i = 0
+    while True:
+        child = 2 * i + 1
+        if child >= last:
+            return
+        if child + 1 < last and _less(h, child + 1, child, K):
+            child += 1
+        if not _less(h, child, i, K):
+            return
+        _swap(h, i, child)
+        i = child
+
+
+@numba.njit(cache=True, inline="always")
+def _room(a, slot, h):
+    """A free row at the end of heap ``h``, or -1 (and the run marked full: it is run again with more room)."""
+    n = a.size[slot]
+    if n >= h.shape[0]:
+        a.si[S_FULL] = 1
+        return -1
+    a.size[slot] = n + 1
+    return n
+
+
+@numba.njit(cache=True, inline="always")
+def _push(a, t, prio, kind, who, gen, x):
+    """``env.schedule`` at absolute time ``t`` (computed by the caller as SimPy does: now + (t − now))."""
+    h = a.events
+    n = _room(a, Q_EVENTS, h)
+    if n < 0:
+        return
+    a.si[S_EID] += 1
+    h[n, 0], h[n, 1], h[n, 2], h[n, 3], h[n, 4], h[n, 5], h[n, 6] = t, prio, a.si[S_EID], kind, who, gen, x
+    _sift_up(h, n, 3)
+
+
+@numba.njit(cache=True, inline="always")
+def _at(a, t, kind, who, gen):
+    """The SimPy engine's ``at``: an event at ``t``; beyond the current month it waits in its month's bucket."""
+    now = a.sf[0]
+    m = int(t)
+    if m <= int(now):
+        _push(a, now + (t - now), NORMAL, kind, who, gen, 0.0)
+        return
+    idx = a.size[Q_BUCKET]
+    if idx >= a.bucket.shape[0]:
+        a.si[S_FULL] = 1
+        return
+    a.size[Q_BUCKET] = idx + 1
+    a.bucket[idx, 0], a.bucket[idx, 1], a.bucket[idx, 2], a.bucket[idx, 3] = t, kind, who, gen
+    a.bucket_next[idx] = -1
+    if a.bucket_tail[m] >= 0:
+        a.bucket_next[a.bucket_tail[m]] = idx
+    else:
+        a.bucket_head[m] = idx
+    a.bucket_tail[m] = idx
+
+
+@numba.njit(cache=True, inline="always")
+def _log(a, j, state, t1, nxt):
+    """One visit, with the job's columns for a job and the qualifying job's for state income (as the SimPy engine)."""
+    v = a.si[S_VISITS]
+    if v >= a.vi.shape[0]:
+        a.si[S_FULL] = 1  # the log is full: the caller runs the arm again with room for more
+        return
+    a.si[S_VISITS] = v + 1
+    in_job = 1 < state < AKASSA
+    after_job = state == AKASSA or state == AKTIVITETSSTOD
+    a.vi[v, V_HH] = a.hi[j, H_ID]
+    a.vi[v, V_STATE] = state
+    a.vi[v, V_NXT] = nxt
+    a.vi[v, V_WORKPLACE] = a.hi[j, H_WORKPLACE] if in_job else 0
+    a.vi[v, V_LEVEL] = a.hi[j, H_LEVEL] if in_job else 0
+    a.vi[v, V_DEPT] = a.hi[j, H_DEPT] if 0 < state < AKASSA else -1
+    a.vf[v, V_T0] = a.hf[j, F_TENTER]
+    a.vf[v, V_T1] = t1
+    a.vf[v, V_REF] = a.hf[j, F_JOB_START] if (in_job or after_job) else np.nan
+    a.vf[v, V_JOB_MONTHS] = a.hf[j, F_JOB_MONTHS] if (in_job or after_job) else np.nan
+    a.vf[v, V_MEMBER] = a.hf[j, F_MEMBER_DECISION] if after_job else np.nan
+    a.vf[v, V_SPELL] = a.hf[j, F_ORIGIN] if in_job else np.nan
+
+
+@numba.njit(cache=True, inline="always")
+def _move(a, j, new, now):
+    old = a.hi[j, H_STATE]
+    _log(a, j, old, now, new)
+    a.counts[old] -= 1
+    a.counts[new] += 1
+    a.hi[j, H_STATE] = new
+    a.hf[j, F_TENTER] = now
+    a.si[S_MOVES] += 1
+
+
+# placement (model.placement.Placement) ---------------------------------------------------------------
+@numba.njit(cache=True)
+def _key(a, j):
+    """The scenario's priority keys (smaller first), padded to four."""
+    k = np.zeros(4)
+    for i in range(len(a.priority)):
+        code = a.priority[i]
+        if code == 0:  # after_internship
+            k[i] = 0.0 if a.hi[j, H_AFTER] else 1.0
+        elif code == 1:  # children
+            k[i] = 0.0 if a.hi[j, H_KIDS] > 0 else 1.0
+        elif code == 2:  # readiness
+            k[i] = -a.hf[j, F_READINESS]
+        else:  # longest_on_benefit
+            k[i] = a.hf[j, F_ORIGIN]
+    return k[0], k[1], k[2], k[3]
+
+
+# maturing rows: (t_ok, seq, token, household, key…); ready rows: (key…, seq, token, household)
+@numba.njit(cache=True)
+def _schedule_wake(a, k):
+    heap = a.maturing[k]
+    slot = Q_MATURING + k
+    while a.size[slot] > 0 and heap[0, 2] != a.hi[int(heap[0, 3]), H_TOKEN]:
+        _drop_top(heap, a.size, slot, 2)
+    if a.size[slot] == 0 or a.occupied[k] >= a.cap_now[k]:
+        return
+    t = heap[0, 0]
+    if a.wake_at[k] <= t:  # NaN (none) compares false
+        return
+    a.wake_at[k] = t
+    now = a.sf[0]
+    _push(a, now + (t - now), NORMAL, WAKE, k, 0, t)
+
+
+@numba.njit(cache=True, inline="always")
+def _push_ready(a, c, k0, k1, k2, k3, seq, token, j):
+    h = a.ready[c]
+    n = _room(a, Q_READY + c, h)
+    if n >= 0:
+        h[n, 0], h[n, 1], h[n, 2], h[n, 3], h[n, 4], h[n, 5], h[n, 6] = k0, k1, k2, k3, seq, token, j
+        _sift_up(h, n, 5)
+
+
+@numba.njit(cache=True)
+def _mature(a, k, now):
+    heap = a.maturing[k]
+    slot = Q_MATURING + k
+    while a.size[slot] > 0 and heap[0, 0] <= now:
+        seq, token, j = heap[0, 1], heap[0, 2], int(heap[0, 3])
+        k0, k1, k2, k3 = heap[0, 4], heap[0, 5], heap[0, 6], heap[0, 7]
+        _drop_top(heap, a.size, slot, 2)
+        if token == a.hi[j, H_TOKEN]:
+            _push_ready(a, k, k0, k1, k2, k3, seq, token, j)
+
+
+@numba.njit(cache=True)
+def _room_later(a, c, d, now):
+    """Placement._room_later, with the holders still in place in each month counted as places change."""
+    end = now + a.class_months[c]
+    cap = a.dept_supervisable[d, c]
+    for mm in range(int(now) + 1, min(math.ceil(end) - 1, a.last_month) + 1):
+        if a.held[c, d, mm] + 1 > cap[mm]:
+            return False
+    return True
+
+
+@numba.njit(cache=True)
+def _hold(a, c, d, end, step):
+    """A place of class ``c`` in department ``d`` planned to end at ``end`` is taken (+1) or freed (−1):
+    it counts in every month ``mm`` with ``end > mm``."""
+    for mm in range(min(math.ceil(end), a.T)):
+        a.held[c, d, mm] += step
+
+
+@numba.njit(cache=True)
+def _department(a, c, now):
+    m = min(int(now), a.last_month)
+    best, most = -1, 0
+    for d in range(a.dept_open.shape[0]):
+        free = a.dept_open[d, c, m] - a.dept_used[c, d]
+        if free > most and a.dept_accepts[d, m] and (not a.dept_shares[d] or _room_later(a, c, d, now)):
+            best, most = d, free
+    return best
+
+
+@numba.njit(cache=True)
+def _finance(a, j, now):
+    """The job's financing and what it keeps from its start (Placement._finance)."""
+    m = min(int(now), a.last_month)
+    u0 = _pdraw(a, j)
+    u1 = _pdraw(a, j)
+    u2 = _pdraw(a, j)
+    job = 0
+    age = a.hf[j, F_AGE0] + (now - a.hf[j, F_ARRIVAL]) / 12.0
+    for i in range(len(a.financing_order)):
+        jt = a.financing_order[i]
+        u = u0 if jt == 1 else (u1 if jt == 2 else u2)
+        if u < a.take_up[jt, m] and a.open_for_new[jt, m]:
+            el = a.eligibility[jt, m]
+            if a.hi[j, H_NEWLY]:
+                months = el[4]
+            else:
+                months = el[2] if age < el[1] else el[3]
+            if max(a.hf[j, F_AWAY] + months, a.hf[j, F_ARRIVAL] + (el[0] - a.hf[j, F_AGE0]) * 12.0) <= now:
+                job = jt
+                break
+    young = 1 if a.hf[j, F_AGE0] + (now - a.hf[j, F_ARRIVAL]) / 12.0 < a.job_young_below[job, m] else 0
+    a.hf[j, F_JOB_MONTHS] = a.job_months[job, m, young]
+    a.hi[j, H_JMKEY] = a.job_months_key[job, m, young]
+    if job == a.nystartsjobb:
+        if a.hi[j, H_NEWLY]:
+            a.hi[j, H_LEVEL] = a.level_newly
+        elif now - a.hf[j, F_AWAY] >= a.long_away[m]:
+            a.hi[j, H_LEVEL] = a.level_long
+        else:
+            a.hi[j, H_LEVEL] = a.level_regular
+    else:
+        a.hi[j, H_LEVEL] = 0
+    return job
+
+
+@numba.njit(cache=True)
+def _place(a, j, c, now, dept):
+    a.hi[j, H_TOKEN] += 1
+    a.occupied[c] += 1
+    a.hi[j, H_DEPT] = dept
+    if dept >= 0:
+        a.dept_used[c, dept] += 1
+    if c == INTERNSHIPS:
+        a.hi[j, H_INTERNSHIPS] += 1
+        state = INTERNSHIP
+    else:
+        a.hi[j, H_JOBS] += 1
+        a.hf[j, F_JOB_START] = now
+        state = MUNICIPAL_JOB + _finance(a, j, now)
+        ordinary = a.dept_ordinary[dept] if dept >= 0 else a.ordinary_share
+        a.hi[j, H_WORKPLACE] = 1 if _pdraw(a, j) < ordinary else 2
+        if _pdraw(a, j) < a.join_share and a.hf[j, F_MEMBER_SINCE] > now:
+            a.hf[j, F_MEMBER_SINCE] = now
+    if dept >= 0:
+        end = now + (a.class_months[c] if c == INTERNSHIPS else a.hf[j, F_JOB_MONTHS])
+        a.hf[j, F_PLANNED_END] = end
+        _hold(a, c, dept, end, 1)
+    _move(a, j, state, now)
+    if a.hi[j, H_WAITING]:
+        a.hi[j, H_WAITING] = 0
+        a.hi[j, H_GEN] += 1  # its pending event no longer resumes it
+        _push(a, a.sf[0], URGENT, INTERRUPT, j, 0, 0.0)
+
+
+@numba.njit(cache=True)
+def _fill(a, c, now):
+    _mature(a, c, now)
+    ready = a.ready[c]
+    slot = Q_READY + c
+    dept = -1
+    while a.occupied[c] < a.cap_now[c] and a.size[slot] > 0:
+        if a.by_department:
+            dept = _department(a, c, now)
+            if dept < 0:
+                break
+        token, j = ready[0, 5], int(ready[0, 6])
+        _drop_top(ready, a.size, slot, 5)
+        if token == a.hi[j, H_TOKEN] and a.hi[j, H_STATE] == BENEFIT:
+            _place(a, j, c, now, dept)
+    if a.occupied[c] < a.cap_now[c]:
+        _schedule_wake(a, c)
+
+
+@numba.njit(cache=True)
+def _join(a, j, now):
+    k0, k1, k2, k3 = _key(a, j)
+    token = a.hi[j, H_TOKEN]
+    queued0 = queued1 = False
+    jobs_left = a.hi[j, H_JOBS] < a.max_jobs
+    internships_left = a.hi[j, H_INTERNSHIPS] < a.max_internships
+    for i in range(len(a.order)):
+        c = a.order[i]
+        if not (internships_left if c == INTERNSHIPS else jobs_left):
+            continue
+        a.si[S_SEQ] += 1
+        seq = a.si[S_SEQ]
+        if a.hi[j, H_JOBS] or a.hi[j, H_INTERNSHIPS]:
+            t_ok = now
+        else:
+            t_ok = max(now, a.hf[j, F_ORIGIN] + a.assessment_months)
+        if t_ok <= now:
+            _push_ready(a, c, k0, k1, k2, k3, seq, token, j)
+            if i == 0:
+                queued0 = True
+            else:
+                queued1 = True
+        else:
+            h = a.maturing[c]
+            n = _room(a, Q_MATURING + c, h)
+            if n >= 0:
+                h[n, 0], h[n, 1], h[n, 2], h[n, 3] = t_ok, seq, token, j
+                h[n, 4], h[n, 5], h[n, 6], h[n, 7] = k0, k1, k2, k3
+                _sift_up(h, n, 2)
+            _schedule_wake(a, c)
+    for i in range(len(a.order)):
+        if (queued0 if i == 0 else queued1) and a.occupied[a.order[i]] < a.cap_now[a.order[i]]:
+            _fill(a, a.order[i], now)
+            if a.hi[j, H_TOKEN] != token:
+                return
+
+
+@numba.njit(cache=True)
+def _release(a, c, now, j):
+    a.occupied[c] -= 1
+    if a.by_department:
+        dept = a.hi[j, H_DEPT]
+        a.dept_used[c, dept] -= 1
+        _hold(a, c, dept, a.hf[j, F_PLANNED_END], -1)
+    _fill(a, c, now)
+
+
+# a household's life (the SimPy engine's ``life`` generator) -------------------------------------------
+@numba.njit(cache=True, inline="always")
+def _off_benefit(a, j, now):
+    e = exponential(_tdraw(a, j))
+    u = _tdraw(a, j)
+    return draw_exit(
+        now,
+        a.hf[j, F_ORIGIN],
+        a.band_starts,
+        a.own_rates[j],
+        e,
+        u,
+        a.hf[j, F_POST_MULT],
+        a.hf[j, F_POST_UNTIL],
+        1.0,
+        0.0,
+        a.year_starts,
+        a.year_work,
+    )
+
+
+@numba.njit(cache=True, inline="always")
+def _wait(a, j, kind, t, route):
+    a.hi[j, H_PEND] = kind
+    a.hi[j, H_ROUTE] = route
+    a.hf[j, F_PEND_T] = t
+    _at(a, t, RESUME, j, a.hi[j, H_GEN])
+
+
+@numba.njit(cache=True)
+def _life(a, j):
+    """Run household ``j`` from the top of its loop until it waits for its next event."""
+    T = a.T
+    while True:
+        st = a.hi[j, H_STATE]
+        now = a.hf[j, F_TENTER]
+        if st == BENEFIT:
+            if a.programme_on and a.hi[j, H_ELIGIBLE]:
+                _join(a, j, now)
+                if a.hi[j, H_STATE] != BENEFIT:
+                    continue
+            t, route = _off_benefit(a, j, now)
+            a.hi[j, H_WAITING] = 1
+            if t < T:
+                _wait(a, j, P_BENEFIT_EXIT, t, route)
+            else:
+                a.hi[j, H_PEND] = P_NONE  # parked beyond the horizon, still interruptible
+            return
+        if st < AKASSA:  # a place
+            job = st != INTERNSHIP
+            e = exponential(_tdraw(a, j))
+            u = _tdraw(a, j)
+            t, route = draw_exit(
+                now,
+                a.hf[j, F_ORIGIN],
+                a.band_starts,
+                a.own_rates[j],
+                e,
+                u,
+                1.0,
+                -INF,
+                a.lock_in[1 if job else 0],
+                a.dropout[1 if job else 0],
+                a.year_starts,
+                a.year_work,
+            )
+            t_end = now + (a.hf[j, F_JOB_MONTHS] if job else a.internship_months)
+            if t_end >= T and t >= T:
+                a.hi[j, H_PEND] = P_NONE
+            elif t < t_end:
+                _wait(a, j, P_PLACE_EXIT, t, route)
+            else:
+                _wait(a, j, P_PLACE_END, t_end, -1)
+            return
+        if st == AKASSA or st == AKTIVITETSSTOD:
+            t, route = _off_benefit(a, j, now)
+            end = a.hf[j, F_INCOME_END]
+            if t >= T and end >= T:
+                a.hi[j, H_PEND] = P_NONE
+            elif t < end:
+                _wait(a, j, P_INCOME_EXIT, t, route)
+            else:
+                _wait(a, j, P_INCOME_END, end, -1)
+            return
+        r = st - EXIT_WORK  # left benefit
+        if st != EXIT_MOVED and _tdraw(a, j) < a.return_probability[r]:
+            wait = a.return_mean[r] * exponential(_tdraw(a, j))
+            if now + wait >= T:
+                a.hi[j, H_PEND] = P_NONE
+            else:
+                _wait(a, j, P_RETURN, now + wait, -1)
+        else:
+            a.hf[j, F_SETTLED] = now
+            a.hi[j, H_PEND] = P_NONE
+        return
+
+
+@numba.njit(cache=True)
+def _has_child_under(births, t):
+    for b in births:
+        if b == b and 0 <= (t - b) / 12 < 18.0:
+            return True
+    return False
+
+
+@numba.njit(cache=True)
+def _job_end(a, j, st, now):
+    """A job runs its course: hired, a-kassa, or back to benefit (the SimPy engine's job-end branch)."""
+    wp = a.hi[j, H_WORKPLACE]
+    effect = length_adjusted(a.post_multiplier[wp], a.hf[j, F_JOB_MONTHS], a.length_ref, a.length_el, a.length_most)
+    a.hf[j, F_POST_MULT], a.hf[j, F_POST_UNTIL] = effect, now + a.post_window
+    m = min(int(now), a.last_month)
+    key = a.hi[j, H_JMKEY]
+    months = a.akassa_months[key, m, 0]
+    if a.akassa_months[key, m, 1] != months and _has_child_under(a.child_birth[a.hi[j, H_ID]], now):
+        months = a.akassa_months[key, m, 1]
+    if a.hf[j, F_MEMBER_SINCE] == a.hf[j, F_JOB_START]:
+        member = a.hf[j, F_JOB_MONTHS]
+    else:
+        member = max(0.0, now - a.hf[j, F_MEMBER_SINCE])
+    if a.has_hire_factor:
+        hire = min(1.0, a.hire_probability[wp - 1] * a.hire_factor[a.hi[j, H_DEPT]])
+    else:
+        hire = a.hire_probability[wp - 1]
+    if _pdraw(a, j) < hire:
+        _move(a, j, EXIT_WORK, now)
+        return
+    if months > 0:
+        income_based = member >= a.access[m, 0] - 1e-9
+        least = a.access[m, 1] if income_based else a.access[m, 2]
+        if a.hf[j, F_AGE0] + (now - a.hf[j, F_ARRIVAL]) / 12.0 >= least:
+            a.hf[j, F_MEMBER_DECISION] = member
+            a.hi[j, H_SHARE] = 1 if (member > 0 and income_based) else 0
+            a.hf[j, F_INCOME_END] = now + a.karens[m] + months
+            _move(a, j, AKASSA, now)
+            return
+    _move(a, j, BENEFIT, now)
+
+
+@numba.njit(cache=True)
+def _resume(a, j):
+    """Household ``j``'s event fired: finish the step it was waiting for, then carry on."""
+    kind, t, route, st = a.hi[j, H_PEND], a.hf[j, F_PEND_T], a.hi[j, H_ROUTE], a.hi[j, H_STATE]
+    a.hi[j, H_PEND] = P_NONE
+    if kind == P_BENEFIT_EXIT:
+        a.hi[j, H_WAITING] = 0
+        if a.programme_on:
+            a.hi[j, H_TOKEN] += 1  # leaves the queues
+        _move(a, j, EXIT_WORK + route, t)
+    elif kind == P_PLACE_EXIT or kind == P_PLACE_END:
+        job = st != INTERNSHIP
+        if kind == P_PLACE_EXIT:
+            _move(a, j, BENEFIT if route == EXTRA else EXIT_WORK + route, t)
+        elif not job:
+            a.hi[j, H_AFTER] = 1
+            a.hf[j, F_POST_MULT], a.hf[j, F_POST_UNTIL] = a.post_multiplier[0], t + a.post_window
+            _move(a, j, BENEFIT, t)
+        else:
+            _job_end(a, j, st, t)
+        _release(a, JOBS if job else INTERNSHIPS, t, j)
+    elif kind == P_INCOME_EXIT:
+        _move(a, j, EXIT_WORK + route, t)
+    elif kind == P_INCOME_END:
+        if st == AKASSA and _tdraw(a, j) < a.guarantee_share:
+            if a.hi[j, H_SHARE]:
+                a.hf[j, F_INCOME_END] = INF
+            else:
+                a.hf[j, F_INCOME_END] = t + a.lowest_months[min(int(t), a.last_month)]
+            _move(a, j, AKTIVITETSSTOD, t)
+        else:
+            _move(a, j, BENEFIT, t)
+    else:  # P_RETURN: a new spell; time away from work starts again
+        a.hf[j, F_ORIGIN] = t
+        a.hf[j, F_AWAY] = t
+        _move(a, j, BENEFIT, t)
+    _life(a, j)
+
+
+@numba.njit(cache=True)
+def run(hi_, hf_, pr_, pl_, rs_, q_, lg_, open_months, sampled_, sf_, si_, counts_):
+    """Simulate one arm; the log, counters and household fields are filled in place.
+
+    ``sf`` holds SimPy's clock, ``si`` the integer scalars (S_*), ``counts`` households by state; the caller
+    owns every array (the views the helpers get do not). Returns (moves, visits logged, 1 if an array ran
+    out of room: the caller runs it again with more, household-months tracked, of which by participants).
+    """
+    hi, hf, pr, pl, rs = unowned(hi_), unowned(hf_), unowned(pr_), unowned(pl_), unowned(rs_)
+    q, lg, sampled = unowned(q_), unowned(lg_), unowned(sampled_)
+    sf, si, counts = unowned(sf_), unowned(si_), unowned(counts_)
+    a = Arm(
+        hi,
+        hf,
+        sf,
+        si,
+        counts,
+        sampled,
+        pr.T,
+        pr.last_month,
+        pr.programme_on,
+        pr.band_starts,
+        pr.year_starts,
+        pr.year_work,
+        pr.lock_in,
+        pr.dropout,
+        pr.internship_months,
+        pr.post_multiplier,
+        pr.post_window,
+        pr.length_ref,
+        pr.length_el,
+        pr.length_most,
+        pr.hire_probability,
+        pr.has_hire_factor,
+        pr.hire_factor,
+        pr.akassa_months,
+        pr.karens,
+        pr.access,
+        pr.guarantee_share,
+        pr.lowest_months,
+        pr.return_probability,
+        pr.return_mean,
+        pr.priority,
+        pr.max_jobs,
+        pr.max_internships,
+        pr.assessment_months,
+        pr.class_months,
+        pr.by_department,
+        pr.dept_open,
+        pr.dept_accepts,
+        pr.dept_shares,
+        pr.dept_supervisable,
+        pr.dept_ordinary,
+        pr.ordinary_share,
+        pr.join_share,
+        pr.financing_order,
+        pr.take_up,
+        pr.open_for_new,
+        pr.eligibility,
+        pr.job_young_below,
+        pr.job_months,
+        pr.job_months_key,
+        pr.nystartsjobb,
+        pr.level_newly,
+        pr.level_long,
+        pr.level_regular,
+        pr.long_away,
+        pr.capacity,
+        pl.order,
+        pl.capacity,
+        pl.occupied,
+        pl.wake_at,
+        pl.dept_used,
+        pl.held,
+        rs.t_first,
+        rs.t_extra,
+        rs.t_prefix,
+        rs.p_first,
+        rs.p_extra,
+        rs.p_prefix,
+        rs.own_rates,
+        rs.child_birth,
+        q.events,
+        q.ready,
+        q.maturing,
+        q.bucket,
+        q.bucket_next,
+        q.bucket_head,
+        q.bucket_tail,
+        q.size,
+        lg.vi,
+        lg.vf,
+    )
+    T = a.T
+    n = hi.shape[0]
+    # setup, in the SimPy engine's order: the initial stock starts, arrivals wait, places open, months end
+    for j in range(n):
+        if a.hf[j, F_TENTER] <= 0.0:
+            a.counts[BENEFIT] += 1
+            _life(a, j)
+        else:
+            _at(a, a.hf[j, F_TENTER], START, j, 0)
+    for m in open_months:
+        _push(a, float(m), NORMAL, OPEN, m, 0, 0.0)
+    for m in range(T):
+        _push(a, float(m + 1), URGENT, MONTH, m, 0, 0.0)
+    _push(a, float(T), URGENT, STOP, 0, 0, 0.0)
+    ev = a.events
+    while a.size[Q_EVENTS] > 0 and a.si[S_FULL] == 0:
+        t, kind, who, gen, x = ev[0, 0], int(ev[0, 3]), int(ev[0, 4]), int(ev[0, 5]), ev[0, 6]
+        _drop_top(ev, a.size, Q_EVENTS, 3)
+        a.sf[0] = t
+        if kind == RESUME:
+            if gen == a.hi[who, H_GEN]:  # else the household was placed meanwhile: its event resumes nothing
+                _resume(a, who)
+        elif kind == INTERRUPT:
+            _life(a, who)
+        elif kind == START:
+            a.counts[BENEFIT] += 1
+            _life(a, who)
+        elif kind == MONTH:
+            a.sampled[who] = a.counts
+            if who + 1 < T:
+                _release_bucket(a, who + 1)
+        elif kind == OPEN:
+            for c in range(a.cap_now.shape[0]):
+                a.cap_now[c] = a.capacity[c, who]
+            for i in range(len(a.order)):
+                _fill(a, a.order[i], float(who))
+        elif kind == WAKE:
+            if a.wake_at[who] == x:
+                a.wake_at[who] = np.nan
+            _fill(a, who, x)
+        else:  # STOP
+            break
+    tracked = tracked_placed = 0.0
+    for j in range(n):  # close every open visit at the horizon; household-months, summed in household order
+        _log(a, j, a.hi[j, H_STATE], float(T), -1)
+        months = min(a.hf[j, F_SETTLED], float(T)) - a.hf[j, F_ARRIVAL]
+        tracked += months
+        if a.hi[j, H_JOBS] > 0 or a.hi[j, H_INTERNSHIPS] > 0:
+            tracked_placed += months
+    return a.si[S_MOVES], a.si[S_VISITS], a.si[S_FULL], tracked, tracked_placed
+
+
+@numba.njit(cache=True)
+def _release_bucket(a, m):
+    """Month ``m`` begins: its waiting events enter the heap in the order they were made (the live ones)."""
+    now = a.sf[0]
+    idx = a.bucket_head[m]
+    while idx >= 0:
+        t, kind, who, gen = a.bucket[idx, 0], int(a.bucket[idx, 1]), int(a.bucket[idx, 2]), int(a.bucket[idx, 3])
+        if kind != RESUME or gen == a.hi[who, H_GEN]:
+            _push(a, now + (t - now), NORMAL, kind, who, gen, 0.0)
+        idx = a.bucket_next[idx]
