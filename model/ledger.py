@@ -185,7 +185,7 @@ def _schedules(p: Params, visits: Visits) -> tuple[np.ndarray, ...]:
         return index, empty, np.full((1, 1), np.inf), empty, np.zeros(1), np.zeros(1)
     ref, months = visits.ref[which], visits.job_months[which]
     keys = zip(
-        (visits.state[which] == _AS).tolist(),
+        (visits.state[which] == _AS).tolist(),  # aktivitetsstöd (else a-kassa)
         visits.t0[which].astype(np.int64).tolist(),  # the month the visit begins
         ref.astype(np.int64).tolist(),  # the month the qualifying job started
         months.tolist(),
@@ -195,18 +195,29 @@ def _schedules(p: Params, visits: Visits) -> tuple[np.ndarray, ...]:
     )
     rows: dict[tuple, int] = {}
     index[which] = [rows.setdefault(key, len(rows)) for key in keys]
-    schedules = [p.law.state_income(*key) for key in rows]
-    width = max(len(s.rates) for s in schedules)
-    lower = np.zeros((len(rows), width))
-    upper = np.full((len(rows), width), np.inf)
-    rate = np.zeros((len(rows), width))
-    for i, s in enumerate(schedules):
-        edges = (0.0, *s.breaks, np.inf)
-        for k, r in enumerate(s.rates):
-            lower[i, k], upper[i, k], rate[i, k] = edges[k], edges[k + 1], r
-    days = np.array([s.days for s in schedules], dtype=np.float64)
-    per_month = np.array([s.days_per_month for s in schedules], dtype=np.float64)
+    schedules = [_schedule_row(p, key) for key in rows]
+    width = max(len(r[0]) for r in schedules)
+    lower = np.zeros((len(schedules), width))
+    upper = np.full((len(schedules), width), np.inf)
+    rate = np.zeros((len(schedules), width))
+    for i, (lo, hi, r, _d, _pm) in enumerate(schedules):
+        lower[i, : len(lo)], upper[i, : len(hi)], rate[i, : len(r)] = lo, hi, r
+    days = np.array([r[3] for r in schedules], dtype=np.float64)
+    per_month = np.array([r[4] for r in schedules], dtype=np.float64)
     return index, lower, upper, rate, days, per_month
+
+
+def _schedule_row(p: Params, key: tuple) -> tuple:
+    """A schedule as the kernel reads it (each day band's lower and upper day and rate; days; days per month),
+    kept with the rules' tables beside the schedule itself: replications meet the same keys again."""
+    memo = p.law.memo
+    row = memo.get(("ledger row", key))
+    if row is None:
+        s = p.law.state_income(*key)
+        edges = (0.0, *s.breaks, np.inf)
+        n = len(s.rates)
+        row = memo[("ledger row", key)] = (edges[:n], edges[1 : n + 1], tuple(s.rates), s.days, s.days_per_month)
+    return row
 
 
 def price(p: Params, pop: Population, visits: Visits, keep_rows: bool = False) -> Priced:

@@ -99,6 +99,8 @@ class LawTables:
     closed_financing: tuple[tuple[str, int, str, str], ...] = ()
     #: memo of :meth:`state_income`, a pure function of its arguments and the fields above
     _schedules: dict = field(default_factory=dict, repr=False, compare=False)
+    #: memo of what is derived from these tables alone (the ledger's schedule rows), shared by replications
+    memo: dict = field(default_factory=dict, repr=False, compare=False)
 
     def state_income(
         self, guarantee: bool, m: int, start: int, months: float, member: float, decided: int

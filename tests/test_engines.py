@@ -12,9 +12,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from model import hazards
-from model.engines import ENGINES, engine
+from model.engines import ENGINES, engine, kernel, pcg
 from model.engines import fast as fast_engine
-from model.engines import kernel, pcg
 from model.params import Resolver
 from model.population import generate
 from model.random_streams import HouseholdStreams, Purpose
@@ -72,7 +71,8 @@ def test_further_blocks_of_a_stream_are_numpys() -> None:
     out = np.empty(16)
     got = list(s.first_matrix()[4])
     for block in (1, 2, 3):
-        pcg.uniforms(np.concatenate([pcg.entropy_words(7, 3, int(Purpose.TRANSITIONS)), [4, block]]).astype(np.uint64), out)
+        words = np.concatenate([pcg.entropy_words(7, 3, int(Purpose.TRANSITIONS)), [4, block]]).astype(np.uint64)
+        pcg.uniforms(words, out)
         got += out.tolist()
     assert got == expected
 
@@ -99,7 +99,8 @@ def test_draw_exit_has_the_same_bits_compiled(now, back, e, u, band, mult, until
     year_starts = tuple([-math.inf] + [float(12 * i) for i in range(1, len(years))])
     args = (now, now - back, starts, tuple(band), e, u, mult, until, lock, extra, year_starts, tuple(years))
     python = hazards.draw_exit(*args)
-    compiled = kernel.draw_exit(*args[:2], np.array(starts), np.array(band), *args[4:10], np.array(year_starts), np.array(years))
+    arrays = (np.array(starts), np.array(band), *args[4:10], np.array(year_starts), np.array(years))
+    compiled = kernel.draw_exit(*args[:2], *arrays)
     assert compiled == python
 
 

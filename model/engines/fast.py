@@ -236,6 +236,7 @@ def _queues(n: int, room: int, T: int) -> k.Queues:
         bucket_head=np.full(T, -1, dtype=np.int64),
         bucket_tail=np.full(T, -1, dtype=np.int64),
         size=np.zeros(6, dtype=np.int64),
+        month_run=np.empty((n + room, 5)),  # a month's events from its bucket: time, order, kind, household, gen
     )
 
 

@@ -126,6 +126,7 @@ ARM_FIELDS = (
     "bucket_head",
     "bucket_tail",
     "size",
+    "month_run",
     "vi",
     "vf",
 )
@@ -133,7 +134,8 @@ structref.define_proxy(Arm, ArmType, list(ARM_FIELDS))
 
 #: The event heap, the placement queues and the month buckets, as arrays (sizes in ``size``)
 Queues = namedtuple(
-    "Queues", ["events", "ready", "maturing", "bucket", "bucket_next", "bucket_head", "bucket_tail", "size"]
+    "Queues",
+    ["events", "ready", "maturing", "bucket", "bucket_next", "bucket_head", "bucket_tail", "size", "month_run"],
 )
 Q_EVENTS, Q_READY, Q_MATURING, Q_BUCKET = (
     0,
@@ -169,10 +171,10 @@ P_NONE, P_BENEFIT_EXIT, P_PLACE_EXIT, P_PLACE_END, P_INCOME_EXIT, P_INCOME_END, 
 # float fields, columns of ``hf``
 (
     F_TENTER, F_ARRIVAL, F_AGE0, F_ORIGIN, F_AWAY, F_READINESS, F_MEMBER_SINCE, F_MEMBER_DECISION, F_JOB_START,
-    F_INCOME_END, F_JOB_MONTHS, F_POST_MULT, F_POST_UNTIL, F_SETTLED, F_PEND_T, F_PLANNED_END, N_HF,
-) = range(17)  # fmt: skip
+    F_INCOME_END, F_JOB_MONTHS, F_POST_MULT, F_POST_UNTIL, F_SETTLED, F_PEND_T, F_PLANNED_END, F_PLANNED_FROM, N_HF,
+) = range(18)  # fmt: skip
 # integer scalars of the run, ``si``: SimPy's event counter, the queues' sequence number, moves, visits logged
-S_EID, S_SEQ, S_MOVES, S_VISITS, S_FULL, N_SI = 0, 1, 2, 3, 4, 5
+S_EID, S_SEQ, S_MOVES, S_VISITS, S_FULL, S_RUN_POS, S_RUN_LEN, N_SI = 0, 1, 2, 3, 4, 5, 6, 7
 # columns of the visit log's float and integer tables
 V_T0, V_T1, V_REF, V_JOB_MONTHS, V_MEMBER, V_SPELL, N_VF = 0, 1, 2, 3, 4, 5, 6
 V_HH, V_STATE, V_NXT, V_WORKPLACE, V_LEVEL, V_DEPT, N_VI = 0, 1, 2, 3, 4, 5, 6
@@ -181,20 +183,21 @@ V_HH, V_STATE, V_NXT, V_WORKPLACE, V_LEVEL, V_DEPT, N_VI = 0, 1, 2, 3, 4, 5, 6
 @numba.njit(cache=True, inline="always")
 def _draw(a, first, extra, j, prefix, pos_col, blk_col):
     """The household's next uniform: its first block, then further blocks drawn as numpy would."""
-    k = a.hi[j, pos_col]
-    a.hi[j, pos_col] = k + 1
-    gid = a.hi[j, H_ID]
+    hi = a.hi
+    k = hi[j, pos_col]
+    hi[j, pos_col] = k + 1
+    gid = hi[j, H_ID]
     if k < BLOCK:
         return first[gid, k]
     b = k // BLOCK
-    if a.hi[j, blk_col] != b:
+    if hi[j, blk_col] != b:
         n = len(prefix)
         ent = np.empty(n + 2, dtype=np.uint64)
         ent[:n] = prefix
         ent[n] = np.uint64(gid)
         ent[n + 1] = np.uint64(b)
         uniforms(ent, extra[j])
-        a.hi[j, blk_col] = b
+        hi[j, blk_col] = b
     return extra[j, k % BLOCK]
 
 
@@ -260,43 +263,46 @@ def _drop_top(h, size, slot, K):
 @numba.njit(cache=True, inline="always")
 def _room(a, slot, h):
     """A free row at the end of heap ``h``, or -1 (and the run marked full: it is run again with more room)."""
-    n = a.size[slot]
+    size, si = a.size, a.si
+    n = size[slot]
     if n >= h.shape[0]:
-        a.si[S_FULL] = 1
+        si[S_FULL] = 1
         return -1
-    a.size[slot] = n + 1
+    size[slot] = n + 1
     return n
 
 
 @numba.njit(cache=True, inline="always")
 def _push(a, t, prio, kind, who, gen, x):
     """``env.schedule`` at absolute time ``t`` (computed by the caller as SimPy does: now + (t − now))."""
+    si = a.si
     h = a.events
     n = _room(a, Q_EVENTS, h)
     if n < 0:
         return
-    a.si[S_EID] += 1
-    h[n, 0], h[n, 1], h[n, 2], h[n, 3], h[n, 4], h[n, 5], h[n, 6] = t, prio, a.si[S_EID], kind, who, gen, x
+    si[S_EID] += 1
+    h[n, 0], h[n, 1], h[n, 2], h[n, 3], h[n, 4], h[n, 5], h[n, 6] = t, prio, si[S_EID], kind, who, gen, x
     _sift_up(h, n, 3)
 
 
 @numba.njit(cache=True, inline="always")
 def _at(a, t, kind, who, gen):
     """The SimPy engine's ``at``: an event at ``t``; beyond the current month it waits in its month's bucket."""
+    size, bucket, bucket_next, si = a.size, a.bucket, a.bucket_next, a.si
     now = a.sf[0]
     m = int(t)
     if m <= int(now):
         _push(a, now + (t - now), NORMAL, kind, who, gen, 0.0)
         return
-    idx = a.size[Q_BUCKET]
+    idx = size[Q_BUCKET]
     if idx >= a.bucket.shape[0]:
-        a.si[S_FULL] = 1
+        si[S_FULL] = 1
         return
-    a.size[Q_BUCKET] = idx + 1
-    a.bucket[idx, 0], a.bucket[idx, 1], a.bucket[idx, 2], a.bucket[idx, 3] = t, kind, who, gen
-    a.bucket_next[idx] = -1
+    size[Q_BUCKET] = idx + 1
+    bucket[idx, 0], bucket[idx, 1], bucket[idx, 2], bucket[idx, 3] = t, kind, who, gen
+    bucket_next[idx] = -1
     if a.bucket_tail[m] >= 0:
-        a.bucket_next[a.bucket_tail[m]] = idx
+        bucket_next[a.bucket_tail[m]] = idx
     else:
         a.bucket_head[m] = idx
     a.bucket_tail[m] = idx
@@ -305,64 +311,68 @@ def _at(a, t, kind, who, gen):
 @numba.njit(cache=True, inline="always")
 def _log(a, j, state, t1, nxt):
     """One visit, with the job's columns for a job and the qualifying job's for state income (as the SimPy engine)."""
-    v = a.si[S_VISITS]
+    hi, hf, vi, vf, si = a.hi, a.hf, a.vi, a.vf, a.si
+    v = si[S_VISITS]
     if v >= a.vi.shape[0]:
-        a.si[S_FULL] = 1  # the log is full: the caller runs the arm again with room for more
+        si[S_FULL] = 1  # the log is full: the caller runs the arm again with room for more
         return
-    a.si[S_VISITS] = v + 1
+    si[S_VISITS] = v + 1
     in_job = 1 < state < AKASSA
     after_job = state == AKASSA or state == AKTIVITETSSTOD
-    a.vi[v, V_HH] = a.hi[j, H_ID]
-    a.vi[v, V_STATE] = state
-    a.vi[v, V_NXT] = nxt
-    a.vi[v, V_WORKPLACE] = a.hi[j, H_WORKPLACE] if in_job else 0
-    a.vi[v, V_LEVEL] = a.hi[j, H_LEVEL] if in_job else 0
-    a.vi[v, V_DEPT] = a.hi[j, H_DEPT] if 0 < state < AKASSA else -1
-    a.vf[v, V_T0] = a.hf[j, F_TENTER]
-    a.vf[v, V_T1] = t1
-    a.vf[v, V_REF] = a.hf[j, F_JOB_START] if (in_job or after_job) else np.nan
-    a.vf[v, V_JOB_MONTHS] = a.hf[j, F_JOB_MONTHS] if (in_job or after_job) else np.nan
-    a.vf[v, V_MEMBER] = a.hf[j, F_MEMBER_DECISION] if after_job else np.nan
-    a.vf[v, V_SPELL] = a.hf[j, F_ORIGIN] if in_job else np.nan
+    vi[v, V_HH] = hi[j, H_ID]
+    vi[v, V_STATE] = state
+    vi[v, V_NXT] = nxt
+    vi[v, V_WORKPLACE] = hi[j, H_WORKPLACE] if in_job else 0
+    vi[v, V_LEVEL] = hi[j, H_LEVEL] if in_job else 0
+    vi[v, V_DEPT] = hi[j, H_DEPT] if 0 < state < AKASSA else -1
+    vf[v, V_T0] = hf[j, F_TENTER]
+    vf[v, V_T1] = t1
+    vf[v, V_REF] = hf[j, F_JOB_START] if (in_job or after_job) else np.nan
+    vf[v, V_JOB_MONTHS] = hf[j, F_JOB_MONTHS] if (in_job or after_job) else np.nan
+    vf[v, V_MEMBER] = hf[j, F_MEMBER_DECISION] if after_job else np.nan
+    vf[v, V_SPELL] = hf[j, F_ORIGIN] if in_job else np.nan
 
 
 @numba.njit(cache=True, inline="always")
 def _move(a, j, new, now):
-    old = a.hi[j, H_STATE]
+    hi, hf, si, counts = a.hi, a.hf, a.si, a.counts
+    old = hi[j, H_STATE]
     _log(a, j, old, now, new)
-    a.counts[old] -= 1
-    a.counts[new] += 1
-    a.hi[j, H_STATE] = new
-    a.hf[j, F_TENTER] = now
-    a.si[S_MOVES] += 1
+    counts[old] -= 1
+    counts[new] += 1
+    hi[j, H_STATE] = new
+    hf[j, F_TENTER] = now
+    si[S_MOVES] += 1
 
 
 # placement (model.placement.Placement) ---------------------------------------------------------------
 @numba.njit(cache=True)
 def _key(a, j):
     """The scenario's priority keys (smaller first), padded to four."""
+    hi, hf = a.hi, a.hf
     k = np.zeros(4)
     for i in range(len(a.priority)):
         code = a.priority[i]
         if code == 0:  # after_internship
-            k[i] = 0.0 if a.hi[j, H_AFTER] else 1.0
+            k[i] = 0.0 if hi[j, H_AFTER] else 1.0
         elif code == 1:  # children
-            k[i] = 0.0 if a.hi[j, H_KIDS] > 0 else 1.0
+            k[i] = 0.0 if hi[j, H_KIDS] > 0 else 1.0
         elif code == 2:  # readiness
-            k[i] = -a.hf[j, F_READINESS]
+            k[i] = -hf[j, F_READINESS]
         else:  # longest_on_benefit
-            k[i] = a.hf[j, F_ORIGIN]
+            k[i] = hf[j, F_ORIGIN]
     return k[0], k[1], k[2], k[3]
 
 
 # maturing rows: (t_ok, seq, token, household, key…); ready rows: (key…, seq, token, household)
 @numba.njit(cache=True)
 def _schedule_wake(a, k):
+    hi, size = a.hi, a.size
     heap = a.maturing[k]
     slot = Q_MATURING + k
-    while a.size[slot] > 0 and heap[0, 2] != a.hi[int(heap[0, 3]), H_TOKEN]:
+    while size[slot] > 0 and heap[0, 2] != hi[int(heap[0, 3]), H_TOKEN]:
         _drop_top(heap, a.size, slot, 2)
-    if a.size[slot] == 0 or a.occupied[k] >= a.cap_now[k]:
+    if size[slot] == 0 or a.occupied[k] >= a.cap_now[k]:
         return
     t = heap[0, 0]
     if a.wake_at[k] <= t:  # NaN (none) compares false
@@ -383,33 +393,37 @@ def _push_ready(a, c, k0, k1, k2, k3, seq, token, j):
 
 @numba.njit(cache=True)
 def _mature(a, k, now):
+    hi, size = a.hi, a.size
     heap = a.maturing[k]
     slot = Q_MATURING + k
-    while a.size[slot] > 0 and heap[0, 0] <= now:
+    while size[slot] > 0 and heap[0, 0] <= now:
         seq, token, j = heap[0, 1], heap[0, 2], int(heap[0, 3])
         k0, k1, k2, k3 = heap[0, 4], heap[0, 5], heap[0, 6], heap[0, 7]
         _drop_top(heap, a.size, slot, 2)
-        if token == a.hi[j, H_TOKEN]:
+        if token == hi[j, H_TOKEN]:
             _push_ready(a, k, k0, k1, k2, k3, seq, token, j)
 
 
 @numba.njit(cache=True)
 def _room_later(a, c, d, now):
     """Placement._room_later, with the holders still in place in each month counted as places change."""
+    held = a.held
     end = now + a.class_months[c]
     cap = a.dept_supervisable[d, c]
     for mm in range(int(now) + 1, min(math.ceil(end) - 1, a.last_month) + 1):
-        if a.held[c, d, mm] + 1 > cap[mm]:
+        if held[c, d, mm] + 1 > cap[mm]:
             return False
     return True
 
 
 @numba.njit(cache=True)
-def _hold(a, c, d, end, step):
-    """A place of class ``c`` in department ``d`` planned to end at ``end`` is taken (+1) or freed (−1):
-    it counts in every month ``mm`` with ``end > mm``."""
-    for mm in range(min(math.ceil(end), a.T)):
-        a.held[c, d, mm] += step
+def _hold(a, c, d, first, end, step):
+    """A place of class ``c`` in department ``d`` taken in month ``first`` and planned to end at ``end`` is
+    taken (+1) or freed (−1): it counts in every month ``mm ≥ first`` with ``end > mm`` (earlier months are
+    never asked about again)."""
+    held = a.held
+    for mm in range(first, min(math.ceil(end), a.T)):
+        held[c, d, mm] += step
 
 
 @numba.njit(cache=True)
@@ -426,82 +440,86 @@ def _department(a, c, now):
 @numba.njit(cache=True)
 def _finance(a, j, now):
     """The job's financing and what it keeps from its start (Placement._finance)."""
+    hi, hf = a.hi, a.hf
     m = min(int(now), a.last_month)
     u0 = _pdraw(a, j)
     u1 = _pdraw(a, j)
     u2 = _pdraw(a, j)
     job = 0
-    age = a.hf[j, F_AGE0] + (now - a.hf[j, F_ARRIVAL]) / 12.0
+    age = hf[j, F_AGE0] + (now - hf[j, F_ARRIVAL]) / 12.0
     for i in range(len(a.financing_order)):
         jt = a.financing_order[i]
         u = u0 if jt == 1 else (u1 if jt == 2 else u2)
         if u < a.take_up[jt, m] and a.open_for_new[jt, m]:
             el = a.eligibility[jt, m]
-            if a.hi[j, H_NEWLY]:
+            if hi[j, H_NEWLY]:
                 months = el[4]
             else:
                 months = el[2] if age < el[1] else el[3]
-            if max(a.hf[j, F_AWAY] + months, a.hf[j, F_ARRIVAL] + (el[0] - a.hf[j, F_AGE0]) * 12.0) <= now:
+            if max(hf[j, F_AWAY] + months, hf[j, F_ARRIVAL] + (el[0] - hf[j, F_AGE0]) * 12.0) <= now:
                 job = jt
                 break
-    young = 1 if a.hf[j, F_AGE0] + (now - a.hf[j, F_ARRIVAL]) / 12.0 < a.job_young_below[job, m] else 0
-    a.hf[j, F_JOB_MONTHS] = a.job_months[job, m, young]
-    a.hi[j, H_JMKEY] = a.job_months_key[job, m, young]
+    young = 1 if hf[j, F_AGE0] + (now - hf[j, F_ARRIVAL]) / 12.0 < a.job_young_below[job, m] else 0
+    hf[j, F_JOB_MONTHS] = a.job_months[job, m, young]
+    hi[j, H_JMKEY] = a.job_months_key[job, m, young]
     if job == a.nystartsjobb:
-        if a.hi[j, H_NEWLY]:
-            a.hi[j, H_LEVEL] = a.level_newly
-        elif now - a.hf[j, F_AWAY] >= a.long_away[m]:
-            a.hi[j, H_LEVEL] = a.level_long
+        if hi[j, H_NEWLY]:
+            hi[j, H_LEVEL] = a.level_newly
+        elif now - hf[j, F_AWAY] >= a.long_away[m]:
+            hi[j, H_LEVEL] = a.level_long
         else:
-            a.hi[j, H_LEVEL] = a.level_regular
+            hi[j, H_LEVEL] = a.level_regular
     else:
-        a.hi[j, H_LEVEL] = 0
+        hi[j, H_LEVEL] = 0
     return job
 
 
 @numba.njit(cache=True)
 def _place(a, j, c, now, dept):
-    a.hi[j, H_TOKEN] += 1
+    hi, hf = a.hi, a.hf
+    hi[j, H_TOKEN] += 1
     a.occupied[c] += 1
-    a.hi[j, H_DEPT] = dept
+    hi[j, H_DEPT] = dept
     if dept >= 0:
         a.dept_used[c, dept] += 1
     if c == INTERNSHIPS:
-        a.hi[j, H_INTERNSHIPS] += 1
+        hi[j, H_INTERNSHIPS] += 1
         state = INTERNSHIP
     else:
-        a.hi[j, H_JOBS] += 1
-        a.hf[j, F_JOB_START] = now
+        hi[j, H_JOBS] += 1
+        hf[j, F_JOB_START] = now
         state = MUNICIPAL_JOB + _finance(a, j, now)
         ordinary = a.dept_ordinary[dept] if dept >= 0 else a.ordinary_share
-        a.hi[j, H_WORKPLACE] = 1 if _pdraw(a, j) < ordinary else 2
-        if _pdraw(a, j) < a.join_share and a.hf[j, F_MEMBER_SINCE] > now:
-            a.hf[j, F_MEMBER_SINCE] = now
+        hi[j, H_WORKPLACE] = 1 if _pdraw(a, j) < ordinary else 2
+        if _pdraw(a, j) < a.join_share and hf[j, F_MEMBER_SINCE] > now:
+            hf[j, F_MEMBER_SINCE] = now
     if dept >= 0:
-        end = now + (a.class_months[c] if c == INTERNSHIPS else a.hf[j, F_JOB_MONTHS])
-        a.hf[j, F_PLANNED_END] = end
-        _hold(a, c, dept, end, 1)
+        end = now + (a.class_months[c] if c == INTERNSHIPS else hf[j, F_JOB_MONTHS])
+        hf[j, F_PLANNED_END] = end
+        hf[j, F_PLANNED_FROM] = int(now)
+        _hold(a, c, dept, int(now), end, 1)
     _move(a, j, state, now)
-    if a.hi[j, H_WAITING]:
-        a.hi[j, H_WAITING] = 0
-        a.hi[j, H_GEN] += 1  # its pending event no longer resumes it
+    if hi[j, H_WAITING]:
+        hi[j, H_WAITING] = 0
+        hi[j, H_GEN] += 1  # its pending event no longer resumes it
         _push(a, a.sf[0], URGENT, INTERRUPT, j, 0, 0.0)
 
 
 @numba.njit(cache=True)
 def _fill(a, c, now):
+    hi, size = a.hi, a.size
     _mature(a, c, now)
     ready = a.ready[c]
     slot = Q_READY + c
     dept = -1
-    while a.occupied[c] < a.cap_now[c] and a.size[slot] > 0:
+    while a.occupied[c] < a.cap_now[c] and size[slot] > 0:
         if a.by_department:
             dept = _department(a, c, now)
             if dept < 0:
                 break
         token, j = ready[0, 5], int(ready[0, 6])
         _drop_top(ready, a.size, slot, 5)
-        if token == a.hi[j, H_TOKEN] and a.hi[j, H_STATE] == BENEFIT:
+        if token == hi[j, H_TOKEN] and hi[j, H_STATE] == BENEFIT:
             _place(a, j, c, now, dept)
     if a.occupied[c] < a.cap_now[c]:
         _schedule_wake(a, c)
@@ -509,21 +527,22 @@ def _fill(a, c, now):
 
 @numba.njit(cache=True)
 def _join(a, j, now):
+    hi, hf, si = a.hi, a.hf, a.si
     k0, k1, k2, k3 = _key(a, j)
-    token = a.hi[j, H_TOKEN]
+    token = hi[j, H_TOKEN]
     queued0 = queued1 = False
-    jobs_left = a.hi[j, H_JOBS] < a.max_jobs
-    internships_left = a.hi[j, H_INTERNSHIPS] < a.max_internships
+    jobs_left = hi[j, H_JOBS] < a.max_jobs
+    internships_left = hi[j, H_INTERNSHIPS] < a.max_internships
     for i in range(len(a.order)):
         c = a.order[i]
         if not (internships_left if c == INTERNSHIPS else jobs_left):
             continue
-        a.si[S_SEQ] += 1
-        seq = a.si[S_SEQ]
-        if a.hi[j, H_JOBS] or a.hi[j, H_INTERNSHIPS]:
+        si[S_SEQ] += 1
+        seq = si[S_SEQ]
+        if hi[j, H_JOBS] or hi[j, H_INTERNSHIPS]:
             t_ok = now
         else:
-            t_ok = max(now, a.hf[j, F_ORIGIN] + a.assessment_months)
+            t_ok = max(now, hf[j, F_ORIGIN] + a.assessment_months)
         if t_ok <= now:
             _push_ready(a, c, k0, k1, k2, k3, seq, token, j)
             if i == 0:
@@ -541,89 +560,76 @@ def _join(a, j, now):
     for i in range(len(a.order)):
         if (queued0 if i == 0 else queued1) and a.occupied[a.order[i]] < a.cap_now[a.order[i]]:
             _fill(a, a.order[i], now)
-            if a.hi[j, H_TOKEN] != token:
+            if hi[j, H_TOKEN] != token:
                 return
 
 
 @numba.njit(cache=True)
 def _release(a, c, now, j):
+    hi, hf = a.hi, a.hf
     a.occupied[c] -= 1
     if a.by_department:
-        dept = a.hi[j, H_DEPT]
+        dept = hi[j, H_DEPT]
         a.dept_used[c, dept] -= 1
-        _hold(a, c, dept, a.hf[j, F_PLANNED_END], -1)
+        _hold(a, c, dept, int(hf[j, F_PLANNED_FROM]), hf[j, F_PLANNED_END], -1)
     _fill(a, c, now)
 
 
 # a household's life (the SimPy engine's ``life`` generator) -------------------------------------------
 @numba.njit(cache=True, inline="always")
-def _off_benefit(a, j, now):
+def _next_exit(a, j, now, mult, until, lock, extra):
+    """The household's next exit from its state: an exponential and a uniform, in that order (docs/engines.md)."""
     e = exponential(_tdraw(a, j))
     u = _tdraw(a, j)
+    r = a.hf
     return draw_exit(
-        now,
-        a.hf[j, F_ORIGIN],
-        a.band_starts,
-        a.own_rates[j],
-        e,
-        u,
-        a.hf[j, F_POST_MULT],
-        a.hf[j, F_POST_UNTIL],
-        1.0,
-        0.0,
-        a.year_starts,
-        a.year_work,
+        now, r[j, F_ORIGIN], a.band_starts, a.own_rates[j], e, u, mult, until, lock, extra, a.year_starts, a.year_work
     )
 
 
 @numba.njit(cache=True, inline="always")
+def _off_benefit(a, j, now):
+    """On benefit or state income: the post-programme multiplier applies, no lock-in."""
+    hf = a.hf
+    return _next_exit(a, j, now, hf[j, F_POST_MULT], hf[j, F_POST_UNTIL], 1.0, 0.0)
+
+
+@numba.njit(cache=True, inline="always")
 def _wait(a, j, kind, t, route):
-    a.hi[j, H_PEND] = kind
-    a.hi[j, H_ROUTE] = route
-    a.hf[j, F_PEND_T] = t
-    _at(a, t, RESUME, j, a.hi[j, H_GEN])
+    hi, hf = a.hi, a.hf
+    hi[j, H_PEND] = kind
+    hi[j, H_ROUTE] = route
+    hf[j, F_PEND_T] = t
+    _at(a, t, RESUME, j, hi[j, H_GEN])
 
 
 @numba.njit(cache=True)
 def _life(a, j):
     """Run household ``j`` from the top of its loop until it waits for its next event."""
+    hi, hf = a.hi, a.hf
     T = a.T
     while True:
-        st = a.hi[j, H_STATE]
-        now = a.hf[j, F_TENTER]
+        st = hi[j, H_STATE]
+        now = hf[j, F_TENTER]
         if st == BENEFIT:
-            if a.programme_on and a.hi[j, H_ELIGIBLE]:
+            if a.programme_on and hi[j, H_ELIGIBLE]:
                 _join(a, j, now)
-                if a.hi[j, H_STATE] != BENEFIT:
+                if hi[j, H_STATE] != BENEFIT:
                     continue
             t, route = _off_benefit(a, j, now)
-            a.hi[j, H_WAITING] = 1
+            hi[j, H_WAITING] = 1
             if t < T:
                 _wait(a, j, P_BENEFIT_EXIT, t, route)
             else:
-                a.hi[j, H_PEND] = P_NONE  # parked beyond the horizon, still interruptible
+                hi[j, H_PEND] = P_NONE  # parked beyond the horizon, still interruptible
             return
         if st < AKASSA:  # a place
             job = st != INTERNSHIP
-            e = exponential(_tdraw(a, j))
-            u = _tdraw(a, j)
-            t, route = draw_exit(
-                now,
-                a.hf[j, F_ORIGIN],
-                a.band_starts,
-                a.own_rates[j],
-                e,
-                u,
-                1.0,
-                -INF,
-                a.lock_in[1 if job else 0],
-                a.dropout[1 if job else 0],
-                a.year_starts,
-                a.year_work,
-            )
-            t_end = now + (a.hf[j, F_JOB_MONTHS] if job else a.internship_months)
+            k = 1 if job else 0
+            t, route = _next_exit(a, j, now, 1.0, -INF, a.lock_in[k], a.dropout[k])  # lock-in, dropout; no multiplier
+            t_end = now + (hf[j, F_JOB_MONTHS] if job else a.internship_months)
             if t_end >= T and t >= T:
-                a.hi[j, H_PEND] = P_NONE
+                hi[j, H_PEND] = P_NONE
             elif t < t_end:
                 _wait(a, j, P_PLACE_EXIT, t, route)
             else:
@@ -631,9 +637,9 @@ def _life(a, j):
             return
         if st == AKASSA or st == AKTIVITETSSTOD:
             t, route = _off_benefit(a, j, now)
-            end = a.hf[j, F_INCOME_END]
+            end = hf[j, F_INCOME_END]
             if t >= T and end >= T:
-                a.hi[j, H_PEND] = P_NONE
+                hi[j, H_PEND] = P_NONE
             elif t < end:
                 _wait(a, j, P_INCOME_EXIT, t, route)
             else:
@@ -643,12 +649,12 @@ def _life(a, j):
         if st != EXIT_MOVED and _tdraw(a, j) < a.return_probability[r]:
             wait = a.return_mean[r] * exponential(_tdraw(a, j))
             if now + wait >= T:
-                a.hi[j, H_PEND] = P_NONE
+                hi[j, H_PEND] = P_NONE
             else:
                 _wait(a, j, P_RETURN, now + wait, -1)
         else:
-            a.hf[j, F_SETTLED] = now
-            a.hi[j, H_PEND] = P_NONE
+            hf[j, F_SETTLED] = now
+            hi[j, H_PEND] = P_NONE
         return
 
 
@@ -663,20 +669,21 @@ def _has_child_under(births, t):
 @numba.njit(cache=True)
 def _job_end(a, j, st, now):
     """A job runs its course: hired, a-kassa, or back to benefit (the SimPy engine's job-end branch)."""
-    wp = a.hi[j, H_WORKPLACE]
-    effect = length_adjusted(a.post_multiplier[wp], a.hf[j, F_JOB_MONTHS], a.length_ref, a.length_el, a.length_most)
-    a.hf[j, F_POST_MULT], a.hf[j, F_POST_UNTIL] = effect, now + a.post_window
+    hi, hf = a.hi, a.hf
+    wp = hi[j, H_WORKPLACE]
+    effect = length_adjusted(a.post_multiplier[wp], hf[j, F_JOB_MONTHS], a.length_ref, a.length_el, a.length_most)
+    hf[j, F_POST_MULT], hf[j, F_POST_UNTIL] = effect, now + a.post_window
     m = min(int(now), a.last_month)
-    key = a.hi[j, H_JMKEY]
+    key = hi[j, H_JMKEY]
     months = a.akassa_months[key, m, 0]
-    if a.akassa_months[key, m, 1] != months and _has_child_under(a.child_birth[a.hi[j, H_ID]], now):
+    if a.akassa_months[key, m, 1] != months and _has_child_under(a.child_birth[hi[j, H_ID]], now):
         months = a.akassa_months[key, m, 1]
-    if a.hf[j, F_MEMBER_SINCE] == a.hf[j, F_JOB_START]:
-        member = a.hf[j, F_JOB_MONTHS]
+    if hf[j, F_MEMBER_SINCE] == hf[j, F_JOB_START]:
+        member = hf[j, F_JOB_MONTHS]
     else:
-        member = max(0.0, now - a.hf[j, F_MEMBER_SINCE])
+        member = max(0.0, now - hf[j, F_MEMBER_SINCE])
     if a.has_hire_factor:
-        hire = min(1.0, a.hire_probability[wp - 1] * a.hire_factor[a.hi[j, H_DEPT]])
+        hire = min(1.0, a.hire_probability[wp - 1] * a.hire_factor[hi[j, H_DEPT]])
     else:
         hire = a.hire_probability[wp - 1]
     if _pdraw(a, j) < hire:
@@ -685,32 +692,33 @@ def _job_end(a, j, st, now):
     if months > 0:
         income_based = member >= a.access[m, 0] - 1e-9
         least = a.access[m, 1] if income_based else a.access[m, 2]
-        if a.hf[j, F_AGE0] + (now - a.hf[j, F_ARRIVAL]) / 12.0 >= least:
-            a.hf[j, F_MEMBER_DECISION] = member
-            a.hi[j, H_SHARE] = 1 if (member > 0 and income_based) else 0
-            a.hf[j, F_INCOME_END] = now + a.karens[m] + months
+        if hf[j, F_AGE0] + (now - hf[j, F_ARRIVAL]) / 12.0 >= least:
+            hf[j, F_MEMBER_DECISION] = member
+            hi[j, H_SHARE] = 1 if (member > 0 and income_based) else 0
+            hf[j, F_INCOME_END] = now + a.karens[m] + months
             _move(a, j, AKASSA, now)
             return
     _move(a, j, BENEFIT, now)
 
 
-@numba.njit(cache=True)
+@numba.njit(cache=True, inline="always")
 def _resume(a, j):
-    """Household ``j``'s event fired: finish the step it was waiting for, then carry on."""
-    kind, t, route, st = a.hi[j, H_PEND], a.hf[j, F_PEND_T], a.hi[j, H_ROUTE], a.hi[j, H_STATE]
-    a.hi[j, H_PEND] = P_NONE
+    """Household ``j``'s event fired: finish the step it was waiting for (then it carries on: :func:`_life`)."""
+    hi, hf = a.hi, a.hf
+    kind, t, route, st = hi[j, H_PEND], hf[j, F_PEND_T], hi[j, H_ROUTE], hi[j, H_STATE]
+    hi[j, H_PEND] = P_NONE
     if kind == P_BENEFIT_EXIT:
-        a.hi[j, H_WAITING] = 0
+        hi[j, H_WAITING] = 0
         if a.programme_on:
-            a.hi[j, H_TOKEN] += 1  # leaves the queues
+            hi[j, H_TOKEN] += 1  # leaves the queues
         _move(a, j, EXIT_WORK + route, t)
     elif kind == P_PLACE_EXIT or kind == P_PLACE_END:
         job = st != INTERNSHIP
         if kind == P_PLACE_EXIT:
             _move(a, j, BENEFIT if route == EXTRA else EXIT_WORK + route, t)
         elif not job:
-            a.hi[j, H_AFTER] = 1
-            a.hf[j, F_POST_MULT], a.hf[j, F_POST_UNTIL] = a.post_multiplier[0], t + a.post_window
+            hi[j, H_AFTER] = 1
+            hf[j, F_POST_MULT], hf[j, F_POST_UNTIL] = a.post_multiplier[0], t + a.post_window
             _move(a, j, BENEFIT, t)
         else:
             _job_end(a, j, st, t)
@@ -719,18 +727,17 @@ def _resume(a, j):
         _move(a, j, EXIT_WORK + route, t)
     elif kind == P_INCOME_END:
         if st == AKASSA and _tdraw(a, j) < a.guarantee_share:
-            if a.hi[j, H_SHARE]:
-                a.hf[j, F_INCOME_END] = INF
+            if hi[j, H_SHARE]:
+                hf[j, F_INCOME_END] = INF
             else:
-                a.hf[j, F_INCOME_END] = t + a.lowest_months[min(int(t), a.last_month)]
+                hf[j, F_INCOME_END] = t + a.lowest_months[min(int(t), a.last_month)]
             _move(a, j, AKTIVITETSSTOD, t)
         else:
             _move(a, j, BENEFIT, t)
     else:  # P_RETURN: a new spell; time away from work starts again
-        a.hf[j, F_ORIGIN] = t
-        a.hf[j, F_AWAY] = t
+        hf[j, F_ORIGIN] = t
+        hf[j, F_AWAY] = t
         _move(a, j, BENEFIT, t)
-    _life(a, j)
 
 
 @numba.njit(cache=True)
@@ -823,6 +830,7 @@ def run(hi_, hf_, pr_, pl_, rs_, q_, lg_, open_months, sampled_, sf_, si_, count
         q.bucket_head,
         q.bucket_tail,
         q.size,
+        q.month_run,
         lg.vi,
         lg.vf,
     )
@@ -830,31 +838,48 @@ def run(hi_, hf_, pr_, pl_, rs_, q_, lg_, open_months, sampled_, sf_, si_, count
     n = hi.shape[0]
     # setup, in the SimPy engine's order: the initial stock starts, arrivals wait, places open, months end
     for j in range(n):
-        if a.hf[j, F_TENTER] <= 0.0:
-            a.counts[BENEFIT] += 1
+        if hf[j, F_TENTER] <= 0.0:
+            counts[BENEFIT] += 1
             _life(a, j)
         else:
-            _at(a, a.hf[j, F_TENTER], START, j, 0)
+            _at(a, hf[j, F_TENTER], START, j, 0)
     for m in open_months:
         _push(a, float(m), NORMAL, OPEN, m, 0, 0.0)
     for m in range(T):
         _push(a, float(m + 1), URGENT, MONTH, m, 0, 0.0)
     _push(a, float(T), URGENT, STOP, 0, 0, 0.0)
-    ev = a.events
-    while a.size[Q_EVENTS] > 0 and a.si[S_FULL] == 0:
-        t, kind, who, gen, x = ev[0, 0], int(ev[0, 3]), int(ev[0, 4]), int(ev[0, 5]), ev[0, 6]
-        _drop_top(ev, a.size, Q_EVENTS, 3)
-        a.sf[0] = t
+    ev, run, size = a.events, a.month_run, a.size
+    while si[S_FULL] == 0:
+        rp = si[S_RUN_POS]
+        if rp < si[S_RUN_LEN]:  # the next event: the month's run or the heap's, by (time, priority, order)
+            if size[Q_EVENTS] == 0:
+                from_run = True
+            else:
+                rt, ht = run[rp, 0], ev[0, 0]
+                hp = ev[0, 1]  # the month's run is all NORMAL
+                from_run = rt < ht or (rt == ht and (hp > NORMAL or (hp == NORMAL and run[rp, 1] < ev[0, 2])))
+        elif size[Q_EVENTS] == 0:
+            break
+        else:
+            from_run = False
+        if from_run:
+            t, kind, who, gen, x = run[rp, 0], int(run[rp, 2]), int(run[rp, 3]), int(run[rp, 4]), 0.0
+            si[S_RUN_POS] = rp + 1
+        else:
+            t, kind, who, gen, x = ev[0, 0], int(ev[0, 3]), int(ev[0, 4]), int(ev[0, 5]), ev[0, 6]
+            _drop_top(ev, size, Q_EVENTS, 3)
+        sf[0] = t
         if kind == RESUME:
-            if gen == a.hi[who, H_GEN]:  # else the household was placed meanwhile: its event resumes nothing
+            if gen == hi[who, H_GEN]:  # else the household was placed meanwhile: its event resumes nothing
                 _resume(a, who)
+                _life(a, who)
         elif kind == INTERRUPT:
             _life(a, who)
         elif kind == START:
-            a.counts[BENEFIT] += 1
+            counts[BENEFIT] += 1
             _life(a, who)
         elif kind == MONTH:
-            a.sampled[who] = a.counts
+            sampled[who] = counts
             if who + 1 < T:
                 _release_bucket(a, who + 1)
         elif kind == OPEN:
@@ -870,21 +895,36 @@ def run(hi_, hf_, pr_, pl_, rs_, q_, lg_, open_months, sampled_, sf_, si_, count
             break
     tracked = tracked_placed = 0.0
     for j in range(n):  # close every open visit at the horizon; household-months, summed in household order
-        _log(a, j, a.hi[j, H_STATE], float(T), -1)
-        months = min(a.hf[j, F_SETTLED], float(T)) - a.hf[j, F_ARRIVAL]
+        _log(a, j, hi[j, H_STATE], float(T), -1)
+        months = min(hf[j, F_SETTLED], float(T)) - hf[j, F_ARRIVAL]
         tracked += months
-        if a.hi[j, H_JOBS] > 0 or a.hi[j, H_INTERNSHIPS] > 0:
+        if hi[j, H_JOBS] > 0 or hi[j, H_INTERNSHIPS] > 0:
             tracked_placed += months
-    return a.si[S_MOVES], a.si[S_VISITS], a.si[S_FULL], tracked, tracked_placed
+    return si[S_MOVES], si[S_VISITS], si[S_FULL], tracked, tracked_placed
 
 
-@numba.njit(cache=True)
+@numba.njit(cache=True, inline="always")
 def _release_bucket(a, m):
-    """Month ``m`` begins: its waiting events enter the heap in the order they were made (the live ones)."""
+    """Month ``m`` begins: its waiting events are scheduled in the order they were made (the live ones).
+
+    SimPy's engine pushes them onto its heap; here they become the month's run, sorted once by time (a
+    stable sort, so equal times keep the order they were scheduled in) and merged with the heap as events
+    are taken: the same order, without a heap operation per event.
+    """
+    hi, bucket, bucket_next, run, si = a.hi, a.bucket, a.bucket_next, a.month_run, a.si
     now = a.sf[0]
     idx = a.bucket_head[m]
+    k = 0
     while idx >= 0:
-        t, kind, who, gen = a.bucket[idx, 0], int(a.bucket[idx, 1]), int(a.bucket[idx, 2]), int(a.bucket[idx, 3])
-        if kind != RESUME or gen == a.hi[who, H_GEN]:
-            _push(a, now + (t - now), NORMAL, kind, who, gen, 0.0)
-        idx = a.bucket_next[idx]
+        t, kind, who, gen = bucket[idx, 0], int(bucket[idx, 1]), int(bucket[idx, 2]), int(bucket[idx, 3])
+        if kind != RESUME or gen == hi[who, H_GEN]:
+            si[S_EID] += 1
+            run[k, 0], run[k, 1], run[k, 2], run[k, 3], run[k, 4] = now + (t - now), si[S_EID], kind, who, gen
+            k += 1
+        idx = bucket_next[idx]
+    if k > 1:
+        order = np.argsort(run[:k, 0], kind="mergesort")
+        held = run[:k].copy()
+        for i in range(k):
+            run[i] = held[order[i]]
+    si[S_RUN_POS], si[S_RUN_LEN] = 0, k

@@ -1,0 +1,127 @@
+"""End-to-end speed: what a user waits for, with the fast engine.
+
+- first-run compilation: the first replication in a fresh numba cache against
+  the same with the cache filled (each in a new process);
+- ``amsim run`` of the default scenario (uncertain values, 2 workers), whole
+  process: wall, per replication, peak memory of the largest process, for the
+  fast engine and (fewer replications) the SimPy engine;
+- replications in a warm process (one core), as an app would ask for them;
+- Malmö scale (the default with ×5 households and places, one pool): 1 000
+  replications on 2 workers.
+
+Writes ``benchmarks/results/run-*.json``.
+
+    python benchmarks/bench_run.py [--reps 1000] [--des-reps 40] [--warm 100] [--malmo-reps 1000]
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import json
+import os
+import platform
+import resource
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+AMSIM = [sys.executable, "-m", "model.cli"]
+
+FIRST_REP = "from model.params import resolve; from model.scenario import load_scenario; "
+FIRST_REP += "from model.simulate import simulate; from model.outcomes import tabulate; "
+FIRST_REP += "p = resolve(load_scenario()); tabulate(simulate(p, 0), p)"
+
+
+def _timed(cmd: list[str], env: dict | None = None) -> float:
+    t0 = time.perf_counter()
+    subprocess.run(cmd, check=True, capture_output=True, cwd=ROOT, env=env)
+    return time.perf_counter() - t0
+
+
+def compile_cost() -> dict:
+    """Wall of one replication in a new process: fresh numba cache (compiles) and filled cache (loads)."""
+    with tempfile.TemporaryDirectory() as cache:
+        env = {**os.environ, "NUMBA_CACHE_DIR": cache}
+        cold = _timed([sys.executable, "-c", FIRST_REP], env)
+        warm = _timed([sys.executable, "-c", FIRST_REP], env)
+    return {"first_process_s": cold, "later_process_s": warm, "compile_s": cold - warm}
+
+
+def amsim_run(reps: int, engine: str, workers: int = 2) -> dict:
+    with tempfile.TemporaryDirectory() as tmp:
+        before = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+        cmd = [*AMSIM, "run", "--reps", str(reps), "--workers", str(workers), "--engine", engine]
+        wall = _timed([*cmd, "--quiet", "--out", str(Path(tmp) / "r")])
+        peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+        manifest = json.loads((Path(tmp) / "r" / "manifest.json").read_text())
+    return {
+        "engine": engine,
+        "reps": reps,
+        "workers": workers,
+        "wall_s": wall,
+        "per_rep_s": wall / reps,
+        "simulation_s": manifest["timings"]["simulation_seconds"],
+        "peak_rss_mb_largest_process": max(before, peak) / 1024,
+    }
+
+
+def warm_process(reps: int) -> dict:
+    """Replications in this process after a warm-up (compiled code loaded, rules resolved): one core."""
+    from model.montecarlo import run_replications
+    from model.params import Resolver
+    from model.scenario import load_scenario
+
+    resolver = Resolver(load_scenario())
+    run_replications(resolver, [10_000], 1)
+    t0 = time.perf_counter()
+    run_replications(resolver, range(reps), 1)
+    wall = time.perf_counter() - t0
+    return {"reps": reps, "wall_s": wall, "per_rep_s": wall / reps}
+
+
+def malmo_scale(reps: int, workers: int = 2) -> dict:
+    from bench_engine import scaled_scenario
+
+    from model.montecarlo import run_replications
+    from model.params import Resolver
+
+    resolver = Resolver(scaled_scenario(5))
+    t0 = time.perf_counter()
+    run_replications(resolver, range(reps), workers)
+    wall = time.perf_counter() - t0
+    return {"scale": 5, "reps": reps, "workers": workers, "wall_s": wall, "per_rep_s": wall / reps}
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--reps", type=int, default=1000)
+    ap.add_argument("--des-reps", type=int, default=40)
+    ap.add_argument("--warm", type=int, default=100)
+    ap.add_argument("--malmo-reps", type=int, default=1000)
+    ap.add_argument("--out", type=Path, default=ROOT / "benchmarks" / "results")
+    a = ap.parse_args()
+    sys.path.insert(0, str(ROOT / "benchmarks"))
+    record: dict = {"when": dt.datetime.now().strftime("%Y%m%d-%H%M%S"), "python": platform.python_version()}
+    record["compile"] = compile_cost()
+    print("compile:", record["compile"], flush=True)
+    record["run_fast"] = amsim_run(a.reps, "fast")
+    print("amsim run, fast:", record["run_fast"], flush=True)
+    record["run_des"] = amsim_run(a.des_reps, "des")
+    print("amsim run, des:", record["run_des"], flush=True)
+    record["warm"] = warm_process(a.warm)
+    print("warm process:", record["warm"], flush=True)
+    record["malmo"] = malmo_scale(a.malmo_reps)
+    print("Malmö scale:", record["malmo"], flush=True)
+    a.out.mkdir(parents=True, exist_ok=True)
+    path = a.out / f"run-{record['when']}.json"
+    path.write_text(json.dumps(record, indent=2) + "\n")
+    print(f"written: {path}")
+
+
+if __name__ == "__main__":
+    main()
