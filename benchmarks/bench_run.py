@@ -104,7 +104,13 @@ def main() -> None:
     ap.add_argument("--warm", type=int, default=100)
     ap.add_argument("--malmo-reps", type=int, default=1000)
     ap.add_argument("--out", type=Path, default=ROOT / "benchmarks" / "results")
+    ap.add_argument("--only", choices=["compile", "run", "warm", "malmo"], help="one measurement, not saved")
     a = ap.parse_args()
+    if a.only:
+        sys.path.insert(0, str(ROOT / "benchmarks"))
+        fn = {"compile": compile_cost, "run": lambda: amsim_run(a.reps, "fast"), "warm": lambda: warm_process(a.warm)}
+        print(fn.get(a.only, lambda: malmo_scale(a.malmo_reps))(), flush=True)
+        return
     sys.path.insert(0, str(ROOT / "benchmarks"))
     record: dict = {"when": dt.datetime.now().strftime("%Y%m%d-%H%M%S"), "python": platform.python_version()}
     record["compile"] = compile_cost()

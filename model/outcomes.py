@@ -109,30 +109,31 @@ def monthly_frame(p: Params, tables: list[RepTables]) -> pd.DataFrame:
 
 
 def ledger_frame(p: Params, tables: list[RepTables]) -> pd.DataFrame:
-    """One row per (replication, arm, month, category) with money in it."""
+    """One row per (replication, arm, month, category) with money in it.
+
+    Built from all replications at once: (replications, arms, categories, months) stacked, the non-zero
+    cells taken in that order (the order a loop over replications, arms, categories, months would give).
+    """
     months = pd.to_datetime([ym.first_day() for ym in p.calendar.months()]).values
-    parts = []
-    for t in tables:
-        for arm in ARMS:
-            flows = t.arms[arm]["flows"]
-            cat, m = np.nonzero(flows)
-            parts.append(
-                pd.DataFrame(
-                    {
-                        "rep": np.full(len(m), t.rep, dtype=np.int32),
-                        "arm": arm,
-                        "month": months[m],
-                        "payer": [CATEGORIES[c].payer for c in cat],
-                        "payee": [CATEGORIES[c].payee for c in cat],
-                        "category": [CATEGORIES[c].name for c in cat],
-                        "sek": flows[cat, m],
-                    }
-                )
-            )
-    df = pd.concat(parts, ignore_index=True) if parts else pd.DataFrame()
-    for c in ("arm", "payer", "payee", "category"):
-        df[c] = df[c].astype("category")
-    return df
+    if not tables:
+        return pd.DataFrame()
+    flows = np.stack([np.stack([t.arms[arm]["flows"] for arm in ARMS]) for t in tables])  # (R, A, C, T)
+    r, a, c, m = np.nonzero(flows)
+    reps = np.array([t.rep for t in tables], dtype=np.int32)
+    payer = np.array([cat.payer for cat in CATEGORIES])
+    payee = np.array([cat.payee for cat in CATEGORIES])
+    name = np.array([cat.name for cat in CATEGORIES])
+    return pd.DataFrame(
+        {
+            "rep": reps[r],
+            "arm": pd.Categorical(np.array(ARMS)[a]),
+            "month": months[m],
+            "payer": pd.Categorical(payer[c]),
+            "payee": pd.Categorical(payee[c]),
+            "category": pd.Categorical(name[c]),
+            "sek": flows[r, a, c, m],
+        }
+    )
 
 
 def departments_frame(p: Params, tables: list[RepTables]) -> pd.DataFrame | None:
@@ -145,25 +146,21 @@ def departments_frame(p: Params, tables: list[RepTables]) -> pd.DataFrame | None
     years = np.array(p.calendar.year_of_month())
     uniq = np.unique(years)
     names = np.array(p.departments.names)
-    parts = []
-    for t in tables:
-        arr = t.arms["programme"]["departments"]  # (D, F, T)
-        for y in uniq:
-            sel = years == y
-            block = arr[:, :, sel].sum(axis=2)
-            parts.append(
-                pd.DataFrame(
-                    {
-                        "rep": np.full(len(names), t.rep, dtype=np.int32),
-                        "year": np.full(len(names), int(y), dtype=np.int32),
-                        "department": names,
-                        "months": np.full(len(names), int(sel.sum()), dtype=np.int32),
-                        **{f: block[:, i] for i, f in enumerate(DEPARTMENT_FIELDS)},
-                    }
-                )
-            )
-    df = pd.concat(parts, ignore_index=True)
-    df["department"] = pd.Categorical(df["department"], categories=list(names))
+    D, Y, R = len(names), len(uniq), len(tables)
+    arr = np.stack([t.arms["programme"]["departments"] for t in tables])  # (R, D, F, T)
+    # sum each year's months: (R, D, F, Y), then rows ordered by replication, year, department
+    by_year = np.stack([arr[:, :, :, years == y].sum(axis=3) for y in uniq], axis=3)
+    block = by_year.transpose(0, 3, 1, 2).reshape(R * Y * D, len(DEPARTMENT_FIELDS))
+    month_counts = np.array([int((years == y).sum()) for y in uniq], dtype=np.int32)
+    df = pd.DataFrame(
+        {
+            "rep": np.repeat(np.array([t.rep for t in tables], dtype=np.int32), Y * D),
+            "year": np.tile(np.repeat(uniq.astype(np.int32), D), R),
+            "department": pd.Categorical.from_codes(np.tile(np.arange(D), R * Y), categories=list(names)),
+            "months": np.tile(np.repeat(month_counts, D), R),
+            **{f: block[:, i] for i, f in enumerate(DEPARTMENT_FIELDS)},
+        }
+    )
     return df
 
 
