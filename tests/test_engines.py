@@ -105,7 +105,9 @@ def test_draw_exit_has_the_same_bits_compiled(now, back, e, u, band, mult, until
 
 
 @settings(max_examples=200, deadline=None)
-@given(st.floats(0, 3), st.floats(0, 40), st.floats(1, 24), st.floats(-1, 2), st.floats(1, 4))
+@given(
+    st.floats(0, 3), st.one_of(st.just(0.0), st.floats(0.5, 40)), st.floats(1, 24), st.floats(0, 3), st.floats(1, 4)
+)  # the scenario's ranges: elasticity 0–3, a job's months 0 or at least half a month
 def test_length_adjusted_has_the_same_bits_compiled(multiplier, months, reference, elasticity, most) -> None:
     python = hazards.length_adjusted(multiplier, months, reference, elasticity, most)
     assert kernel.length_adjusted(multiplier, months, reference, elasticity, most) == python
