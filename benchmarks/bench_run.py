@@ -21,7 +21,6 @@ import datetime as dt
 import json
 import os
 import platform
-import resource
 import subprocess
 import sys
 import tempfile
@@ -35,6 +34,12 @@ AMSIM = [sys.executable, "-m", "model.cli"]
 FIRST_REP = "from model.params import resolve; from model.scenario import load_scenario; "
 FIRST_REP += "from model.simulate import simulate; from model.outcomes import tabulate; "
 FIRST_REP += "p = resolve(load_scenario()); tabulate(simulate(p, 0), p)"
+
+
+WRAPPER = (
+    "import resource, subprocess, sys; subprocess.run(sys.argv[1:], check=True, capture_output=True); "
+    "print(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss)"
+)
 
 
 def _timed(cmd: list[str], env: dict | None = None) -> float:
@@ -53,11 +58,15 @@ def compile_cost() -> dict:
 
 
 def amsim_run(reps: int, engine: str, workers: int = 2) -> dict:
+    """``amsim run`` as a user runs it, in a wrapper process of its own, so the peak memory is this run's:
+    the largest of the main process and its workers (RUSAGE_CHILDREN of the wrapper)."""
     with tempfile.TemporaryDirectory() as tmp:
-        before = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
         cmd = [*AMSIM, "run", "--reps", str(reps), "--workers", str(workers), "--engine", engine]
-        wall = _timed([*cmd, "--quiet", "--out", str(Path(tmp) / "r")])
-        peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+        cmd += ["--quiet", "--out", str(Path(tmp) / "r")]
+        wrapper = [sys.executable, "-c", WRAPPER, *cmd]
+        t0 = time.perf_counter()
+        out = subprocess.run(wrapper, check=True, capture_output=True, text=True, cwd=ROOT).stdout
+        wall = time.perf_counter() - t0
         manifest = json.loads((Path(tmp) / "r" / "manifest.json").read_text())
     return {
         "engine": engine,
@@ -66,7 +75,7 @@ def amsim_run(reps: int, engine: str, workers: int = 2) -> dict:
         "wall_s": wall,
         "per_rep_s": wall / reps,
         "simulation_s": manifest["timings"]["simulation_seconds"],
-        "peak_rss_mb_largest_process": max(before, peak) / 1024,
+        "peak_rss_mb_largest_process": int(out.strip().splitlines()[-1]) / 1024,
     }
 
 

@@ -169,7 +169,8 @@ def price_visits(mt_, hs_, vc_, T, flows_, mark_, rows_vis_, rows_month_, rows_o
                 # for `lasts` months; a household still on benefit qualifies again (periods from the spell's start)
                 after, lasts = mt.jobbstimulans_after[m], mt.jobbstimulans_months[m]
                 since = m - np.floor(vc.spell_start[v] + after)
-                applies = 1.0 if (since >= 0 and since % (after + lasts) < lasts) else 0.0
+                period = after + lasts  # 0 only if a reform sets both to 0: then it never applies (as np.mod's NaN)
+                applies = 1.0 if (since >= 0 and period > 0 and since % period < lasts) else 0.0
                 counted = 1 - mt.jobbstimulans_share[m] * applies
                 sek = max(net_need - counted * wage * (1 - mt.tax_wage[m]), 0.0) * f
                 _add(flows, rows_sek, row, TOPUP_WAGE, m, sek)

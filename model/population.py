@@ -53,7 +53,8 @@ def arrivals(p: Params, rep: int) -> np.ndarray:
     rng = generator(p.seed, rep, Purpose.ARRIVALS)
     counts = rng.poisson(p.inflow)
     months = np.repeat(np.arange(p.n_months, dtype=float), counts)
-    return np.sort(months + rng.random(len(months)))
+    # m + u can round up to m + 1 (u within 2⁻⁵³ of 1): keep every arrival inside its month
+    return np.sort(np.minimum(months + rng.random(len(months)), np.nextafter(months + 1, months)))
 
 
 def generate(p: Params, rep: int) -> Population:

@@ -168,3 +168,28 @@ def test_shipped_scenarios_give_byte_identical_run_folders(path: Path, tmp_path:
     assert files == sorted(f.name for f in folders["fast"].glob("*.parquet"))
     for name in files:
         assert (folders["des"] / name).read_bytes() == (folders["fast"] / name).read_bytes(), name
+
+
+def test_compiled_code_is_dropped_when_any_of_its_sources_changes(tmp_path: Path, monkeypatch) -> None:
+    """numba watches only the defining file; the stamp covers every file compiled into the cache."""
+    from model import compiled_cache as cc
+
+    source, cache = tmp_path / "hazards.py", tmp_path / "__pycache__"
+    source.write_text("A = 1\n")
+    cache.mkdir()
+    monkeypatch.setattr(cc, "SOURCES", (source,))
+    monkeypatch.setattr(cc, "CACHES", (cache,))
+
+    def check() -> None:
+        monkeypatch.setattr(cc, "_checked", False)
+        cc.ensure_fresh()
+
+    (cache / "kernel.run-1.py311.nbi").write_text("old")
+    check()  # no stamp yet: whatever is there may be stale
+    assert not (cache / "kernel.run-1.py311.nbi").exists() and (cache / cc.STAMP).is_file()
+    (cache / "kernel.run-1.py311.nbi").write_text("fresh")
+    check()  # same sources: kept
+    assert (cache / "kernel.run-1.py311.nbi").read_text() == "fresh"
+    source.write_text("A = 2\n")
+    check()  # a source changed: dropped
+    assert not (cache / "kernel.run-1.py311.nbi").exists()
