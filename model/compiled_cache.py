@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import contextlib
 import hashlib
+import os
 from pathlib import Path
 
 MODEL = Path(__file__).resolve().parent
@@ -46,14 +47,17 @@ def ensure_fresh() -> None:
         return
     _checked = True
     digest = sources_hash()
-    for folder in CACHES:
+    elsewhere = os.environ.get("NUMBA_CACHE_DIR")  # numba then keeps every cache under this folder
+    for folder in (Path(elsewhere),) if elsewhere else CACHES:
         stamp = folder / STAMP
         with contextlib.suppress(OSError):  # a read-only install: numba keeps its cache elsewhere
             if stamp.is_file() and stamp.read_text().strip() == digest:
                 continue
-            folder.mkdir(exist_ok=True)
-            for f in [*folder.glob("*.nbi"), *folder.glob("*.nbc")]:
-                f.unlink(missing_ok=True)
+            folder.mkdir(parents=True, exist_ok=True)
+            ours = tuple(f"{source.stem}." for source in SOURCES)  # a shared folder holds others' caches too
+            for f in [*folder.rglob("*.nbi"), *folder.rglob("*.nbc")]:
+                if f.name.startswith(ours):
+                    f.unlink(missing_ok=True)
             tmp = folder / f".{STAMP}.tmp"
             tmp.write_text(digest + "\n")
             tmp.replace(stamp)

@@ -184,12 +184,14 @@ def test_compiled_code_is_dropped_when_any_of_its_sources_changes(tmp_path: Path
         monkeypatch.setattr(cc, "_checked", False)
         cc.ensure_fresh()
 
-    (cache / "kernel.run-1.py311.nbi").write_text("old")
+    (cache / "hazards.draw_exit-1.py311.nbi").write_text("old")
+    (cache / "other.f-1.py311.nbi").write_text("not ours")
     check()  # no stamp yet: whatever is there may be stale
-    assert not (cache / "kernel.run-1.py311.nbi").exists() and (cache / cc.STAMP).is_file()
-    (cache / "kernel.run-1.py311.nbi").write_text("fresh")
+    assert not (cache / "hazards.draw_exit-1.py311.nbi").exists() and (cache / cc.STAMP).is_file()
+    assert (cache / "other.f-1.py311.nbi").exists()  # another module's cache is left alone
+    (cache / "hazards.draw_exit-1.py311.nbi").write_text("fresh")
     check()  # same sources: kept
-    assert (cache / "kernel.run-1.py311.nbi").read_text() == "fresh"
+    assert (cache / "hazards.draw_exit-1.py311.nbi").read_text() == "fresh"
     source.write_text("A = 2\n")
     check()  # a source changed: dropped
-    assert not (cache / "kernel.run-1.py311.nbi").exists()
+    assert not (cache / "hazards.draw_exit-1.py311.nbi").exists()
