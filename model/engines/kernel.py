@@ -603,6 +603,18 @@ def _wait(a, j, kind, t, route):
     _at(a, t, RESUME, j, hi[j, H_GEN])
 
 
+@numba.njit(cache=True, inline="always")
+def _exit_or_end(a, j, t, route, end, exit_kind, end_kind):
+    """A place or state income: whichever comes first, the exit drawn at ``t`` or the state's ``end``;
+    nothing while both lie beyond the horizon (the SimPy engine parks the household for good)."""
+    if end >= a.T and t >= a.T:
+        a.hi[j, H_PEND] = P_NONE
+    elif t < end:
+        _wait(a, j, exit_kind, t, route)
+    else:
+        _wait(a, j, end_kind, end, -1)
+
+
 @numba.njit(cache=True)
 def _life(a, j):
     """Run household ``j`` from the top of its loop until it waits for its next event."""
@@ -628,22 +640,11 @@ def _life(a, j):
             k = 1 if job else 0
             t, route = _next_exit(a, j, now, 1.0, -INF, a.lock_in[k], a.dropout[k])  # lock-in, dropout; no multiplier
             t_end = now + (hf[j, F_JOB_MONTHS] if job else a.internship_months)
-            if t_end >= T and t >= T:
-                hi[j, H_PEND] = P_NONE
-            elif t < t_end:
-                _wait(a, j, P_PLACE_EXIT, t, route)
-            else:
-                _wait(a, j, P_PLACE_END, t_end, -1)
+            _exit_or_end(a, j, t, route, t_end, P_PLACE_EXIT, P_PLACE_END)
             return
         if st == AKASSA or st == AKTIVITETSSTOD:
             t, route = _off_benefit(a, j, now)
-            end = hf[j, F_INCOME_END]
-            if t >= T and end >= T:
-                hi[j, H_PEND] = P_NONE
-            elif t < end:
-                _wait(a, j, P_INCOME_EXIT, t, route)
-            else:
-                _wait(a, j, P_INCOME_END, end, -1)
+            _exit_or_end(a, j, t, route, hf[j, F_INCOME_END], P_INCOME_EXIT, P_INCOME_END)
             return
         r = st - EXIT_WORK  # left benefit
         if st != EXIT_MOVED and _tdraw(a, j) < a.return_probability[r]:
