@@ -15,7 +15,7 @@ import numpy as np
 from model import ledger_kernel as lk
 from model.params import Params
 from model.population import Population
-from model.states import JOB_STATES, PLACE_STATES, State
+from model.states import PLACE_STATES, State
 from model.visits import Visits
 
 PARTIES: tuple[str, ...] = ("social_board", "department", "state", "household", "external")
@@ -77,9 +77,8 @@ CATEGORIES: tuple[Category, ...] = (
 CATEGORY_INDEX = {c.name: i for i, c in enumerate(CATEGORIES)}
 BENEFIT_CATEGORIES = ("benefit", "topup_wage", "topup_akassa", "topup_aktivitetsstod")
 
-_BEN, _INT, _AK = int(State.BENEFIT), int(State.INTERNSHIP), int(State.AKASSA)
+_INT, _AK = int(State.INTERNSHIP), int(State.AKASSA)
 _AS = int(State.AKTIVITETSSTOD)
-_MONEY_STATES = np.array([_BEN, _INT, *[int(s) for s in JOB_STATES], _AK, _AS])
 
 
 def party_signs() -> np.ndarray:
