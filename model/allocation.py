@@ -26,7 +26,6 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 import numpy as np
-from scipy.optimize import Bounds, LinearConstraint, milp
 
 from model.departments import CLASSES, Department
 from model.errors import AmsimError
@@ -259,6 +258,8 @@ def _lund(cls: str, total: int, deps: list[Department], score: np.ndarray) -> tu
     # a tiny preference for earlier rows makes the optimum unique among equal scores (deterministic output)
     tie = 1e-9 * np.arange(n, 0, -1)
     caps = np.array([d.capacity(cls) for d in deps], dtype=float)
+    from scipy.optimize import Bounds, LinearConstraint, milp  # here: half a second to import, needed only here
+
     res = milp(
         c=-(score + tie),
         constraints=[LinearConstraint(np.ones((1, n)), total, total)],

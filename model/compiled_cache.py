@@ -20,6 +20,7 @@ MODEL = Path(__file__).resolve().parent
 #: Every source file whose functions end up in cached machine code.
 SOURCES = (
     MODEL / "hazards.py",
+    MODEL / "counting.py",
     MODEL / "population.py",
     MODEL / "unowned.py",
     MODEL / "ledger_kernel.py",

@@ -169,54 +169,82 @@ def need(p: Params, pop: Population, hh: np.ndarray, month: np.ndarray, keep: np
     return lk.need_rows(_money(p), _households(pop), hh, month, np.asarray(keep, dtype=np.float64))
 
 
-def _schedules(p: Params, visits: Visits) -> tuple[np.ndarray, ...]:
-    """The daily schedule of each a-kassa and aktivitetsstöd visit (:meth:`~model.params.LawTables.state_income`).
+class ScheduleTable:
+    """Every a-kassa and aktivitetsstöd schedule met so far, as rows the compiled ledger reads.
 
-    Visits that share the schedule's inputs share its row; the schedules themselves are memoised by the rules'
-    tables, so replications build few. Returns (row per visit, −1 for others; lower, upper, rate per day band;
-    days; days per month).
+    A schedule is a pure function of its key (:meth:`~model.params.LawTables.state_income`), so one table per
+    rules' tables serves every replication: a call looks up the keys it meets (once each) and appends the new
+    ones. Rows: each day band's lower and upper day and rate (padded with empty bands), days, days per month.
     """
-    T = p.n_months
+
+    def __init__(self) -> None:
+        self.rows: dict[tuple, int] = {}
+        self.lower, self.upper, self.rate = np.zeros((0, 1)), np.full((0, 1), np.inf), np.zeros((0, 1))
+        self.days, self.per_month = np.zeros(0), np.zeros(0)
+
+    def index(self, p: Params, keys: list[tuple]) -> np.ndarray:
+        """The row of each key, building the schedules not met before."""
+        new = [key for key in keys if key not in self.rows]
+        if new:
+            self._append(p, new)
+        return np.array([self.rows[key] for key in keys], dtype=np.int64)
+
+    def _append(self, p: Params, keys: list[tuple]) -> None:
+        built = [p.law.state_income(*key) for key in keys]
+        n, width = len(self.days), max(self.rate.shape[1], *(len(s.rates) for s in built))
+        lower, upper, rate = (
+            np.zeros((n + len(built), width)),
+            np.full((n + len(built), width), np.inf),
+            np.zeros((n + len(built), width)),
+        )
+        w = self.rate.shape[1]
+        lower[:n, :w], upper[:n, :w], rate[:n, :w] = self.lower, self.upper, self.rate
+        for i, s in enumerate(built):
+            edges = (0.0, *s.breaks, np.inf)
+            k = len(s.rates)
+            lower[n + i, :k], upper[n + i, :k], rate[n + i, :k] = edges[:k], edges[1 : k + 1], s.rates
+        self.lower, self.upper, self.rate = lower, upper, rate
+        self.days = np.append(self.days, [s.days for s in built])
+        self.per_month = np.append(self.per_month, [s.days_per_month for s in built])
+        for i, key in enumerate(keys):
+            self.rows[key] = n + i
+
+
+def _schedules(p: Params, visits: Visits) -> tuple[np.ndarray, ScheduleTable]:
+    """The schedule row of each a-kassa and aktivitetsstöd visit (−1 for others), and the table of rows.
+
+    Visits that share the schedule's inputs share its row; the table is kept with the rules' tables, so
+    replications build few schedules.
+    """
+    table = p.law.memo.get("ledger schedules")
+    if table is None:
+        table = p.law.memo["ledger schedules"] = ScheduleTable()
     which = np.flatnonzero(((visits.state == _AK) | (visits.state == _AS)) & (visits.t1 > visits.t0))
     index = np.full(len(visits), -1, dtype=np.int64)
     if not len(which):
-        empty = np.zeros((1, 1))
-        return index, empty, np.full((1, 1), np.inf), empty, np.zeros(1), np.zeros(1)
+        return index, table
     ref, months = visits.ref[which], visits.job_months[which]
-    keys = zip(
-        (visits.state[which] == _AS).tolist(),  # aktivitetsstöd (else a-kassa)
-        visits.t0[which].astype(np.int64).tolist(),  # the month the visit begins
-        ref.astype(np.int64).tolist(),  # the month the qualifying job started
-        months.tolist(),
-        visits.member_months[which].tolist(),
-        np.minimum((ref + months).astype(np.int64), T - 1).tolist(),  # the month the a-kassa was decided
-        strict=True,
-    )
-    rows: dict[tuple, int] = {}
-    index[which] = [rows.setdefault(key, len(rows)) for key in keys]
-    schedules = [_schedule_row(p, key) for key in rows]
-    width = max(len(r[0]) for r in schedules)
-    lower = np.zeros((len(schedules), width))
-    upper = np.full((len(schedules), width), np.inf)
-    rate = np.zeros((len(schedules), width))
-    for i, (lo, hi, r, _d, _pm) in enumerate(schedules):
-        lower[i, : len(lo)], upper[i, : len(hi)], rate[i, : len(r)] = lo, hi, r
-    days = np.array([r[3] for r in schedules], dtype=np.float64)
-    per_month = np.array([r[4] for r in schedules], dtype=np.float64)
-    return index, lower, upper, rate, days, per_month
-
-
-def _schedule_row(p: Params, key: tuple) -> tuple:
-    """A schedule as the kernel reads it (each day band's lower and upper day and rate; days; days per month),
-    kept with the rules' tables beside the schedule itself: replications meet the same keys again."""
-    memo = p.law.memo
-    row = memo.get(("ledger row", key))
-    if row is None:
-        s = p.law.state_income(*key)
-        edges = (0.0, *s.breaks, np.inf)
-        n = len(s.rates)
-        row = memo[("ledger row", key)] = (edges[:n], edges[1 : n + 1], tuple(s.rates), s.days, s.days_per_month)
-    return row
+    columns = np.column_stack(
+        (
+            visits.state[which] == _AS,  # aktivitetsstöd (else a-kassa)
+            np.floor(visits.t0[which]),  # the month the visit begins
+            np.floor(ref),  # the month the qualifying job started
+            months,
+            visits.member_months[which],
+            np.minimum(np.floor(ref + months), p.n_months - 1),  # the month the a-kassa was decided
+        )
+    ).astype(np.float64)
+    bits = columns.view(np.int64)  # rows equal bit for bit share a key (NaN-safe, unlike ==)
+    order = np.lexsort(bits.T[::-1])
+    first = np.ones(len(order), dtype=bool)
+    first[1:] = (bits[order[1:]] != bits[order[:-1]]).any(axis=1)
+    group = np.cumsum(first) - 1  # the unique key of each visit, in sorted order
+    keys = [
+        (bool(g), int(m), int(start), float(jm), float(member), int(decided))
+        for g, m, start, jm, member, decided in columns[order[first]].tolist()
+    ]
+    index[which[order]] = table.index(p, keys)[group]
+    return index, table
 
 
 def price(p: Params, pop: Population, visits: Visits, keep_rows: bool = False) -> Priced:
@@ -228,18 +256,19 @@ def price(p: Params, pop: Population, visits: Visits, keep_rows: bool = False) -
     T = p.n_months
     flows = np.zeros((len(CATEGORIES), T))
     mark = np.zeros((pop.n, T), dtype=bool)
-    index, lower, upper, rate, days, per_month = _schedules(p, visits)
+    index, s = _schedules(p, visits)
     vc = lk.VisitColumns(
         hh=visits.hh, state=visits.state.astype(np.int64), t0=visits.t0, t1=visits.t1, ref=visits.ref,
-        level=visits.level.astype(np.int64), spell_start=visits.spell_start, schedule=index, lower=lower,
-        upper=upper, rate=rate, days=days, per_month=per_month,
+        level=visits.level.astype(np.int64), spell_start=visits.spell_start, schedule=index, lower=s.lower,
+        upper=s.upper, rate=s.rate, days=s.days, per_month=s.per_month,
     )  # fmt: skip
     n_rows = lk.count_rows(vc.state, visits.t0, visits.t1, T) if keep_rows else 0
     vis, month = np.zeros(n_rows, dtype=np.int64), np.zeros(n_rows, dtype=np.int64)
     overlap, sek = np.zeros(n_rows), np.zeros((n_rows, len(CATEGORIES)))
-    lk.price_visits(_money(p), _households(pop), vc, T, flows, mark, vis, month, overlap, sek)
+    marked = np.zeros(T, dtype=np.int64)
+    lk.price_visits(_money(p), _households(pop), vc, T, flows, mark, marked, vis, month, overlap, sek)
     rows = Rows(vis, month, overlap, sek) if keep_rows else None
-    return Priced(flows, mark.sum(axis=0), mark, rows)
+    return Priced(flows, marked, mark, rows)
 
 
 #: Per department and month (:func:`department_months`): places allocated and filled (place-months), missing

@@ -125,10 +125,12 @@ def _add(flows, rows_sek, row, cat, m, sek):
 
 
 @numba.njit(cache=True)
-def price_visits(mt_, hs_, vc_, T, flows_, mark_, rows_vis_, rows_month_, rows_overlap_, rows_sek_):
+def price_visits(mt_, hs_, vc_, T, flows_, mark_, marked_, rows_vis_, rows_month_, rows_overlap_, rows_sek_):
     """Price every visit in a money state into ``flows`` (categories × months) and ``mark`` (households × months:
-    benefit or a top-up was paid). With room in ``rows_*`` (one row per visit-month), also keep each row."""
+    benefit or a top-up was paid; ``marked`` counts them per month). With room in ``rows_*`` (one row per
+    visit-month), also keep each row."""
     mt, hs, vc, flows, mark = unowned(mt_), unowned(hs_), unowned(vc_), unowned(flows_), unowned(mark_)
+    marked = unowned(marked_)
     rows_vis, rows_month, rows_overlap, rows_sek = (
         unowned(rows_vis_), unowned(rows_month_), unowned(rows_overlap_), unowned(rows_sek_)
     )  # fmt: skip
@@ -196,8 +198,9 @@ def price_visits(mt_, hs_, vc_, T, flows_, mark_, rows_vis_, rows_month_, rows_o
                 _add(flows, rows_sek, row, AKASSA if st == _AK else AKTIVITETSSTOD, m, amount)
                 _add(flows, rows_sek, row, TOPUP_AKASSA if st == _AK else TOPUP_AKTIVITETSSTOD, m, topup)
                 paid = topup > 0
-            if paid:
+            if paid and not mark[h, m]:
                 mark[h, m] = True
+                marked[m] += 1
             row += 1
     return row
 

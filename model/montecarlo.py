@@ -8,9 +8,13 @@ it), so an interrupted run loses no finished work.
 
 from __future__ import annotations
 
+import itertools
 import multiprocessing as mp
+import pickle
+import tempfile
 from collections.abc import Callable, Iterable
-from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
+from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
+from pathlib import Path
 
 from model.engines import DEFAULT_ENGINE
 from model.outcomes import RepTables, tabulate
@@ -21,9 +25,20 @@ _SOURCE: Params | Resolver | None = None
 _ENGINE = DEFAULT_ENGINE
 
 
-def _init_worker(source: Params | Resolver, engine: str) -> None:
+#: Replications handed to the pool ahead of the workers, per worker: enough to keep each busy, few enough that
+#: waiting for the next result does not scan a thousand futures.
+AHEAD_PER_WORKER = 4
+
+
+def _init_worker(path: str) -> None:
+    """Read the parameters the parent wrote for its workers (this run's own private file).
+
+    A file, not the pool's initargs: a spawned worker reads its initargs only
+    as it imports the model, so a parent writing a large pickle into the
+    worker's pipe waits for that import, and starts its workers one by one.
+    """
     global _SOURCE, _ENGINE
-    _SOURCE, _ENGINE = source, engine
+    _SOURCE, _ENGINE = pickle.loads(Path(path).read_bytes())
 
 
 def one_replication(source: Params | Resolver, rep: int, engine: str = DEFAULT_ENGINE) -> RepTables:
@@ -61,19 +76,30 @@ def run_replications(
             finish(one_replication(p, r, engine))
     else:
         ctx = mp.get_context("spawn")
-        with ProcessPoolExecutor(
-            max_workers=workers, mp_context=ctx, initializer=_init_worker, initargs=(p, engine)
-        ) as ex:
-            pending = {ex.submit(_run_one, r) for r in todo}
-            try:
-                while pending:
-                    finished, pending = wait(pending, return_when=FIRST_COMPLETED)
-                    for f in finished:
-                        finish(f.result())
-            except BaseException:
-                for f in pending:
-                    f.cancel()
-                raise
+        with tempfile.TemporaryDirectory(prefix="amsim-workers-") as tmp:
+            source = Path(tmp) / "source.pickle"
+            source.write_bytes(pickle.dumps((p, engine), protocol=pickle.HIGHEST_PROTOCOL))
+            with ProcessPoolExecutor(
+                max_workers=workers, mp_context=ctx, initializer=_init_worker, initargs=(str(source),)
+            ) as ex:
+                queue = iter(todo)
+                pending: set[Future] = set()
+
+                def hand_out() -> None:
+                    for r in itertools.islice(queue, AHEAD_PER_WORKER * workers - len(pending)):
+                        pending.add(ex.submit(_run_one, r))
+
+                try:
+                    hand_out()
+                    while pending:
+                        finished, pending = wait(pending, return_when=FIRST_COMPLETED)
+                        for f in finished:
+                            finish(f.result())
+                        hand_out()
+                except BaseException:
+                    for f in pending:
+                        f.cancel()
+                    raise
     return [done[r] for r in sorted(done)]
 
 

@@ -9,6 +9,7 @@ year (annual and cumulative definitions, "never" allowed) and targets.
 from __future__ import annotations
 
 import math
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -120,20 +121,27 @@ def ledger_frame(p: Params, tables: list[RepTables]) -> pd.DataFrame:
     flows = np.stack([np.stack([t.arms[arm]["flows"] for arm in ARMS]) for t in tables])  # (R, A, C, T)
     r, a, c, m = np.nonzero(flows)
     reps = np.array([t.rep for t in tables], dtype=np.int32)
-    payer = np.array([cat.payer for cat in CATEGORIES])
-    payee = np.array([cat.payee for cat in CATEGORIES])
-    name = np.array([cat.name for cat in CATEGORIES])
     return pd.DataFrame(
         {
             "rep": reps[r],
-            "arm": pd.Categorical(np.array(ARMS)[a]),
+            "arm": _categorical(ARMS, a),
             "month": months[m],
-            "payer": pd.Categorical(payer[c]),
-            "payee": pd.Categorical(payee[c]),
-            "category": pd.Categorical(name[c]),
+            "payer": _categorical([cat.payer for cat in CATEGORIES], c),
+            "payee": _categorical([cat.payee for cat in CATEGORIES], c),
+            "category": _categorical([cat.name for cat in CATEGORIES], c),
             "sek": flows[r, a, c, m],
         }
     )
+
+
+def _categorical(labels: Sequence[str], index: np.ndarray) -> pd.Categorical:
+    """``pd.Categorical`` of ``labels[index]`` (categories: the labels present, sorted) from codes, without
+    building and comparing a string per row: the ledger has millions of rows and a few labels."""
+    unique, code = np.unique(np.asarray(labels), return_inverse=True)
+    codes = code.reshape(-1)[index]
+    present = np.bincount(codes, minlength=len(unique)) > 0
+    renumber = np.cumsum(present) - 1
+    return pd.Categorical.from_codes(renumber[codes], categories=unique[present])
 
 
 def departments_frame(p: Params, tables: list[RepTables]) -> pd.DataFrame | None:
@@ -388,9 +396,9 @@ def summarise(
             breakeven[name] = {"distribution": {NEVER: 1.0}, "p5": NEVER, "p50": NEVER, "p95": NEVER, "cdf": {}}
             continue
         found = []
-        for r in reps:
-            sub = piv.loc[r]
-            y = fn(full_years, sub["programme"].to_numpy(), sub["counterfactual"].to_numpy())
+        by_rep = {arm: piv[arm].unstack("year").reindex(index=reps, columns=full_years).to_numpy() for arm in ARMS}
+        for i in range(len(reps)):
+            y = fn(full_years, by_rep["programme"][i], by_rep["counterfactual"][i])
             found.append(math.inf if y is None else float(y))
         dist = {str(y): float(np.mean([f == y for f in found])) for y in full_years}
         dist[NEVER] = float(np.mean([math.isinf(f) for f in found]))

@@ -328,7 +328,11 @@ class Resolver:
         self._law: dict[tuple, LawTables] = {}
         self._plans: dict = {}  # department plans, shared by draws that differ only in lead times
         self._keys = value_keys(sc)
+        self._last: tuple[int, Params] | None = None
         self.central = self._resolve(sc, None)
+
+    def __getstate__(self) -> dict:
+        return self.__dict__ | {"_last": None}  # a copy sent to a worker need not carry the last draw
 
     @property
     def uncertain(self) -> bool:
@@ -348,11 +352,16 @@ class Resolver:
         return None if self.fixed else market_factor(sc.labour_market, sc.calendar, sc.seed, parameter_set(rep))
 
     def for_replication(self, rep: int) -> Params:
-        """The parameters of replication ``rep``."""
+        """The parameters of replication ``rep`` (replications that share a draw share them: the last is kept)."""
         if not self.uncertain:
             return self.central
+        key = parameter_set(rep)
+        if self._last is not None and self._last[0] == key:
+            return self._last[1]
         sc = with_values(self.scenario, self.draws(rep), self._keys)
-        return self._resolve(sc, self.market(sc, rep))
+        p = self._resolve(sc, self.market(sc, rep))
+        self._last = (key, p)
+        return p
 
     def check_draws(self, reps: int) -> None:
         """Every draw a run of ``reps`` replications uses must be valid as a whole, before anything runs.

@@ -77,19 +77,20 @@ def simulate(p: Params, rep: int, full_counterfactual: bool = False, engine_name
     ps = HouseholdStreams(p.seed, rep, Purpose.PROGRAMME, pop.n)
     prog = run_arm(p, pop, ts, ps)
     part = prog.participants
-    is_part = np.isin(prog.visits.hh, part)
-    shared = prog.visits.take(~is_part).sorted()
-    prog_part = prog.visits.take(is_part).sorted()
+    placed = np.zeros(pop.n, dtype=bool)
+    placed[part] = True
+    prog_visits, cut = prog.visits.split(placed)  # non-participants (shared by both arms), then participants
+    shared, prog_part = prog_visits.rows(0, cut), prog_visits.rows(cut, len(prog_visits))
     cf_p = p.without_programme()
     if full_counterfactual:
         cf = run_arm(cf_p, pop, ts, ps)
-        cf_is_part = np.isin(cf.visits.hh, part)
-        cf_shared = cf.visits.take(~cf_is_part).sorted()
-        cf_part = cf.visits.take(cf_is_part).sorted()
+        cf_visits, cf_cut = cf.visits.split(placed)
+        cf_shared, cf_part = cf_visits.rows(0, cf_cut), cf_visits.rows(cf_cut, len(cf_visits))
         cf_events, cf_months = cf.events, cf.tracked_months
     else:
         cf = run_arm(cf_p, pop, ts, ps, ids=part)
         cf_shared, cf_part = shared, cf.visits.sorted()
+        cf_visits = None
         cf_events = cf.events + (prog.events - _events_of(prog_part))
         cf_months = prog.tracked_months - prog.participants_tracked_months + cf.tracked_months
     priced_shared = price(p, pop, shared)
@@ -97,20 +98,24 @@ def simulate(p: Params, rep: int, full_counterfactual: bool = False, engine_name
     arms = {}
     arrivals = _arrivals(pop, T)  # the same households arrive in both arms
     priced_prog_part = price(p, pop, prog_part)
-    for arm, shared_visits, shared_price, own, own_price in (
-        ("programme", shared, priced_shared, prog_part, priced_prog_part),
-        ("counterfactual", cf_shared, priced_cf_shared, cf_part, price(p, pop, cf_part)),
+    shared_counts = {id(shared): (shared.stocks(T), _starts(shared, T))}
+    if cf_shared is not shared:
+        shared_counts[id(cf_shared)] = (cf_shared.stocks(T), _starts(cf_shared, T))
+    for arm, shared_visits, shared_price, own, own_price, whole in (
+        ("programme", shared, priced_shared, prog_part, priced_prog_part, prog_visits),
+        ("counterfactual", cf_shared, priced_cf_shared, cf_part, price(p, pop, cf_part), cf_visits),
     ):
         flows, on_benefit = _combine(shared_price, own_price)
-        visits = Visits.concat([shared_visits, own])
+        visits = whole if whole is not None else Visits.concat([shared_visits, own])
         dept = department_months(p, own) if arm == "programme" else None  # only participants hold places
         if dept is not None:
             flows[CATEGORY_INDEX["penalty"]] += dept[:, DEPARTMENT_FIELDS.index("penalty_sek")].sum(axis=0)
+        shared_stocks, shared_starts = shared_counts[id(shared_visits)]
         arms[arm] = ArmOutput(
             visits=visits,
-            stocks=visits.stocks(T),
+            stocks=shared_stocks + own.stocks(T),  # counts add up over disjoint households
             arrivals=arrivals,
-            starts=_starts(visits, T),
+            starts=shared_starts + _starts(own, T),
             flows=flows,
             households_on_benefit=on_benefit,
             departments=dept,

@@ -11,6 +11,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from model.counting import stable_order
 from model.states import N_STATES
 
 NO_NEXT = -1
@@ -107,6 +108,10 @@ class Visits:
     def take(self, mask: np.ndarray) -> Visits:
         return Visits(**{k: getattr(self, k)[mask] for k in self.__dataclass_fields__})
 
+    def rows(self, start: int, stop: int) -> Visits:
+        """Visits ``start`` to ``stop`` as views (no copy)."""
+        return Visits(**{k: getattr(self, k)[start:stop] for k in self.__dataclass_fields__})
+
     @staticmethod
     def concat(parts: list[Visits]) -> Visits:
         return Visits(**{k: np.concatenate([getattr(p, k) for p in parts]) for k in Visits.__dataclass_fields__})
@@ -120,11 +125,22 @@ class Visits:
         sort by household is the sort by (household, start, end), in a fraction
         of the time.
         """
-        return np.argsort(self.hh, kind="stable")
+        return stable_order(self.hh)
 
     def sorted(self) -> Visits:
         """Ordered by household, then time: a canonical order independent of event order."""
         return self.take(self.household_order())
+
+    def split(self, marked: np.ndarray) -> tuple[Visits, int]:
+        """Sorted with the unmarked households first: (visits, where the marked households' visits begin).
+
+        ``marked`` is a bool per household. Each part is in the canonical order (:meth:`sorted`), so
+        ``rows(0, cut)`` and ``rows(cut, len)`` are the two parts sorted, from one sort and one copy.
+        """
+        first = marked[self.hh]
+        n = len(marked)
+        order = stable_order(self.hh + first.astype(np.int64) * n, 2 * n)
+        return self.take(order), int(len(first) - first.sum())
 
     # derived counts ---------------------------------------------------------
     def stocks(self, n_months: int) -> np.ndarray:

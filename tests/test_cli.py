@@ -206,7 +206,7 @@ def test_interrupted_run_resumes_from_saved_replications(small_file, small_run, 
     monkeypatch.setattr(rf, "run_replications", flaky)
     res = invoke("run", str(small_file), "--out", str(out), "--quiet")
     assert res.exit_code == 130 and "resume" in res.output
-    assert not out.exists() and len(list((tmp_path / "r.partial" / "parts").glob("rep-*.npz"))) == 2
+    assert not out.exists() and len(list((tmp_path / "r.partial" / "parts").glob("rep-*.npy"))) == 2
     monkeypatch.setattr(rf, "run_replications", real)
     res = invoke("run", str(small_file), "--out", str(out), "--quiet")
     assert res.exit_code == 0, res.output
@@ -263,10 +263,13 @@ def test_checkpoints_hold_data_only(tmp_path):
     from model.errors import AmsimError
     from model.runfolder import load_checkpoint
 
-    bad = tmp_path / "rep-00000.npz"
-    np.savez(bad, rep=np.array(0), participants=np.array([object()], dtype=object))
+    bad = tmp_path / "rep-00000.npy"
+    np.save(bad, np.array([object()], dtype=object), allow_pickle=True)
     with pytest.raises(AmsimError, match="damaged checkpoint"):
         load_checkpoint(bad)
-    (tmp_path / "rep-00001.npz").write_bytes(b"not a zip")
-    with pytest.raises(AmsimError, match=r"rep-00001\.npz"):
-        load_checkpoint(tmp_path / "rep-00001.npz")
+    (tmp_path / "rep-00001.npy").write_bytes(b"not an array")
+    with pytest.raises(AmsimError, match=r"rep-00001\.npy"):
+        load_checkpoint(tmp_path / "rep-00001.npy")
+    np.save(tmp_path / "rep-00002.npy", np.arange(3))  # an array, but not a replication
+    with pytest.raises(AmsimError, match=r"rep-00002\.npy"):
+        load_checkpoint(tmp_path / "rep-00002.npy")

@@ -346,22 +346,25 @@ def _move(a, j, new, now):
 
 
 # placement (model.placement.Placement) ---------------------------------------------------------------
+@numba.njit(cache=True, inline="always")
+def _key_part(a, j, i):
+    """Priority key ``i`` of household ``j`` (0 beyond the scenario's keys)."""
+    if i >= len(a.priority):
+        return 0.0
+    code = a.priority[i]
+    if code == 0:  # after_internship
+        return 0.0 if a.hi[j, H_AFTER] else 1.0
+    if code == 1:  # children
+        return 0.0 if a.hi[j, H_KIDS] > 0 else 1.0
+    if code == 2:  # readiness
+        return -a.hf[j, F_READINESS]
+    return a.hf[j, F_ORIGIN]  # longest_on_benefit
+
+
 @numba.njit(cache=True)
 def _key(a, j):
     """The scenario's priority keys (smaller first), padded to four."""
-    hi, hf = a.hi, a.hf
-    k = np.zeros(4)
-    for i in range(len(a.priority)):
-        code = a.priority[i]
-        if code == 0:  # after_internship
-            k[i] = 0.0 if hi[j, H_AFTER] else 1.0
-        elif code == 1:  # children
-            k[i] = 0.0 if hi[j, H_KIDS] > 0 else 1.0
-        elif code == 2:  # readiness
-            k[i] = -hf[j, F_READINESS]
-        else:  # longest_on_benefit
-            k[i] = hf[j, F_ORIGIN]
-    return k[0], k[1], k[2], k[3]
+    return _key_part(a, j, 0), _key_part(a, j, 1), _key_part(a, j, 2), _key_part(a, j, 3)
 
 
 # maturing rows: (t_ok, seq, token, household, key…); ready rows: (key…, seq, token, household)
@@ -595,12 +598,20 @@ def _off_benefit(a, j, now):
 
 
 @numba.njit(cache=True, inline="always")
+def _meets_others(a, j):
+    """Can household ``j`` ever meet another? Only through the placement queues, which it joins only if the
+    programme runs and it is eligible (fixed for its life). Households that cannot live alone (:func:`_solo`)."""
+    return a.programme_on and a.hi[j, H_ELIGIBLE] != 0
+
+
+@numba.njit(cache=True, inline="always")
 def _wait(a, j, kind, t, route):
     hi, hf = a.hi, a.hf
     hi[j, H_PEND] = kind
     hi[j, H_ROUTE] = route
     hf[j, F_PEND_T] = t
-    _at(a, t, RESUME, j, hi[j, H_GEN])
+    if _meets_others(a, j):  # a household living alone keeps its next event itself (_solo)
+        _at(a, t, RESUME, j, hi[j, H_GEN])
 
 
 @numba.njit(cache=True, inline="always")
@@ -624,7 +635,7 @@ def _life(a, j):
         st = hi[j, H_STATE]
         now = hf[j, F_TENTER]
         if st == BENEFIT:
-            if a.programme_on and hi[j, H_ELIGIBLE]:
+            if _meets_others(a, j):
                 _join(a, j, now)
                 if hi[j, H_STATE] != BENEFIT:
                     continue
@@ -741,6 +752,55 @@ def _resume(a, j):
         _move(a, j, BENEFIT, t)
 
 
+@numba.njit(cache=True, inline="always")
+def _event_time(now, t):
+    """When an event made at ``now`` for time ``t`` fires, as SimPy computes it: now + (t − now) within the
+    current month; from a later month's bucket, that month's start + (t − start) (:func:`_at`, _release_bucket)."""
+    m = int(t)
+    if m <= int(now):
+        return now + (t - now)
+    return m + (t - m)
+
+
+@numba.njit(cache=True, inline="always")
+def _count_alone(alone, state, start, end):
+    """A visit from event time ``start`` to ``end`` counts at each month end m + 1 with start < m + 1 ≤ end
+    (the month's end comes first among events at its time: URGENT)."""
+    alone[math.floor(start), state] += 1
+    if end < INF:
+        alone[min(math.floor(end), alone.shape[0] - 1), state] -= 1
+
+
+@numba.njit(cache=True)
+def _solo(a, j, alone):
+    """The whole life of a household that meets no one (:func:`_meets_others`), at once.
+
+    Its events would interleave with everyone else's on the heap, but nothing of
+    theirs reaches it and nothing of its reaches them: its draws are its own,
+    and removing its events leaves the others' order unchanged (the order they
+    were made in is kept). So its events run here, one after the other, at the
+    times the event loop would give them; its month-end counts go to ``alone``.
+    """
+    hi, hf, sf = a.hi, a.hf, a.sf
+    t = hf[j, F_TENTER]
+    now = 0.0 if t <= 0.0 else _event_time(0.0, t)  # the initial stock starts at setup; arrivals wait (START)
+    sf[0] = now
+    start = now
+    _life(a, j)
+    while hi[j, H_PEND] != P_NONE:
+        now = _event_time(now, hf[j, F_PEND_T])
+        sf[0] = now
+        state = hi[j, H_STATE]
+        _resume(a, j)
+        _count_alone(alone, state, start, now)
+        start = now
+        _life(a, j)
+    _count_alone(alone, hi[j, H_STATE], start, INF)
+    counts = a.counts  # its moves counted there (_move) cancel to −1 on benefit, +1 where it ends: undone
+    counts[BENEFIT] += 1
+    counts[hi[j, H_STATE]] -= 1
+
+
 @numba.njit(cache=True)
 def run(hi_, hf_, pr_, pl_, rs_, q_, lg_, open_months, sampled_, sf_, si_, counts_):
     """Simulate one arm; the log, counters and household fields are filled in place.
@@ -838,8 +898,12 @@ def run(hi_, hf_, pr_, pl_, rs_, q_, lg_, open_months, sampled_, sf_, si_, count
     T = a.T
     n = hi.shape[0]
     # setup, in the SimPy engine's order: the initial stock starts, arrivals wait, places open, months end
+    alone = np.zeros((T + 1, counts.shape[0]), dtype=np.int64)  # month-end counts of _solo households, as steps
     for j in range(n):
-        if hf[j, F_TENTER] <= 0.0:
+        if not _meets_others(a, j):
+            _solo(a, j, alone)
+            sf[0] = 0.0  # back to setup's clock
+        elif hf[j, F_TENTER] <= 0.0:
             counts[BENEFIT] += 1
             _life(a, j)
         else:
@@ -894,6 +958,10 @@ def run(hi_, hf_, pr_, pl_, rs_, q_, lg_, open_months, sampled_, sf_, si_, count
             _fill(a, who, x)
         else:  # STOP
             break
+    step = np.zeros(counts.shape[0], dtype=np.int64)
+    for m in range(T):
+        step += alone[m]
+        sampled[m] += step
     tracked = tracked_placed = 0.0
     for j in range(n):  # close every open visit at the horizon; household-months, summed in household order
         _log(a, j, hi[j, H_STATE], float(T), -1)
