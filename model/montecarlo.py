@@ -8,6 +8,8 @@ it), so an interrupted run loses no finished work.
 
 from __future__ import annotations
 
+import ctypes
+import ctypes.util
 import itertools
 import multiprocessing as mp
 import pickle
@@ -30,6 +32,24 @@ _ENGINE = DEFAULT_ENGINE
 AHEAD_PER_WORKER = 4
 
 
+def keep_freed_memory() -> None:
+    """Ask the C library to keep memory it frees for reuse, where it can (glibc's ``mallopt``).
+
+    A replication allocates a few MB of arrays and frees them; glibc gives large
+    blocks back to the system at once, so the next replication takes page faults
+    on fresh memory (≈ 700 a replication, ≈ 1 ms). Kept, the same pages serve
+    every replication. Elsewhere (macOS, Windows) nothing changes.
+    """
+    try:
+        libc = ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6")
+        mallopt = libc.mallopt
+    except (OSError, AttributeError):
+        return
+    m_trim_threshold, m_mmap_threshold = -1, -3
+    mallopt(m_mmap_threshold, 64 << 20)
+    mallopt(m_trim_threshold, 256 << 20)
+
+
 def _init_worker(path: str) -> None:
     """Read the parameters the parent wrote for its workers (this run's own private file).
 
@@ -39,6 +59,7 @@ def _init_worker(path: str) -> None:
     """
     global _SOURCE, _ENGINE
     _SOURCE, _ENGINE = pickle.loads(Path(path).read_bytes())
+    keep_freed_memory()
 
 
 def one_replication(source: Params | Resolver, rep: int, engine: str = DEFAULT_ENGINE) -> RepTables:
@@ -72,6 +93,7 @@ def run_replications(
             on_result(t)
 
     if workers <= 1 or len(todo) <= 1:
+        keep_freed_memory()
         for r in todo:
             finish(one_replication(p, r, engine))
     else:

@@ -306,6 +306,10 @@ def resolve(sc: Scenario, rules: RuleSet | None = None, file: str = "<scenario>"
 REPS_PER_DRAW = 2
 
 
+#: Draws a :class:`Resolver` keeps (a run of 20 000 replications; each is a few dozen floats).
+DRAWS_KEPT = 10_000
+
+
 def parameter_set(rep: int) -> int:
     """The draw of uncertain values replication ``rep`` uses: replications 2k and 2k + 1 share draw k."""
     return rep // REPS_PER_DRAW
@@ -329,10 +333,11 @@ class Resolver:
         self._plans: dict = {}  # department plans, shared by draws that differ only in lead times
         self._keys = value_keys(sc)
         self._last: tuple[int, Params] | None = None
+        self._drawn: dict[int, dict[str, float]] = {}
         self.central = self._resolve(sc, None)
 
     def __getstate__(self) -> dict:
-        return self.__dict__ | {"_last": None}  # a copy sent to a worker need not carry the last draw
+        return self.__dict__ | {"_last": None, "_drawn": {}}  # a copy sent to a worker travels light
 
     @property
     def uncertain(self) -> bool:
@@ -343,10 +348,20 @@ class Resolver:
         return not self.fixed and (any(not d.point for d in self.scenario.distributions.values()) or market)
 
     def draws(self, rep: int) -> dict[str, float]:
-        """Replication ``rep``'s value of every uncertain path (empty when fixed)."""
+        """Replication ``rep``'s value of every uncertain path (empty when fixed).
+
+        Kept for the first :data:`DRAWS_KEPT` draws: a run checks them before it starts and records them
+        when it ends.
+        """
         if self.fixed:
             return {}
-        return draw_all(self.scenario.distributions, self.scenario.seed, parameter_set(rep))
+        key = parameter_set(rep)
+        found = self._drawn.get(key)
+        if found is None:
+            found = draw_all(self.scenario.distributions, self.scenario.seed, key)
+            if len(self._drawn) < DRAWS_KEPT:
+                self._drawn[key] = found
+        return dict(found)
 
     def market(self, sc: Scenario, rep: int) -> MarketFactor | None:
         return None if self.fixed else market_factor(sc.labour_market, sc.calendar, sc.seed, parameter_set(rep))

@@ -28,7 +28,7 @@ from numba.experimental import structref
 
 from model import hazards
 from model.engines.pcg import uniforms
-from model.unowned import unowned
+from model.unowned import borrow, keep_alive, unowned
 
 
 @structref.register
@@ -38,10 +38,12 @@ class ArmType(types.StructRef):
 
 
 class Arm(structref.StructRefProxy):
-    """Everything one arm reads and writes, handed to every helper as one reference.
+    """Everything one arm reads and writes, handed to every helper as one pointer.
 
     A tuple of arrays passed to a compiled function is passed as hundreds of
-    scalars; a structref is one pointer, so a helper call costs nanoseconds.
+    scalars; a structref is one pointer, and borrowed (model/unowned.py) it is
+    passed without the atomic reference count a structref costs on every call,
+    so LLVM can inline the small helpers.
     """
 
 
@@ -812,7 +814,7 @@ def run(hi_, hf_, pr_, pl_, rs_, q_, lg_, open_months, sampled_, sf_, si_, count
     hi, hf, pr, pl, rs = unowned(hi_), unowned(hf_), unowned(pr_), unowned(pl_), unowned(rs_)
     q, lg, sampled = unowned(q_), unowned(lg_), unowned(sampled_)
     sf, si, counts = unowned(sf_), unowned(si_), unowned(counts_)
-    a = Arm(
+    arm = Arm(
         hi,
         hf,
         sf,
@@ -895,6 +897,7 @@ def run(hi_, hf_, pr_, pl_, rs_, q_, lg_, open_months, sampled_, sf_, si_, count
         lg.vi,
         lg.vf,
     )
+    a = borrow(arm)  # what every helper gets: the fields, passed without counting references
     T = a.T
     n = hi.shape[0]
     # setup, in the SimPy engine's order: the initial stock starts, arrivals wait, places open, months end
@@ -969,6 +972,7 @@ def run(hi_, hf_, pr_, pl_, rs_, q_, lg_, open_months, sampled_, sf_, si_, count
         tracked += months
         if hi[j, H_JOBS] > 0 or hi[j, H_INTERNSHIPS] > 0:
             tracked_placed += months
+    keep_alive(arm)  # until here: the helpers read its fields through ``a``
     return si[S_MOVES], si[S_VISITS], si[S_FULL], tracked, tracked_placed
 
 
