@@ -8,6 +8,7 @@ so every SEK can be traced to a household (through its visit) and a rule.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import numpy as np
@@ -178,19 +179,21 @@ class ScheduleTable:
     """
 
     def __init__(self) -> None:
-        self.rows: dict[tuple, int] = {}
+        self.rows: dict[bytes, int] = {}
         self.lower, self.upper, self.rate = np.zeros((0, 1)), np.full((0, 1), np.inf), np.zeros((0, 1))
         self.days, self.per_month = np.zeros(0), np.zeros(0)
 
-    def index(self, p: Params, keys: list[tuple]) -> np.ndarray:
-        """The row of each key, building the schedules not met before."""
-        new = [key for key in keys if key not in self.rows]
+    def index(self, p: Params, keys: list[bytes], inputs: Callable[[int], tuple]) -> np.ndarray:
+        """The row of each key (its columns' bytes), building the schedules not met before; ``inputs(i)``
+        gives key i's arguments of :meth:`~model.params.LawTables.state_income`."""
+        rows = self.rows
+        new = [(key, inputs(i)) for i, key in enumerate(keys) if key not in rows]
         if new:
             self._append(p, new)
-        return np.array([self.rows[key] for key in keys], dtype=np.int64)
+        return np.fromiter(map(rows.__getitem__, keys), dtype=np.int64, count=len(keys))
 
-    def _append(self, p: Params, keys: list[tuple]) -> None:
-        built = [p.law.state_income(*key) for key in keys]
+    def _append(self, p: Params, new: list[tuple[bytes, tuple]]) -> None:
+        built = [p.law.state_income(*args) for _key, args in new]
         n, width = len(self.days), max(self.rate.shape[1], *(len(s.rates) for s in built))
         lower, upper, rate = (
             np.zeros((n + len(built), width)),
@@ -206,7 +209,7 @@ class ScheduleTable:
         self.lower, self.upper, self.rate = lower, upper, rate
         self.days = np.append(self.days, [s.days for s in built])
         self.per_month = np.append(self.per_month, [s.days_per_month for s in built])
-        for i, key in enumerate(keys):
+        for i, (key, _args) in enumerate(new):
             self.rows[key] = n + i
 
 
@@ -223,15 +226,24 @@ def _schedules(p: Params, visits: Visits) -> tuple[np.ndarray, ScheduleTable]:
     index = np.full(len(visits), -1, dtype=np.int64)
     if not len(which):
         return index, table
-    ref, months = visits.ref[which], visits.job_months[which]
+    ref, months, member = visits.ref[which], visits.job_months[which], visits.member_months[which]
+    guarantee = visits.state[which] == _AS  # aktivitetsstöd (else a-kassa)
+    month = np.floor(visits.t0[which])  # the month the visit begins (an a-kassa's decision)
+    decided = np.minimum(np.floor(ref + months), p.n_months - 1)  # the month the a-kassa was decided
+    law = p.law
+    # the schedule depends on the membership only through its class: the thresholds an a-kassa's decision
+    # month sets (rf.akassa_membership_thresholds); aktivitetsstöd, whether its a-kassa was income-based
+    reached = member[:, None] >= law.akassa_member_thresholds[month.astype(np.int64)] - 1e-9
+    income_based = np.array([a.income_based_months for a in law.akassa_access])[decided.astype(np.int64)]
+    member_class = np.where(guarantee, (member > 0) & (member >= income_based - 1e-9), reached.sum(axis=1))
     columns = np.column_stack(
         (
-            visits.state[which] == _AS,  # aktivitetsstöd (else a-kassa)
-            np.floor(visits.t0[which]),  # the month the visit begins
+            guarantee,
+            month,
             np.floor(ref),  # the month the qualifying job started
             months,
-            visits.member_months[which],
-            np.minimum(np.floor(ref + months), p.n_months - 1),  # the month the a-kassa was decided
+            member_class,
+            np.where(guarantee, decided, -1.0),  # only aktivitetsstöd reads the a-kassa's decision month
         )
     ).astype(np.float64)
     bits = columns.view(np.int64)  # rows equal bit for bit share a key (NaN-safe, unlike ==)
@@ -239,11 +251,14 @@ def _schedules(p: Params, visits: Visits) -> tuple[np.ndarray, ScheduleTable]:
     first = np.ones(len(order), dtype=bool)
     first[1:] = (bits[order[1:]] != bits[order[:-1]]).any(axis=1)
     group = np.cumsum(first) - 1  # the unique key of each visit, in sorted order
-    keys = [
-        (bool(g), int(m), int(start), float(jm), float(member), int(decided))
-        for g, m, start, jm, member, decided in columns[order[first]].tolist()
-    ]
-    index[which[order]] = table.index(p, keys)[group]
+    lead = order[first]  # a visit of each key: its own membership and decision month build the schedule
+    keys = np.ascontiguousarray(columns[lead]).view(np.dtype((np.void, columns.shape[1] * 8))).ravel().tolist()
+
+    def inputs(i: int) -> tuple:
+        v = lead[i]
+        return bool(guarantee[v]), int(month[v]), int(ref[v]), float(months[v]), float(member[v]), int(decided[v])
+
+    index[which[order]] = table.index(p, keys, inputs)[group]
     return index, table
 
 

@@ -91,6 +91,8 @@ class LawTables:
     akassa_months: dict[tuple[int, float], np.ndarray]  # (job type, job months) → (T, 2): [.., 1] for a parent
     akassa_karens_months: np.ndarray  # (T,): karensdagar in months, before the compensated days
     akassa_access: tuple[rf.AkassaAccess, ...]  # by decision month: who is paid (membership, age)
+    #: (T, K) by decision month: rf.akassa_membership_thresholds, padded with inf (the schedule's membership classes)
+    akassa_member_thresholds: np.ndarray
     # after the a-kassa: jobb- och utvecklingsgarantin with aktivitetsstöd
     aktivitetsstod_lowest_months: np.ndarray  # (T,) by month of entry: months the lowest level is paid
     rules: RuleSet = field(repr=False)
@@ -648,26 +650,33 @@ def _after_job(sc: Scenario, rules: RuleSet, dates: list, wage: np.ndarray, has_
     The ledger's rates are looked up here too (months with job places), so that their stale uses are reported.
     """
     hs, planned = sc.programme.hours_share, sc.programme.duration_months.jobs
-    karens, access, lowest = [], [], []
+    karens, access, lowest, thresholds = [], [], [], []
     jobs_so_far = np.cumsum(has_jobs) > 0  # a decision can only follow a job that started
     for m, d in enumerate(dates):
         if not jobs_so_far[m]:
             karens.append(0.0)
             access.append(rf.AkassaAccess(0.0, 0.0, 0.0))
             lowest.append(0.0)
+            thresholds.append(())
             continue
         per_month = rules.value("akassa.days.per_month", d)
         karens.append(rules.value("akassa.karens_days", d) / per_month)
         access.append(rf.akassa_access(rules, d))
+        thresholds.append(rf.akassa_membership_thresholds(rules, d))
         lowest.append(rules.value("aktivitetsstod.lowest.max_days", d) / per_month)
         for member_months in (0.0, math.inf):
             rf.akassa_schedule(rules, d, member_months, wage[m] * hs, hs, planned, days=math.inf)
         daily = rf.akassa_dagsforjanst(rules, d, wage[m] * hs, planned)
         for share_level in (False, True):
             rf.aktivitetsstod_schedule(rules, d, share_level, daily)
+    width = max((len(t) for t in thresholds), default=0) or 1
+    member_thresholds = np.full((len(dates), width), np.inf)
+    for m, t in enumerate(thresholds):
+        member_thresholds[m, : len(t)] = t
     return {
         "akassa_karens_months": np.array(karens),
         "akassa_access": tuple(access),
+        "akassa_member_thresholds": member_thresholds,
         "aktivitetsstod_lowest_months": np.array(lowest),
     }
 

@@ -6,6 +6,8 @@ import datetime as dt
 
 import numpy as np
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from model.errors import InputError, RuleError
 from model.ledger import need
@@ -148,3 +150,24 @@ def test_ledger_need_equals_the_rule_function():
         )
         expected = rf.benefit_amount(rules, on, int(pop.adults[h]), ages, other_income=0.1 * full)
         assert max(vec[i], 0.0) == pytest.approx(expected, abs=1e-6), (h, m)
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    st.dates(dt.date(2021, 1, 1), dt.date(2030, 12, 1)),
+    st.floats(0, 60),
+    st.floats(0, 60),
+    st.floats(1000, 60000),
+    st.floats(0.25, 1.0),
+    st.floats(1, 24),
+)
+def test_an_akassa_depends_on_membership_only_through_its_thresholds(on, m1, m2, wage, hours, worked):
+    """The ledger shares one schedule among memberships that reach the same thresholds
+    (rf.akassa_membership_thresholds): their schedules must be equal, under either law."""
+    rules = load_rules()
+    on = on.replace(day=1)
+    thresholds = rf.akassa_membership_thresholds(rules, on)
+    reached = [sum(m >= t - 1e-9 for t in thresholds) for m in (m1, m2)]
+    a, b = (rf.akassa_schedule(rules, on, m, wage, hours, worked, days=300) for m in (m1, m2))
+    if reached[0] == reached[1]:
+        assert a == b

@@ -476,6 +476,19 @@ def akassa_access(rules: RuleSet, on: dt.date) -> AkassaAccess:
     )
 
 
+def akassa_membership_thresholds(rules: RuleSet, on: dt.date) -> tuple[float, ...]:
+    """The months of membership at which an a-kassa decided on ``on`` changes, ascending.
+
+    :func:`akassa_schedule` depends on the membership only through which of
+    these it has reached (less 1e-9, as it compares): the new law's tiers, the
+    old law's months for the income-based amount. Two memberships that reach
+    the same ones get the same schedule, so a ledger can share it.
+    """
+    if akassa_law(rules, on) == "new":
+        return tuple(sorted(float(t) for t in rules.value("akassa_new.rate.membership_months", on)))
+    return (float(akassa_access(rules, on).income_based_months),)
+
+
 def akassa_access_check(rules: RuleSet, on: dt.date, member_months: float, age: float) -> bool:
     """Whether a household is paid a-kassa after a qualifying job decided on ``on`` (for rule cases and the CLI)."""
     if member_months < 0 or age < 0:
