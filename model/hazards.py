@@ -70,6 +70,7 @@ def draw_exit(
     while b > 0 and band_starts[b] > d:
         b -= 1
     t = now
+    c = 0  # the labour market's segment holding t (the first starts at −inf); t only grows, so does c
     while True:
         end = origin + band_starts[b + 1] if b + 1 < nb else INF
         wm = 1.0
@@ -80,9 +81,8 @@ def draw_exit(
         row = band_rates[b]
         w, s, m, o = row[0], row[1], row[2], row[3]
         if year_starts is not None:
-            c = len(year_starts) - 1  # the segment holding t (the first starts at −inf)
-            while c > 0 and year_starts[c] > t:
-                c -= 1
+            while c + 1 < len(year_starts) and year_starts[c + 1] <= t:
+                c += 1
             if c + 1 < len(year_starts) and year_starts[c + 1] < end:
                 end = year_starts[c + 1]
             wm *= year_work[c]

@@ -177,12 +177,12 @@ def _open_months(p: Params) -> np.ndarray:
     return np.flatnonzero(changed).astype(np.int64)
 
 
-def _households(p: Params, pop: Population, ids: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    n = len(ids)
+def _households(p: Params, pop: Population, ids: np.ndarray | slice) -> tuple[np.ndarray, np.ndarray]:
+    n = len(pop.arrival[ids])
     hi = np.zeros((n, k.N_HI), dtype=np.int64)
     hf = np.zeros((n, k.N_HF), dtype=np.float64)
     reason = pop.reason[ids].astype(np.int64)
-    hi[:, k.H_ID] = ids
+    hi[:, k.H_ID] = np.arange(pop.n)[ids]
     hi[:, k.H_STATE] = int(State.BENEFIT)
     hi[:, k.H_REASON] = reason
     hi[:, k.H_KIDS] = pop.n_children[ids]
@@ -252,17 +252,19 @@ def run_arm(
     ids: np.ndarray | None = None,
 ) -> ArmResult:
     """Simulate households ``ids`` (default: all) under ``p``: :func:`model.engines.des.run_arm`, compiled."""
-    ids = np.arange(pop.n) if ids is None else np.asarray(ids, dtype=np.int64)
-    if np.any(np.diff(pop.arrival[ids]) < 0):
+    everyone = ids is None
+    ids = np.arange(pop.n) if everyone else np.asarray(ids, dtype=np.int64)
+    rows = slice(None) if everyone else ids  # views of the population's columns, not copies, for everyone
+    if np.any(np.diff(pop.arrival[rows]) < 0):
         raise ValueError("households must be given in arrival order")
     T = p.n_months
     pr = _params(p)
     rates = np.asarray(p.rates, dtype=np.float64)  # (reasons, bands, routes)
-    own = rates[pop.reason[ids]].copy()
-    own[:, :, 0] *= pop.work_multiplier[ids][:, None]
+    own = rates[pop.reason[rows]]
+    own[:, :, 0] *= pop.work_multiplier[rows][:, None]
     room = ROOM_PER_HOUSEHOLD * len(ids) + ROOM_MIN
     while True:
-        hi, hf = _households(p, pop, ids)
+        hi, hf = _households(p, pop, rows)
         rs = Rs(
             t_first=ts.first_matrix(),
             t_extra=np.empty((len(ids), BLOCK)),
