@@ -286,6 +286,14 @@ def price(p: Params, pop: Population, visits: Visits, keep_rows: bool = False) -
     return Priced(flows, marked, mark, rows)
 
 
+def _add_at(out: np.ndarray, index: tuple[np.ndarray, ...], values: np.ndarray | float) -> None:
+    """``np.add.at(out, index, values)`` into cells that are still 0, by bincount: the same sums (each cell
+    adds its values in row order), several times faster."""
+    flat = np.ravel_multi_index(index, out.shape)
+    weights = np.broadcast_to(np.asarray(values, dtype=np.float64), flat.shape)
+    out += np.bincount(flat, weights=weights, minlength=out.size).reshape(out.shape)
+
+
 #: Per department and month (:func:`department_months`): places allocated and filled (place-months), missing
 #: place-months and the penalty for them, placements started, and the department's supervision money.
 DEPARTMENT_FIELDS: tuple[str, ...] = (
@@ -319,12 +327,12 @@ def department_months(p: Params, visits: Visits) -> np.ndarray | None:
     which = np.flatnonzero(np.isin(visits.state, _PLACE_STATES) & (visits.dept >= 0))
     vis, month, f = expand(visits, T, _PLACE_STATES, which)
     cls = (visits.state[vis] == _INT).astype(np.int64)  # 0 jobs, 1 internships
-    np.add.at(out, (visits.dept[vis].astype(np.int64), 2 + cls, month), f)
+    _add_at(out, (visits.dept[vis].astype(np.int64), 2 + cls, month), f)
     missing = np.maximum(out[:, 0:2] - out[:, 2:4], 0.0).sum(axis=1)
     out[:, 4] = missing
     out[:, 5] = missing * dp.penalty
     started = which[visits.t0[which] < T]
-    np.add.at(
+    _add_at(
         out,
         (
             visits.dept[started].astype(np.int64),

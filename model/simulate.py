@@ -49,6 +49,7 @@ class RepResult:
     participants: np.ndarray
     population: Population
     participant_on_benefit: np.ndarray  # (households, months) bool, programme arm: participants' months on benefit
+    participant_visits: Visits | None = None  # programme arm, the participants' visits only (canonical order)
 
 
 def _starts(visits: Visits, n_months: int) -> np.ndarray:
@@ -131,6 +132,7 @@ def simulate(p: Params, rep: int, full_counterfactual: bool = False, engine_name
         participants=part,
         population=pop,
         participant_on_benefit=priced_prog_part.on_benefit,
+        participant_visits=prog_part,
     )
 
 

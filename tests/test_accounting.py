@@ -181,3 +181,16 @@ def test_nystartsjobb_lasts_at_most_1_year_under_25_and_2_years_from_25(age, mon
     assert v.t1[job][0] == pytest.approx(months)
     assert v.job_months[job][0] == months
     assert outcomes(p, v)[FIELDS.index("jobs_completed")] == 1  # it ran its (cut) course
+
+
+@pytest.mark.parametrize("rep", [0, 1, 2])
+def test_participant_counts_need_only_the_participants_visits(rep):
+    """Only participants hold places, so their own visits give the counts the whole arm gives (what tabulate uses)."""
+    from model.participants import outcomes
+    from tests.conftest import small_dict
+
+    p = params_of(small_dict())
+    r = simulate(p, rep)
+    whole = outcomes(p, r.arms["programme"].visits, r.participant_on_benefit)
+    np.testing.assert_array_equal(whole, outcomes(p, r.participant_visits, r.participant_on_benefit))
+    assert whole[0] > 0  # jobs started: the counts are not trivially equal
