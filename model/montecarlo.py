@@ -56,6 +56,10 @@ def _init_worker(path: str) -> None:
     A file, not the pool's initargs: a spawned worker reads its initargs only
     as it imports the model, so a parent writing a large pickle into the
     worker's pipe waits for that import, and starts its workers one by one.
+    The file holds what the pipe would have carried (the pool pickles its
+    initargs too); the parent writes it a moment before into a temporary
+    folder only this user can read, and removes it with the pool: no run
+    folder or other input is ever unpickled.
     """
     global _SOURCE, _ENGINE
     _SOURCE, _ENGINE = pickle.loads(Path(path).read_bytes())
