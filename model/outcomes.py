@@ -66,8 +66,7 @@ def tabulate(result: RepResult, p: Params) -> RepTables:
         if a.departments is not None:
             arms[arm]["departments"] = a.departments
     # only participants hold places: their own visits are all the counts need
-    own = result.participant_visits if result.participant_visits is not None else result.arms["programme"].visits
-    counts = participant_outcomes(p, own, result.participant_on_benefit)
+    counts = participant_outcomes(p, result.participant_visits, result.participant_on_benefit)
     return RepTables(
         result.rep, arms, result.events, result.household_months, result.simulated_household_months, counts
     )

@@ -49,7 +49,7 @@ class RepResult:
     participants: np.ndarray
     population: Population
     participant_on_benefit: np.ndarray  # (households, months) bool, programme arm: participants' months on benefit
-    participant_visits: Visits | None = None  # programme arm, the participants' visits only (canonical order)
+    participant_visits: Visits  # programme arm, the participants' visits only (canonical order)
 
 
 def _starts(visits: Visits, n_months: int) -> np.ndarray:

@@ -177,26 +177,27 @@ def _open_months(p: Params) -> np.ndarray:
     return np.flatnonzero(changed).astype(np.int64)
 
 
-def _households(p: Params, pop: Population, ids: np.ndarray | slice) -> tuple[np.ndarray, np.ndarray]:
-    n = len(pop.arrival[ids])
+def _households(p: Params, pop: Population, ids: np.ndarray, rows: np.ndarray | slice) -> tuple[np.ndarray, np.ndarray]:
+    """The kernel's household tables for households ``ids``, whose population columns ``rows`` selects."""
+    n = len(ids)
     hi = np.zeros((n, k.N_HI), dtype=np.int64)
     hf = np.zeros((n, k.N_HF), dtype=np.float64)
-    reason = pop.reason[ids].astype(np.int64)
-    hi[:, k.H_ID] = np.arange(pop.n)[ids]
+    reason = pop.reason[rows].astype(np.int64)
+    hi[:, k.H_ID] = ids
     hi[:, k.H_STATE] = int(State.BENEFIT)
     hi[:, k.H_REASON] = reason
-    hi[:, k.H_KIDS] = pop.n_children[ids]
-    hi[:, k.H_NEWLY] = pop.newly_arrived[ids]
-    hi[:, k.H_ELIGIBLE] = np.asarray(p.eligible_reasons, dtype=bool)[reason] & pop.ready[ids]
+    hi[:, k.H_KIDS] = pop.n_children[rows]
+    hi[:, k.H_NEWLY] = pop.newly_arrived[rows]
+    hi[:, k.H_ELIGIBLE] = np.asarray(p.eligible_reasons, dtype=bool)[reason] & pop.ready[rows]
     hi[:, k.H_DEPT] = -1
-    arrival = pop.arrival[ids]
+    arrival = pop.arrival[rows]
     hf[:, k.F_TENTER] = arrival
     hf[:, k.F_ARRIVAL] = arrival
-    hf[:, k.F_AGE0] = pop.age[ids]
-    hf[:, k.F_ORIGIN] = pop.origin[ids]
-    hf[:, k.F_AWAY] = pop.away_since[ids]
-    hf[:, k.F_READINESS] = pop.readiness[ids]
-    hf[:, k.F_MEMBER_SINCE] = np.where(pop.member[ids], -np.inf, np.inf)
+    hf[:, k.F_AGE0] = pop.age[rows]
+    hf[:, k.F_ORIGIN] = pop.origin[rows]
+    hf[:, k.F_AWAY] = pop.away_since[rows]
+    hf[:, k.F_READINESS] = pop.readiness[rows]
+    hf[:, k.F_MEMBER_SINCE] = np.where(pop.member[rows], -np.inf, np.inf)
     hf[:, k.F_JOB_START] = np.nan
     hf[:, k.F_INCOME_END] = np.nan
     hf[:, k.F_JOB_MONTHS] = np.nan
@@ -264,7 +265,7 @@ def run_arm(
     own[:, :, 0] *= pop.work_multiplier[rows][:, None]
     room = ROOM_PER_HOUSEHOLD * len(ids) + ROOM_MIN
     while True:
-        hi, hf = _households(p, pop, rows)
+        hi, hf = _households(p, pop, ids, rows)
         rs = Rs(
             t_first=ts.first_matrix(),
             t_extra=np.empty((len(ids), BLOCK)),
