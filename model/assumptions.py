@@ -16,6 +16,7 @@ from typing import Any
 
 import yaml
 
+from model import yamlfile
 from model.scenario import Scenario, extends_path
 from model.uncertainty import Distribution
 
@@ -195,7 +196,7 @@ def scenario_files(path: Path) -> list[Path]:
     current = path
     while True:
         try:
-            data = yaml.safe_load(current.read_text(encoding="utf-8"))
+            data = yamlfile.safe_load(current.read_text(encoding="utf-8"))
         except (OSError, yaml.YAMLError):
             break
         if not isinstance(data, dict) or "extends" not in data:

@@ -135,8 +135,10 @@ def _money(p: Params) -> lk.Money:
     """The money tables and the scenario's money values, as the compiled ledger reads them."""
     mt = p.law.money
     f = {name: np.asarray(getattr(mt, name), dtype=np.float64) for name in lk.Money._fields if hasattr(mt, name)}
+    f = {name: float(a) if a.ndim == 0 else a for name, a in f.items()}  # the scalars as floats
     return lk.Money(
         **f,
+        need_version=_need_version(p),
         other_income_share=float(p.other_income_share),
         other_income_kept_with_pay=float(p.other_income_kept_with_pay),
         hours_share=float(p.hours_share),
@@ -144,6 +146,26 @@ def _money(p: Params) -> lk.Money:
         supervision_compensation=float(p.supervision_compensation),
         administration=float(p.administration),
     )
+
+
+def _need_version(p: Params) -> np.ndarray:
+    """(2, months): for households without and with children, numbers for the runs of months in which every
+    table :func:`~model.ledger_kernel.need` reads for them is the same, bit for bit (kept with the rules'
+    tables). Within a run a household's need changes only as its children grow."""
+    found = p.law.memo.get("need version")
+    if found is None:
+        mt = p.law.money
+        T = p.n_months
+        found = np.zeros((len(lk.NEED_TABLES), T), dtype=np.int64)
+        for i, names in enumerate(lk.NEED_TABLES):
+            changed = np.zeros(T, dtype=bool)
+            changed[0] = True
+            for name in names:
+                bits = np.ascontiguousarray(getattr(mt, name), dtype=np.float64).reshape(T, -1).view(np.int64)
+                changed[1:] |= (bits[1:] != bits[:-1]).any(axis=1)
+            found[i] = np.cumsum(changed)
+        p.law.memo["need version"] = found
+    return found
 
 
 def _households(pop: Population) -> lk.Households:

@@ -37,8 +37,17 @@ Money = namedtuple(
         "pension_rate", "year_start", "wage_full_time", "subsidy_rate", "subsidy_cap", "subsidy_covers_wage",
         "support", "support_months", "jobbstimulans_share", "jobbstimulans_after", "jobbstimulans_months",
         "other_income_share", "other_income_kept_with_pay", "hours_share", "supervision_cost",
-        "supervision_compensation", "administration",
+        "supervision_compensation", "administration", "need_version",
     ],
+)  # fmt: skip
+#: The tables :func:`need` reads by month, for households without and with children (``need_version``
+#: numbers the runs of months in which they are equal).
+NEED_TABLES = (
+    ("single", "couple", "common_by_size", "rent_adults"),
+    (
+        "single", "couple", "child_amounts", "common_by_size", "rent_adults", "rent_children", "allowance_per_child",
+        "studiebidrag", "flerbarn", "flerbarn_extra",
+    ),
 )  # fmt: skip
 #: The households' columns the ledger reads.
 Households = namedtuple("Households", ["adults", "n_children", "child_birth", "age", "arrival", "kids_max"])
@@ -58,30 +67,46 @@ def need(mt, hs, h, m, keep):
 
     :func:`model.rules.functions.benefit_amount` on the month's tables; children's ages at the start of the month.
     """
+    return need_until(mt, hs, h, m, keep, 0)[0]
+
+
+@numba.njit(cache=True, inline="always")
+def need_until(mt, hs, h, m, keep, T):
+    """:func:`need`, and a month (at most ``T``) before which it changes only if the tables change
+    (``mt.need_version``): a month before any child's age can reach a band or an age limit it has not
+    reached at month ``m`` (a month early, so that rounding cannot make it late)."""
     ak = hs.adults[h] - 1  # 0: single, 1: couple
     if hs.n_children[h] == 0:
         if ak == 0:
             table = mt.single[m] + mt.common_by_size[m, 0] + mt.rent_adults[m, 0]
         else:
             table = mt.couple[m] + mt.common_by_size[m, 1] + mt.rent_adults[m, 1]
-        return table * keep
+        return table * keep, T
     bands = mt.child_bands
-    top = bands[len(bands) - 1] + 2
+    nb = len(bands)
+    top = bands[nb - 1] + 2
     child = 0.0
     n_kids = young = pupils = 0
+    until = T
     for k in range(hs.kids_max):
         b = hs.child_birth[h, k]
         if b != b:  # no such child
             continue
         age = max((m - b) / 12.0, 0.0)
+        edge = math.inf  # the next age at which this child counts differently
         if age < top:
             band = np.searchsorted(bands, age, side="right") - 1
             child += mt.child_amounts[m, band]
             n_kids += 1
+            edge = bands[band + 1] if band + 1 < nb else top
         if age < mt.allowance_age_limit:
             young += 1
+            edge = min(edge, mt.allowance_age_limit)
         elif age < mt.studiebidrag_age_below:
             pupils += 1
+            edge = min(edge, mt.studiebidrag_age_below)
+        if edge < math.inf:
+            until = min(until, max(math.floor(b + 12.0 * edge) - 1, m + 1))
     width = mt.common_by_size.shape[1]
     size = ak + 1 + n_kids
     common = mt.common_by_size[m, min(size, width) - 1]
@@ -95,7 +120,7 @@ def need(mt, hs, h, m, keep):
     width_f = mt.flerbarn.shape[1] - 1
     flerbarn = mt.flerbarn[m, min(n, width_f)] + max(n - width_f, 0) * mt.flerbarn_extra[m]
     allowance = mt.allowance_per_child[m] * young + mt.studiebidrag[m] * pupils + flerbarn
-    return (personal + common + housing) * keep - allowance
+    return (personal + common + housing) * keep - allowance, until
 
 
 @numba.njit(cache=True, inline="always")
@@ -128,37 +153,78 @@ def _add(flows, rows_sek, row, cat, m, sek):
 def price_visits(mt_, hs_, vc_, T, flows_, mark_, marked_, rows_vis_, rows_month_, rows_overlap_, rows_sek_):
     """Price every visit in a money state into ``flows`` (categories × months) and ``mark`` (households × months:
     benefit or a top-up was paid; ``marked`` counts them per month). With room in ``rows_*`` (one row per
-    visit-month), also keep each row."""
+    visit-month, in visit order), also keep each row. Returns the number of rows.
+
+    Visits on benefit or in an internship (most rows) are priced in a loop of their own, the others in a
+    second: a loop that reads few tables keeps them in registers, one that reads all of them reloads them
+    at every row.
+    """
     mt, hs, vc, flows, mark = unowned(mt_), unowned(hs_), unowned(vc_), unowned(flows_), unowned(mark_)
     marked = unowned(marked_)
     rows_vis, rows_month, rows_overlap, rows_sek = (
         unowned(rows_vis_), unowned(rows_month_), unowned(rows_overlap_), unowned(rows_sek_)
     )  # fmt: skip
-    row = 0
-    for v in range(len(vc.hh)):
+    trace = rows_sek.shape[0] > 0
+    n = len(vc.hh)
+    first = np.zeros(n + 1 if trace else 0, dtype=np.int64)  # each visit's first row, for a trace
+    if trace:
+        for v in range(n):
+            first[v + 1] = first[v] + _n_rows(vc.state[v], vc.t0[v], vc.t1[v], T)
+    for v in range(n):  # benefit and internships
         st = vc.state[v]
         t0, t1 = vc.t0[v], vc.t1[v]
-        if st > _AS or not t1 > t0:  # not a money state (the exits), or empty
+        if st > _INT or not t1 > t0:
             continue
         h = vc.hh[v]
-        with_pay = st > _INT
-        keep = 1 - mt.other_income_share * (mt.other_income_kept_with_pay if with_pay else 1.0)
+        kids = 1 if hs.n_children[h] > 0 else 0
+        keep = 1 - mt.other_income_share * 1.0
+        row = first[v] if trace else 0
         m0, m1 = math.floor(t0), min(math.ceil(t1), T)
+        net_need, version, until = 0.0, -1, m0  # need is computed again only when it can change
         for m in range(m0, m1):
             f = min(t1, m + 1.0) - max(t0, float(m))
-            if rows_sek.shape[0] > 0:
+            if m >= until or mt.need_version[kids, m] != version:
+                net_need, until = need_until(mt, hs, h, m, keep, T)
+                version = mt.need_version[kids, m]
+            sek = max(net_need, 0.0) * f
+            flows[BENEFIT, m] += sek
+            if st == _INT:
+                flows[SUPERVISION, m] += mt.supervision_cost * f
+                flows[SUPERVISION_COMPENSATION, m] += mt.supervision_compensation * f
+                flows[ADMINISTRATION, m] += mt.administration * f
+            if trace:
                 rows_vis[row], rows_month[row], rows_overlap[row] = v, m, f
-            net_need = need(mt, hs, h, m, keep)
-            paid = False
-            if st <= _INT:  # benefit and internship: benefit continues
-                sek = max(net_need, 0.0) * f
-                _add(flows, rows_sek, row, BENEFIT, m, sek)
-                paid = sek > 0
-            if _INT <= st < _AK:  # a place
+                rows_sek[row, BENEFIT] = sek
+                if st == _INT:
+                    rows_sek[row, SUPERVISION] = mt.supervision_cost * f
+                    rows_sek[row, SUPERVISION_COMPENSATION] = mt.supervision_compensation * f
+                    rows_sek[row, ADMINISTRATION] = mt.administration * f
+                row += 1
+            if sek > 0 and not mark[h, m]:
+                mark[h, m] = True
+                marked[m] += 1
+    for v in range(n):  # jobs, a-kassa and aktivitetsstöd
+        st = vc.state[v]
+        t0, t1 = vc.t0[v], vc.t1[v]
+        if st <= _INT or st > _AS or not t1 > t0:
+            continue
+        h = vc.hh[v]
+        kids = 1 if hs.n_children[h] > 0 else 0
+        keep = 1 - mt.other_income_share * mt.other_income_kept_with_pay
+        row = first[v] if trace else 0
+        m0, m1 = math.floor(t0), min(math.ceil(t1), T)
+        net_need, version, until = 0.0, -1, m0
+        for m in range(m0, m1):
+            f = min(t1, m + 1.0) - max(t0, float(m))
+            if trace:
+                rows_vis[row], rows_month[row], rows_overlap[row] = v, m, f
+            if m >= until or mt.need_version[kids, m] != version:
+                net_need, until = need_until(mt, hs, h, m, keep, T)
+                version = mt.need_version[kids, m]
+            if st < _AK:  # a job
                 _add(flows, rows_sek, row, SUPERVISION, m, mt.supervision_cost * f)
                 _add(flows, rows_sek, row, SUPERVISION_COMPENSATION, m, mt.supervision_compensation * f)
                 _add(flows, rows_sek, row, ADMINISTRATION, m, mt.administration * f)
-            if _INT < st < _AK:  # a job
                 ref = vc.ref[v]
                 start = math.floor(ref)
                 wage = mt.wage_full_time[start] * mt.hours_share
@@ -189,7 +255,7 @@ def price_visits(mt_, hs_, vc_, T, flows_, mark_, marked_, rows_vis_, rows_month
                 support = mt.support[job, start] * max(hi - lo, 0.0)
                 if support > 0:
                     _add(flows, rows_sek, row, SUPERVISION_SUPPORT, m, support)
-            if st == _AK or st == _AS:
+            else:  # a-kassa or aktivitetsstöd
                 s = vc.schedule[v]
                 pm = vc.per_month[s]
                 lo = max(t0, float(m)) - t0
@@ -202,7 +268,15 @@ def price_visits(mt_, hs_, vc_, T, flows_, mark_, marked_, rows_vis_, rows_month
                 mark[h, m] = True
                 marked[m] += 1
             row += 1
-    return row
+    return first[n] if trace else 0
+
+
+@numba.njit(cache=True, inline="always")
+def _n_rows(state, t0, t1, T):
+    """A visit's rows: its months in the horizon if it is in a money state and not empty."""
+    if state <= _AS and t1 > t0:
+        return max(min(math.ceil(t1), T) - math.floor(t0), 0)
+    return 0
 
 
 @numba.njit(cache=True)
@@ -210,8 +284,7 @@ def count_rows(state, t0, t1, T):
     """Visit-month rows of the visits in a money state (for a trace that keeps every row)."""
     n = 0
     for v in range(len(state)):
-        if state[v] <= _AS and t1[v] > t0[v]:
-            n += max(min(math.ceil(t1[v]), T) - math.floor(t0[v]), 0)
+        n += _n_rows(state[v], t0[v], t1[v], T)
     return n
 
 

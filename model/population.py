@@ -68,24 +68,20 @@ def generate(p: Params, rep: int) -> Population:
 
     stock_cdf = np.cumsum(p.stock_shares)
     inflow_cdf = np.cumsum(p.inflow_shares)
-    reason = np.where(
-        initial,
-        np.searchsorted(stock_cdf, u[:, _REASON] * stock_cdf[-1], side="right"),
-        np.searchsorted(inflow_cdf, u[:, _REASON] * inflow_cdf[-1], side="right"),
-    ).astype(np.int8)
+    reason = np.empty(n, dtype=np.int8)  # the stock's shares for the first n0 households, the inflow's after
+    reason[:n0] = np.searchsorted(stock_cdf, u[:n0, _REASON] * stock_cdf[-1], side="right")
+    reason[n0:] = np.searchsorted(inflow_cdf, u[n0:, _REASON] * inflow_cdf[-1], side="right")
     adults = np.where(u[:, _COUPLE] < p.couple_share, 2, 1).astype(np.int8)
     kids = np.searchsorted(np.asarray(p.children_cdf), u[:, _KIDS] * p.children_cdf[-1], side="right")
     kids = np.minimum(kids, MAX_CHILDREN).astype(np.int8)
     ages = u[:, _AGE0 : _AGE0 + MAX_CHILDREN] * CHILD_MAX_AGE_AT_ARRIVAL
     birth = arrival[:, None] - ages * 12
-    birth[np.arange(MAX_CHILDREN)[None, :] >= kids[:, None]] = np.nan
+    np.copyto(birth, np.nan, where=np.arange(MAX_CHILDREN)[None, :] >= kids[:, None])
     # readiness: the household's quantile in the stock (uniform there); arrivals lean to the ready (params)
     readiness = u[:, _READY].copy()
     if p.readiness_effect:
         grid = np.linspace(0.0, 1.0, p.readiness_cdf.shape[1])
-        for r in np.unique(reason[n0:]):
-            new = n0 + np.flatnonzero(reason[n0:] == r)
-            readiness[new] = np.interp(u[new, _READY], p.readiness_cdf[r], grid)
+        _interp_by_row(u[n0:, _READY], reason[n0:], np.asarray(p.readiness_cdf, dtype=np.float64), grid, readiness[n0:])
     ready = readiness >= 1 - p.ready_share
     work_multiplier = readiness_multiplier(readiness, p.readiness_effect)
 
@@ -141,6 +137,41 @@ def _stationary_origins(rates, band_starts, reason, work_multiplier, u, origin, 
             totals[b] = r[b, 0] * work_multiplier[i] + r[b, 1] + r[b, 2] + r[b, 3]
         if totals[nb - 1] > 0:  # a stationary stock exists only if every spell ends
             origin[i] = -_stationary_duration(totals, band_starts, u[i])
+
+
+@numba.njit(cache=True)
+def _interp_by_row(x, row, xp, fp, out):
+    """``out[i] = np.interp(x[i], xp[row[i]], fp)``, with numpy's arithmetic step for step (the same bits:
+    tests/test_invariants.py compares them), without sorting the households by row first."""
+    n = xp.shape[1]
+    for i in range(len(x)):
+        xs = xp[row[i]]
+        v = x[i]
+        if v != v:
+            out[i] = v
+        elif v < xs[0]:
+            out[i] = fp[0]
+        elif v > xs[n - 1]:
+            out[i] = fp[n - 1]
+        else:
+            lo, hi = 0, n - 1  # the last j with xs[j] <= v (numpy: binary_search_with_guess)
+            while hi - lo > 1:
+                mid = (lo + hi) >> 1
+                if xs[mid] <= v:
+                    lo = mid
+                else:
+                    hi = mid
+            j = n - 1 if xs[n - 1] <= v else lo
+            if j == n - 1 or xs[j] == v:
+                out[i] = fp[j]
+            else:
+                slope = (fp[j + 1] - fp[j]) / (xs[j + 1] - xs[j])
+                y = slope * (v - xs[j]) + fp[j]
+                if y != y:
+                    y = slope * (v - xs[j + 1]) + fp[j + 1]
+                    if y != y and fp[j] == fp[j + 1]:
+                        y = fp[j]
+                out[i] = y
 
 
 def has_child_under(births: np.ndarray, t: float, years: float = 18.0) -> bool:

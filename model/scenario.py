@@ -27,6 +27,7 @@ from pydantic import (
     model_validator,
 )
 
+from model import yamlfile
 from model.allocation import LINKOPING_SIZE_WEIGHT
 from model.calendar import Calendar, YearMonth
 from model.errors import InputError, Problem
@@ -722,7 +723,7 @@ def load_scenario(path: str | Path | None = None) -> Scenario:
     except (OSError, UnicodeDecodeError) as err:
         raise InputError([Problem(file, "", f"cannot read scenario file: {err}")]) from None
     try:
-        data = yaml.safe_load(text)
+        data = yamlfile.safe_load(text)
     except yaml.YAMLError as err:
         raise InputError([Problem(file, "", f"not valid YAML: {err}")]) from None
     _resolve_departments_path(data, path.parent)
@@ -755,7 +756,7 @@ def _extended(data: Any, path: Path, chain: tuple[Path, ...]) -> Any:
     if base_path in chain:
         raise InputError([Problem(file, "extends", f"{base_path.name} extends itself through {path.name}")])
     try:
-        base = yaml.safe_load(base_path.read_text(encoding="utf-8"))
+        base = yamlfile.safe_load(base_path.read_text(encoding="utf-8"))
     except (OSError, UnicodeDecodeError, yaml.YAMLError) as err:
         raise InputError([Problem(file, "extends", f"cannot read {base_path}: {err}")]) from None
     _resolve_departments_path(base, base_path.parent)

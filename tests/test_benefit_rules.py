@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from model.ledger import CATEGORY_INDEX
 from model.rules import functions as rf
 from model.rules import load_rules
 from model.simulate import simulate
-from tests.conftest import one_household_dict, params_of
+from tests.conftest import lund_dict, one_household_dict, params_of
 
 
 def parent_in_2023(other: float = 0.0, kept: float = 1.0) -> dict:
@@ -99,3 +101,39 @@ def test_jobbstimulans_periods_of_24_months_after_every_6_in_a_row(spell_start, 
     ages = [max(-b / 12, 0.0) for b in r.population.child_birth[0] if b == b]
     assert got == pytest.approx(rf.benefit_amount(rules, on, 1, ages, gross_wage=20000.0, jobbstimulans=applies))
     assert got != pytest.approx(rf.benefit_amount(rules, on, 1, ages, gross_wage=20000.0, jobbstimulans=not applies))
+
+
+@settings(max_examples=40, deadline=None)
+@given(rep=st.integers(0, 10_000), jitter=st.floats(0.0, 1.0), couple=st.floats(0.0, 1.0))
+def test_benefit_over_long_stays_is_need_month_by_month(rep, jitter, couple):
+    """The ledger computes a household's need again only when the tables or its children's ages can change
+    it; the benefit of stays across many months (children passing every age band and limit) equals need
+    computed afresh in every month, bit for bit."""
+    from model.ledger import need, price
+    from model.population import generate
+    from model.visits import Visits
+
+    d = lund_dict()
+    d["population"]["couple_share"] = couple
+    p = params_of(d)
+    pop = generate(p, rep)
+    T = p.n_months
+    n = pop.n
+    t0 = np.minimum(pop.arrival + jitter, T - 0.5)  # from a random point in a month to the horizon
+    nan = np.full(n, np.nan)
+    visits = Visits(
+        hh=np.arange(n), state=np.zeros(n, dtype=np.int8), t0=t0, t1=np.full(n, float(T)),
+        nxt=np.full(n, -1, dtype=np.int8), workplace=np.zeros(n, dtype=np.int8), ref=nan,
+        level=np.zeros(n, dtype=np.int8), job_months=nan, dept=np.full(n, -1, dtype=np.int16),
+        member_months=nan, spell_start=nan,
+    )  # fmt: skip
+    flows = price(p, pop, visits).flows[CATEGORY_INDEX["benefit"]]
+    m0 = np.floor(t0).astype(np.int64)
+    expected = np.zeros(T)
+    for m in range(T):  # households in visit order, as the ledger adds them
+        on = np.flatnonzero(m0 <= m)
+        f = np.minimum(float(T), m + 1.0) - np.maximum(t0[on], float(m))
+        sek = np.maximum(need(p, pop, on, np.full(len(on), m)), 0.0) * f
+        for x in sek:
+            expected[m] += x
+    assert flows.tobytes() == expected.tobytes()

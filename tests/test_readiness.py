@@ -4,8 +4,11 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from model.hazards import readiness_multiplier
+from model.population import _interp_by_row
 from model.simulate import simulate
 from model.states import PLACE_STATES, State
 from tests.conftest import lund_dict, params_of, small_dict
@@ -93,3 +96,26 @@ def test_arrivals_keep_the_stock_uniform_in_readiness():
         on = (v.state == int(State.BENEFIT)) & (v.t0 <= at) & (v.t1 > at)
         means.append(pop.readiness[v.hh[on]].mean())
     assert np.mean(means) == pytest.approx(0.5, abs=0.04)
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    cells=st.integers(2, 40),
+    seed=st.integers(0, 2**32 - 1),
+    ties=st.booleans(),
+)
+def test_arrivals_readiness_is_numpys_interp_bit_for_bit(cells, seed, ties):
+    """The compiled interpolation of arrivals' readiness gives np.interp's bits, at grid points and ties too."""
+    rng = np.random.default_rng(seed)
+    xp = np.sort(rng.random((3, cells)), axis=1)
+    xp[:, 0], xp[:, -1] = 0.0, 1.0
+    if ties and cells > 3:
+        xp[:, cells // 2] = xp[:, cells // 2 - 1]  # a flat stretch of the CDF
+    fp = np.linspace(0.0, 1.0, cells)
+    x = np.concatenate([rng.random(200), xp[0], [0.0, 1.0, -0.1, 1.1]])
+    row = np.zeros(len(x), dtype=np.int8)
+    row[:200] = rng.integers(0, 3, 200)
+    out = np.empty(len(x))
+    _interp_by_row(x, row, xp, fp, out)
+    expected = np.array([np.interp(x[i], xp[row[i]], fp) for i in range(len(x))])
+    assert out.tobytes() == expected.tobytes()

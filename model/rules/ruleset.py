@@ -22,6 +22,7 @@ from typing import Any
 
 import yaml
 
+from model import yamlfile
 from model.errors import InputError, Problem, RuleError
 
 RULES_DIR = Path(__file__).resolve().parent
@@ -220,7 +221,7 @@ _FILE_KEYS = {"description", "unit", "last_verified", "parameters"}
 def _load_file(path: Path) -> dict[str, Rule]:
     name = str(path)
     try:
-        doc = yaml.safe_load(path.read_text(encoding="utf-8"))
+        doc = yamlfile.safe_load(path.read_text(encoding="utf-8"))
     except (OSError, yaml.YAMLError) as err:
         raise InputError([Problem(name, "", f"cannot read rule file: {err}")]) from None
     if not isinstance(doc, dict):
