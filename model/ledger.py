@@ -16,7 +16,7 @@ import numpy as np
 from model import ledger_kernel as lk
 from model.params import Params
 from model.population import Population
-from model.states import PLACE_STATES, State
+from model.states import State
 from model.visits import Visits
 
 PARTIES: tuple[str, ...] = ("social_board", "department", "state", "household", "external")
@@ -114,23 +114,6 @@ class Priced:
     rows: Rows | None = None
 
 
-def expand(
-    visits: Visits, n_months: int, states: np.ndarray, which: np.ndarray
-) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """Rows (visit index, month, overlap) for the visits ``which`` in ``states`` with time in the horizon."""
-    sel = visits.state[which]
-    idx = which[np.isin(sel, states) & (visits.t1[which] > visits.t0[which])]
-    t0, t1 = visits.t0[idx], visits.t1[idx]
-    m0 = np.floor(t0).astype(np.int64)
-    m1 = np.minimum(np.ceil(t1).astype(np.int64), n_months)  # exclusive
-    n = np.maximum(m1 - m0, 0)
-    vis = np.repeat(idx, n)
-    offset = np.arange(n.sum()) - np.repeat(np.cumsum(n) - n, n)
-    month = np.repeat(m0, n) + offset
-    overlap = np.minimum(visits.t1[vis], month + 1) - np.maximum(visits.t0[vis], month)
-    return vis, month, overlap
-
-
 def _money(p: Params) -> lk.Money:
     """The money tables and the scenario's money values, as the compiled ledger reads them."""
     mt = p.law.money
@@ -206,13 +189,18 @@ class ScheduleTable:
         self.days, self.per_month = np.zeros(0), np.zeros(0)
 
     def index(self, p: Params, keys: list[bytes], inputs: Callable[[int], tuple]) -> np.ndarray:
-        """The row of each key (its columns' bytes), building the schedules not met before; ``inputs(i)``
-        gives key i's arguments of :meth:`~model.params.LawTables.state_income`."""
+        """The row of each key (its columns' bytes), building the schedules not met before (from the first
+        key i of each: ``inputs(i)`` gives its arguments of :meth:`~model.params.LawTables.state_income`)."""
         rows = self.rows
-        new = [(key, inputs(i)) for i, key in enumerate(keys) if key not in rows]
-        if new:
-            self._append(p, new)
-        return np.fromiter(map(rows.__getitem__, keys), dtype=np.int64, count=len(keys))
+        found = [rows.get(key, -1) for key in keys]
+        if -1 in found:
+            new: dict[bytes, tuple] = {}
+            for i, key in enumerate(keys):
+                if key not in rows and key not in new:
+                    new[key] = inputs(i)
+            self._append(p, list(new.items()))
+            found = [rows[key] for key in keys]
+        return np.array(found, dtype=np.int64)
 
     def _append(self, p: Params, new: list[tuple[bytes, tuple]]) -> None:
         built = [p.law.state_income(*args) for _key, args in new]
@@ -256,7 +244,10 @@ def _schedules(p: Params, visits: Visits) -> tuple[np.ndarray, ScheduleTable]:
     # the schedule depends on the membership only through its class: the thresholds an a-kassa's decision
     # month sets (rf.akassa_membership_thresholds); aktivitetsstöd, whether its a-kassa was income-based
     reached = member[:, None] >= law.akassa_member_thresholds[month.astype(np.int64)] - 1e-9
-    income_based = np.array([a.income_based_months for a in law.akassa_access])[decided.astype(np.int64)]
+    income_based = law.memo.get("income-based months")
+    if income_based is None:
+        income_based = law.memo["income-based months"] = np.array([a.income_based_months for a in law.akassa_access])
+    income_based = income_based[decided.astype(np.int64)]
     member_class = np.where(guarantee, (member > 0) & (member >= income_based - 1e-9), reached.sum(axis=1))
     columns = np.column_stack(
         (
@@ -268,19 +259,13 @@ def _schedules(p: Params, visits: Visits) -> tuple[np.ndarray, ScheduleTable]:
             np.where(guarantee, decided, -1.0),  # only aktivitetsstöd reads the a-kassa's decision month
         )
     ).astype(np.float64)
-    bits = columns.view(np.int64)  # rows equal bit for bit share a key (NaN-safe, unlike ==)
-    order = np.lexsort(bits.T[::-1])
-    first = np.ones(len(order), dtype=bool)
-    first[1:] = (bits[order[1:]] != bits[order[:-1]]).any(axis=1)
-    group = np.cumsum(first) - 1  # the unique key of each visit, in sorted order
-    lead = order[first]  # a visit of each key: its own membership and decision month build the schedule
-    keys = np.ascontiguousarray(columns[lead]).view(np.dtype((np.void, columns.shape[1] * 8))).ravel().tolist()
+    # rows equal bit for bit share a key (NaN-safe, unlike ==); a visit of each new key builds its schedule
+    keys = columns.view(np.dtype((np.void, columns.shape[1] * 8))).ravel().tolist()
 
     def inputs(i: int) -> tuple:
-        v = lead[i]
-        return bool(guarantee[v]), int(month[v]), int(ref[v]), float(months[v]), float(member[v]), int(decided[v])
+        return bool(guarantee[i]), int(month[i]), int(ref[i]), float(months[i]), float(member[i]), int(decided[i])
 
-    index[which[order]] = table.index(p, keys, inputs)[group]
+    index[which] = table.index(p, keys, inputs)
     return index, table
 
 
@@ -308,14 +293,6 @@ def price(p: Params, pop: Population, visits: Visits, keep_rows: bool = False) -
     return Priced(flows, marked, mark, rows)
 
 
-def _add_at(out: np.ndarray, index: tuple[np.ndarray, ...], values: np.ndarray | float) -> None:
-    """``np.add.at(out, index, values)`` into cells that are still 0, by bincount: the same sums (each cell
-    adds its values in row order), several times faster."""
-    flat = np.ravel_multi_index(index, out.shape)
-    weights = np.broadcast_to(np.asarray(values, dtype=np.float64), flat.shape)
-    out += np.bincount(flat, weights=weights, minlength=out.size).reshape(out.shape)
-
-
 #: Per department and month (:func:`department_months`): places allocated and filled (place-months), missing
 #: place-months and the penalty for them, placements started, and the department's supervision money.
 DEPARTMENT_FIELDS: tuple[str, ...] = (
@@ -330,7 +307,6 @@ DEPARTMENT_FIELDS: tuple[str, ...] = (
     "supervision_sek",
     "compensation_sek",
 )
-_PLACE_STATES = np.array([int(s) for s in PLACE_STATES])
 
 
 def department_months(p: Params, visits: Visits) -> np.ndarray | None:
@@ -346,23 +322,10 @@ def department_months(p: Params, visits: Visits) -> np.ndarray | None:
     T = p.n_months
     out = np.zeros((dp.n, len(DEPARTMENT_FIELDS), T))
     out[:, 0:2] = dp.target
-    which = np.flatnonzero(np.isin(visits.state, _PLACE_STATES) & (visits.dept >= 0))
-    vis, month, f = expand(visits, T, _PLACE_STATES, which)
-    cls = (visits.state[vis] == _INT).astype(np.int64)  # 0 jobs, 1 internships
-    _add_at(out, (visits.dept[vis].astype(np.int64), 2 + cls, month), f)
+    lk.department_place_months(visits.state, visits.t0, visits.t1, visits.dept, T, out)
     missing = np.maximum(out[:, 0:2] - out[:, 2:4], 0.0).sum(axis=1)
     out[:, 4] = missing
     out[:, 5] = missing * dp.penalty
-    started = which[visits.t0[which] < T]
-    _add_at(
-        out,
-        (
-            visits.dept[started].astype(np.int64),
-            6 + (visits.state[started] == _INT).astype(np.int64),
-            np.floor(visits.t0[started]).astype(np.int64),
-        ),
-        1,
-    )
     filled = out[:, 2] + out[:, 3]
     out[:, 8] = filled * p.supervision_cost
     out[:, 9] = filled * p.supervision_compensation

@@ -296,3 +296,25 @@ def need_rows(mt_, hs_, hh, month, keep):
     for i in range(len(hh)):
         out[i] = need(mt, hs, hh[i], month[i], keep[i])
     return out
+
+
+@numba.njit(cache=True)
+def department_place_months(state, t0, t1, dept, T, out):
+    """Place-months filled and placements started per department, class and month, added into ``out``
+    (departments × fields × months: filled at fields 2 + class, started at 6 + class; class 0 jobs,
+    1 internships) for the place visits held in a department. Rows are added in visit order, month by
+    month, as ``np.add.at`` over the expanded rows would."""
+    for v in range(len(state)):
+        st, d = state[v], dept[v]
+        if st < _INT or st >= _AK or d < 0:
+            continue
+        cls = 1 if st == _INT else 0
+        a, b = t0[v], t1[v]
+        if b > a:
+            for m in range(math.floor(a), min(math.ceil(b), T)):
+                out[d, 2 + cls, m] += min(b, m + 1.0) - max(a, float(m))
+    for v in range(len(state)):
+        st, d = state[v], dept[v]
+        if st < _INT or st >= _AK or d < 0 or not t0[v] < T:
+            continue
+        out[d, 6 + (1 if st == _INT else 0), math.floor(t0[v])] += 1.0

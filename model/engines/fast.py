@@ -177,33 +177,14 @@ def _open_months(p: Params) -> np.ndarray:
     return np.flatnonzero(changed).astype(np.int64)
 
 
-def _households(p: Params, pop: Population, ids: np.ndarray, rows: np.ndarray | slice) -> tuple[np.ndarray, np.ndarray]:
-    """The kernel's household tables for households ``ids``, whose population columns ``rows`` selects."""
-    n = len(ids)
-    hi = np.zeros((n, k.N_HI), dtype=np.int64)
-    hf = np.zeros((n, k.N_HF), dtype=np.float64)
-    reason = pop.reason[rows].astype(np.int64)
-    hi[:, k.H_ID] = ids
-    hi[:, k.H_STATE] = int(State.BENEFIT)
-    hi[:, k.H_REASON] = reason
-    hi[:, k.H_KIDS] = pop.n_children[rows]
-    hi[:, k.H_NEWLY] = pop.newly_arrived[rows]
-    hi[:, k.H_ELIGIBLE] = np.asarray(p.eligible_reasons, dtype=bool)[reason] & pop.ready[rows]
-    hi[:, k.H_DEPT] = -1
-    arrival = pop.arrival[rows]
-    hf[:, k.F_TENTER] = arrival
-    hf[:, k.F_ARRIVAL] = arrival
-    hf[:, k.F_AGE0] = pop.age[rows]
-    hf[:, k.F_ORIGIN] = pop.origin[rows]
-    hf[:, k.F_AWAY] = pop.away_since[rows]
-    hf[:, k.F_READINESS] = pop.readiness[rows]
-    hf[:, k.F_MEMBER_SINCE] = np.where(pop.member[rows], -np.inf, np.inf)
-    hf[:, k.F_JOB_START] = np.nan
-    hf[:, k.F_INCOME_END] = np.nan
-    hf[:, k.F_JOB_MONTHS] = np.nan
-    hf[:, k.F_POST_MULT] = 1.0
-    hf[:, k.F_POST_UNTIL] = -np.inf
-    hf[:, k.F_SETTLED] = float(p.n_months)
+def _households(p: Params, pop: Population, ids: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """The kernel's household tables for households ``ids``."""
+    hi = np.zeros((len(ids), k.N_HI), dtype=np.int64)
+    hf = np.zeros((len(ids), k.N_HF), dtype=np.float64)
+    k.households(
+        hi, hf, ids, pop.reason, pop.n_children, pop.newly_arrived, np.asarray(p.eligible_reasons, dtype=np.bool_),
+        pop.ready, pop.arrival, pop.age, pop.origin, pop.away_since, pop.readiness, pop.member, int(p.n_months),
+    )  # fmt: skip
     return hi, hf
 
 
@@ -238,6 +219,8 @@ def _queues(n: int, room: int, T: int) -> k.Queues:
         bucket_tail=np.full(T, -1, dtype=np.int64),
         size=np.zeros(6, dtype=np.int64),
         month_run=np.empty((n + room, 5)),  # a month's events from its bucket: time, order, kind, household, gen
+        interrupted=np.empty(n, dtype=np.int64),  # placed households to interrupt, in order
+        calendar=np.empty((2 * T + 2, 5)),  # the events known at setup (kernel._calendar)
     )
 
 
@@ -253,19 +236,18 @@ def run_arm(
     ids: np.ndarray | None = None,
 ) -> ArmResult:
     """Simulate households ``ids`` (default: all) under ``p``: :func:`model.engines.des.run_arm`, compiled."""
-    everyone = ids is None
-    ids = np.arange(pop.n) if everyone else np.asarray(ids, dtype=np.int64)
-    rows = slice(None) if everyone else ids  # views of the population's columns, not copies, for everyone
-    if np.any(np.diff(pop.arrival[rows]) < 0):
-        raise ValueError("households must be given in arrival order")
+    if ids is None:
+        ids = np.arange(pop.n)  # in arrival order, as the population is
+    else:
+        ids = np.asarray(ids, dtype=np.int64)
+        if np.any(np.diff(pop.arrival[ids]) < 0):
+            raise ValueError("households must be given in arrival order")
     T = p.n_months
     pr = _params(p)
-    rates = np.asarray(p.rates, dtype=np.float64)  # (reasons, bands, routes)
-    own = rates[pop.reason[rows]]
-    own[:, :, 0] *= pop.work_multiplier[rows][:, None]
+    own = k.own_rates(np.asarray(p.rates, dtype=np.float64), pop.reason, pop.work_multiplier, ids)
     room = ROOM_PER_HOUSEHOLD * len(ids) + ROOM_MIN
     while True:
-        hi, hf = _households(p, pop, ids, rows)
+        hi, hf = _households(p, pop, ids)
         rs = Rs(
             t_first=ts.first_matrix(),
             t_extra=np.empty((len(ids), BLOCK)),

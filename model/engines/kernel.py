@@ -129,6 +129,8 @@ ARM_FIELDS = (
     "bucket_tail",
     "size",
     "month_run",
+    "interrupted",
+    "calendar",
     "vi",
     "vf",
 )
@@ -137,8 +139,11 @@ structref.define_proxy(Arm, ArmType, list(ARM_FIELDS))
 #: The event heap, the placement queues and the month buckets, as arrays (sizes in ``size``)
 Queues = namedtuple(
     "Queues",
-    ["events", "ready", "maturing", "bucket", "bucket_next", "bucket_head", "bucket_tail", "size", "month_run"],
-)
+    [
+        "events", "ready", "maturing", "bucket", "bucket_next", "bucket_head", "bucket_tail", "size", "month_run",
+        "interrupted", "calendar",
+    ],
+)  # fmt: skip
 Q_EVENTS, Q_READY, Q_MATURING, Q_BUCKET = (
     0,
     1,
@@ -176,7 +181,9 @@ P_NONE, P_BENEFIT_EXIT, P_PLACE_EXIT, P_PLACE_END, P_INCOME_EXIT, P_INCOME_END, 
     F_INCOME_END, F_JOB_MONTHS, F_POST_MULT, F_POST_UNTIL, F_SETTLED, F_PEND_T, F_PLANNED_END, F_PLANNED_FROM, N_HF,
 ) = range(18)  # fmt: skip
 # integer scalars of the run, ``si``: SimPy's event counter, the queues' sequence number, moves, visits logged
-S_EID, S_SEQ, S_MOVES, S_VISITS, S_FULL, S_RUN_POS, S_RUN_LEN, N_SI = 0, 1, 2, 3, 4, 5, 6, 7
+S_EID, S_SEQ, S_MOVES, S_VISITS, S_FULL, S_RUN_POS, S_RUN_LEN, S_INT_HEAD, S_INT_TAIL, S_CAL_POS, S_CAL_LEN, N_SI = (
+    range(12)
+)
 # columns of the visit log's float and integer tables
 V_T0, V_T1, V_REF, V_JOB_MONTHS, V_MEMBER, V_SPELL, N_VF = 0, 1, 2, 3, 4, 5, 6
 V_HH, V_STATE, V_NXT, V_WORKPLACE, V_LEVEL, V_DEPT, N_VI = 0, 1, 2, 3, 4, 5, 6
@@ -285,6 +292,18 @@ def _push(a, t, prio, kind, who, gen, x):
     si[S_EID] += 1
     h[n, 0], h[n, 1], h[n, 2], h[n, 3], h[n, 4], h[n, 5], h[n, 6] = t, prio, si[S_EID], kind, who, gen, x
     _sift_up(h, n, 3)
+
+
+@numba.njit(cache=True, inline="always")
+def _interrupt(a, j):
+    """SimPy's interruption of waiting household ``j``: an URGENT event now. Nothing can come between it and
+    the clock: an URGENT event scheduled earlier for now is a month's end, which runs before any event that
+    places a household; so interruptions wait in a queue of their own, run first, in the order made."""
+    si = a.si
+    si[S_EID] += 1  # scheduled as SimPy schedules it: the events after it keep their numbers
+    tail = si[S_INT_TAIL]
+    a.interrupted[tail] = j
+    si[S_INT_TAIL] = tail + 1
 
 
 @numba.njit(cache=True, inline="always")
@@ -507,7 +526,7 @@ def _place(a, j, c, now, dept):
     if hi[j, H_WAITING]:
         hi[j, H_WAITING] = 0
         hi[j, H_GEN] += 1  # its pending event no longer resumes it
-        _push(a, a.sf[0], URGENT, INTERRUPT, j, 0, 0.0)
+        _interrupt(a, j)
 
 
 @numba.njit(cache=True)
@@ -803,6 +822,78 @@ def _solo(a, j, alone):
     counts[hi[j, H_STATE]] -= 1
 
 
+@numba.njit(cache=True, inline="always")
+def _before(t1, p1, e1, t2, p2, e2):
+    """Does an event (time, priority, order) come before another? SimPy's order."""
+    return t1 < t2 or (t1 == t2 and (p1 < p2 or (p1 == p2 and e1 < e2)))
+
+
+@numba.njit(cache=True)
+def _calendar(a, open_months):
+    """The events known at setup, scheduled as SimPy's engine schedules them after the households' (places
+    opening in the months whose places change, then each month's end, then the stop at the horizon) and kept
+    in their order, not on the heap: rows (time, priority, order, kind, month)."""
+    si, cal = a.si, a.calendar
+    T = a.T
+    n_open = len(open_months)
+    base = si[S_EID]
+    si[S_EID] = base + n_open + T + 1
+    i = k = 0
+    for m in range(T + 1):  # at time m: the end of month m − 1 (or the stop at T), then places opening
+        if m >= 1:
+            cal[i, 0], cal[i, 1], cal[i, 2], cal[i, 3], cal[i, 4] = m, URGENT, base + n_open + m, MONTH, m - 1
+            i += 1
+        if m == T:
+            cal[i, 0], cal[i, 1], cal[i, 2], cal[i, 3], cal[i, 4] = T, URGENT, base + n_open + T + 1, STOP, 0
+            i += 1
+        elif k < n_open and open_months[k] == m:
+            cal[i, 0], cal[i, 1], cal[i, 2], cal[i, 3], cal[i, 4] = m, NORMAL, base + k + 1, OPEN, m
+            i += 1
+            k += 1
+    si[S_CAL_POS], si[S_CAL_LEN] = 0, i
+
+
+@numba.njit(cache=True)
+def households(hi, hf, ids, reason, kids, newly, eligible_reasons, ready, arrival, age, origin, away, readiness,
+               member, n_months):  # fmt: skip
+    """The household tables (``hi``, ``hf``) of households ``ids``, from the population's columns."""
+    for i in range(len(ids)):
+        g = ids[i]
+        r = reason[g]
+        hi[i, H_ID] = g
+        hi[i, H_STATE] = BENEFIT
+        hi[i, H_REASON] = r
+        hi[i, H_KIDS] = kids[g]
+        hi[i, H_NEWLY] = newly[g]
+        hi[i, H_ELIGIBLE] = 1 if (eligible_reasons[r] and ready[g]) else 0
+        hi[i, H_DEPT] = -1
+        hf[i, F_TENTER] = arrival[g]
+        hf[i, F_ARRIVAL] = arrival[g]
+        hf[i, F_AGE0] = age[g]
+        hf[i, F_ORIGIN] = origin[g]
+        hf[i, F_AWAY] = away[g]
+        hf[i, F_READINESS] = readiness[g]
+        hf[i, F_MEMBER_SINCE] = -INF if member[g] else INF
+        hf[i, F_JOB_START] = np.nan
+        hf[i, F_INCOME_END] = np.nan
+        hf[i, F_JOB_MONTHS] = np.nan
+        hf[i, F_POST_MULT] = 1.0
+        hf[i, F_POST_UNTIL] = -INF
+        hf[i, F_SETTLED] = float(n_months)
+
+
+@numba.njit(cache=True)
+def own_rates(rates, reason, work_multiplier, ids):
+    """Each household's hazards (bands × routes): its reason's, the work route times its own multiplier."""
+    out = np.empty((len(ids), rates.shape[1], rates.shape[2]))
+    for i in range(len(ids)):
+        g = ids[i]
+        out[i] = rates[reason[g]]
+        for b in range(rates.shape[1]):
+            out[i, b, 0] = rates[reason[g], b, 0] * work_multiplier[g]
+    return out
+
+
 @numba.njit(cache=True)
 def run(hi_, hf_, pr_, pl_, rs_, q_, lg_, open_months, sampled_, sf_, si_, counts_):
     """Simulate one arm; the log, counters and household fields are filled in place.
@@ -894,6 +985,8 @@ def run(hi_, hf_, pr_, pl_, rs_, q_, lg_, open_months, sampled_, sf_, si_, count
         q.bucket_tail,
         q.size,
         q.month_run,
+        q.interrupted,
+        q.calendar,
         lg.vi,
         lg.vf,
     )
@@ -911,38 +1004,44 @@ def run(hi_, hf_, pr_, pl_, rs_, q_, lg_, open_months, sampled_, sf_, si_, count
             _life(a, j)
         else:
             _at(a, hf[j, F_TENTER], START, j, 0)
-    for m in open_months:
-        _push(a, float(m), NORMAL, OPEN, m, 0, 0.0)
-    for m in range(T):
-        _push(a, float(m + 1), URGENT, MONTH, m, 0, 0.0)
-    _push(a, float(T), URGENT, STOP, 0, 0, 0.0)
-    ev, run, size = a.events, a.month_run, a.size
+    _calendar(a, open_months)
+    ev, run, size, cal = a.events, a.month_run, a.size, a.calendar
     while si[S_FULL] == 0:
+        head = si[S_INT_HEAD]
+        if head < si[S_INT_TAIL]:  # an interruption: now, before anything else (_interrupt)
+            kind, who = INTERRUPT, a.interrupted[head]
+            head += 1
+            if head == si[S_INT_TAIL]:
+                head = si[S_INT_TAIL] = 0
+            si[S_INT_HEAD] = head
+            _life(a, who)
+            continue
+        # the next event by (time, priority, order): the month's run, the heap or the calendar
+        src, bt, bp, be = -1, INF, 0.0, 0.0
         rp = si[S_RUN_POS]
-        if rp < si[S_RUN_LEN]:  # the next event: the month's run or the heap's, by (time, priority, order)
-            if size[Q_EVENTS] == 0:
-                from_run = True
-            else:
-                rt, ht = run[rp, 0], ev[0, 0]
-                hp = ev[0, 1]  # the month's run is all NORMAL
-                from_run = rt < ht or (rt == ht and (hp > NORMAL or (hp == NORMAL and run[rp, 1] < ev[0, 2])))
-        elif size[Q_EVENTS] == 0:
-            break
-        else:
-            from_run = False
-        if from_run:
+        if rp < si[S_RUN_LEN]:
+            src, bt, bp, be = 0, run[rp, 0], float(NORMAL), run[rp, 1]  # the month's run is all NORMAL
+        if size[Q_EVENTS] > 0 and (src < 0 or _before(ev[0, 0], ev[0, 1], ev[0, 2], bt, bp, be)):
+            src, bt, bp, be = 1, ev[0, 0], ev[0, 1], ev[0, 2]
+        cp = si[S_CAL_POS]
+        if cp < si[S_CAL_LEN] and (src < 0 or _before(cal[cp, 0], cal[cp, 1], cal[cp, 2], bt, bp, be)):
+            src = 2
+        if src == 0:
             t, kind, who, gen, x = run[rp, 0], int(run[rp, 2]), int(run[rp, 3]), int(run[rp, 4]), 0.0
             si[S_RUN_POS] = rp + 1
-        else:
+        elif src == 1:
             t, kind, who, gen, x = ev[0, 0], int(ev[0, 3]), int(ev[0, 4]), int(ev[0, 5]), ev[0, 6]
             _drop_top(ev, size, Q_EVENTS, 3)
+        elif src == 2:
+            t, kind, who, gen, x = cal[cp, 0], int(cal[cp, 3]), int(cal[cp, 4]), 0, 0.0
+            si[S_CAL_POS] = cp + 1
+        else:
+            break
         sf[0] = t
         if kind == RESUME:
             if gen == hi[who, H_GEN]:  # else the household was placed meanwhile: its event resumes nothing
                 _resume(a, who)
                 _life(a, who)
-        elif kind == INTERRUPT:
-            _life(a, who)
         elif kind == START:
             counts[BENEFIT] += 1
             _life(a, who)
