@@ -24,6 +24,7 @@ SOURCES = (
     MODEL / "population.py",
     MODEL / "unowned.py",
     MODEL / "ledger_kernel.py",
+    MODEL / "participants.py",
     MODEL / "engines" / "pcg.py",
     MODEL / "engines" / "kernel.py",
 )

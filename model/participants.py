@@ -8,11 +8,18 @@ researchers how the effect parameters play out.
 
 from __future__ import annotations
 
+import math
+
+import numba
 import numpy as np
 
 from model.params import Params
 from model.states import INTERNSHIPS, JOB_STATES, State
 from model.visits import Visits
+
+INTERNSHIP, AKASSA, EXIT_WORK, EXIT_STUDIES = (
+    int(State.INTERNSHIP), int(State.AKASSA), int(State.EXIT_WORK), int(State.EXIT_STUDIES)
+)  # fmt: skip
 
 #: Counts per replication, in this order.
 FIELDS: tuple[str, ...] = (
@@ -45,41 +52,61 @@ def outcomes(p: Params, visits: Visits, on_benefit: np.ndarray | None = None) ->
     household received benefit or a top-up (the ledger's definition); without it
     the year-after counts are 0.
     """
-    T = float(p.n_months)
-    jobs = np.isin(visits.state, [int(s) for s in JOB_STATES])
-    duration = visits.job_months[jobs]
-    length = visits.t1[jobs] - visits.t0[jobs]
-    done = (visits.nxt[jobs] >= 0) & (length >= duration - 1e-9)
-    end = visits.t1[jobs][done]
-    followed = end + 3 <= T
-    later = state_at(visits, visits.hh[jobs][done][followed], end[followed] + 3)
-    internships = visits.state == int(State.INTERNSHIP)
-    int_done = (visits.nxt[internships] >= 0) & (
-        visits.t1[internships] - visits.t0[internships] >= p.class_months[INTERNSHIPS] - 1e-9
-    )
-    end_month = np.floor(end).astype(np.int64)
-    year_after = end_month + 12 < p.n_months
-    on_after = 0
-    if on_benefit is not None and year_after.any():
-        hh = visits.hh[jobs][done][year_after]
-        first = end_month[year_after] + 1
-        window = on_benefit[hh[:, None], first[:, None] + np.arange(12)[None, :]]
-        on_after = int(window.any(axis=1).sum())
-    return np.array(
-        [
-            int(jobs.sum()),
-            int(done.sum()),
-            int(followed.sum()),
-            int(np.isin(later, [int(State.EXIT_WORK), int(State.EXIT_STUDIES)]).sum()),
-            int((visits.nxt[jobs][done] == int(State.EXIT_WORK)).sum()),
-            int((visits.nxt[jobs][done] == int(State.AKASSA)).sum()),
-            int(internships.sum()),
-            int(int_done.sum()),
-            int(year_after.sum()) if on_benefit is not None else 0,
-            on_after,
-        ],
-        dtype=np.int64,
-    )
+    out = np.zeros(len(FIELDS), dtype=np.int64)
+    if on_benefit is None:
+        on_benefit = np.zeros((0, p.n_months), dtype=bool)
+    _count(
+        visits.household_order(), visits.hh, visits.state, visits.t0, visits.t1, visits.nxt, visits.job_months,
+        on_benefit, on_benefit.shape[0] > 0, p.n_months, float(p.class_months[INTERNSHIPS]), _JOBS, out,
+    )  # fmt: skip
+    return out
+
+
+_JOBS = np.array([int(s) for s in JOB_STATES], dtype=np.int64)
+
+
+@numba.njit(cache=True)
+def _count(order, hh, state, t0, t1, nxt, job_months, on_benefit, with_benefit, n_months, internship, jobs, out):
+    """:func:`outcomes` in one pass over the visits in household order (each household's in time order)."""
+    T = float(n_months)
+    n = len(order)
+    for i in range(n):
+        v = order[i]
+        st = state[v]
+        if st == INTERNSHIP:
+            out[6] += 1
+            if nxt[v] >= 0 and t1[v] - t0[v] >= internship - 1e-9:
+                out[7] += 1
+            continue
+        job = False
+        for k in range(len(jobs)):
+            job = job or jobs[k] == st
+        if not job:
+            continue
+        out[0] += 1
+        if not (nxt[v] >= 0 and t1[v] - t0[v] >= job_months[v] - 1e-9):  # a job that ran its course
+            continue
+        out[1] += 1
+        end = t1[v]
+        if nxt[v] == EXIT_WORK:
+            out[4] += 1
+        elif nxt[v] == AKASSA:
+            out[5] += 1
+        if end + 3 <= T:  # where it is 3 months on: its last visit begun by then (as state_at)
+            out[2] += 1
+            at, w = end + 3, i
+            while w + 1 < n and hh[order[w + 1]] == hh[v] and t0[order[w + 1]] <= at:
+                w += 1
+            later = state[order[w]]
+            if later in (EXIT_WORK, EXIT_STUDIES):
+                out[3] += 1
+        first = math.floor(end) + 1
+        if with_benefit and first + 11 < n_months:  # the 12 months after the month of the end, all in the run
+            out[8] += 1
+            for m in range(first, first + 12):
+                if on_benefit[hh[v], m]:
+                    out[9] += 1
+                    break
 
 
 def shares(counts: np.ndarray) -> dict[str, np.ndarray]:

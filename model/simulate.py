@@ -83,40 +83,42 @@ def simulate(p: Params, rep: int, full_counterfactual: bool = False, engine_name
     prog_visits, cut = prog.visits.split(placed)  # non-participants (shared by both arms), then participants
     shared, prog_part = prog_visits.rows(0, cut), prog_visits.rows(cut, len(prog_visits))
     cf_p = p.without_programme()
+    # month-end counts: the engines' own counters (tested equal to the visits'), the shared part's once
     if full_counterfactual:
         cf = run_arm(cf_p, pop, ts, ps)
         cf_visits, cf_cut = cf.visits.split(placed)
         cf_shared, cf_part = cf_visits.rows(0, cf_cut), cf_visits.rows(cf_cut, len(cf_visits))
         cf_events, cf_months = cf.events, cf.tracked_months
+        cf_stocks = cf.sampled_stocks
     else:
         cf = run_arm(cf_p, pop, ts, ps, ids=part)
         cf_shared, cf_part = shared, cf.visits.sorted()
         cf_visits = None
         cf_events = cf.events + (prog.events - _events_of(prog_part))
         cf_months = prog.tracked_months - prog.participants_tracked_months + cf.tracked_months
+        cf_stocks = prog.sampled_stocks - prog_part.stocks(T) + cf.sampled_stocks  # participants' replaced
     priced_shared = price(p, pop, shared)
     priced_cf_shared = priced_shared if cf_shared is shared else price(p, pop, cf_shared)
     arms = {}
     arrivals = _arrivals(pop, T)  # the same households arrive in both arms
     priced_prog_part = price(p, pop, prog_part)
-    shared_counts = {id(shared): (shared.stocks(T), _starts(shared, T))}
+    shared_starts = {id(shared): _starts(shared, T)}
     if cf_shared is not shared:
-        shared_counts[id(cf_shared)] = (cf_shared.stocks(T), _starts(cf_shared, T))
-    for arm, shared_visits, shared_price, own, own_price, whole in (
-        ("programme", shared, priced_shared, prog_part, priced_prog_part, prog_visits),
-        ("counterfactual", cf_shared, priced_cf_shared, cf_part, price(p, pop, cf_part), cf_visits),
+        shared_starts[id(cf_shared)] = _starts(cf_shared, T)
+    for arm, shared_visits, shared_price, own, own_price, whole, stocks in (
+        ("programme", shared, priced_shared, prog_part, priced_prog_part, prog_visits, prog.sampled_stocks),
+        ("counterfactual", cf_shared, priced_cf_shared, cf_part, price(p, pop, cf_part), cf_visits, cf_stocks),
     ):
         flows, on_benefit = _combine(shared_price, own_price)
         visits = whole if whole is not None else Visits.concat([shared_visits, own])
         dept = department_months(p, own) if arm == "programme" else None  # only participants hold places
         if dept is not None:
             flows[CATEGORY_INDEX["penalty"]] += dept[:, DEPARTMENT_FIELDS.index("penalty_sek")].sum(axis=0)
-        shared_stocks, shared_starts = shared_counts[id(shared_visits)]
         arms[arm] = ArmOutput(
             visits=visits,
-            stocks=shared_stocks + own.stocks(T),  # counts add up over disjoint households
+            stocks=stocks,
             arrivals=arrivals,
-            starts=shared_starts + _starts(own, T),
+            starts=shared_starts[id(shared_visits)] + _starts(own, T),  # counts add up over disjoint households
             flows=flows,
             households_on_benefit=on_benefit,
             departments=dept,

@@ -885,12 +885,15 @@ def households(hi, hf, ids, reason, kids, newly, eligible_reasons, ready, arriva
 @numba.njit(cache=True)
 def own_rates(rates, reason, work_multiplier, ids):
     """Each household's hazards (bands × routes): its reason's, the work route times its own multiplier."""
-    out = np.empty((len(ids), rates.shape[1], rates.shape[2]))
+    nb, nr = rates.shape[1], rates.shape[2]
+    out = np.empty((len(ids), nb, nr))
     for i in range(len(ids)):
         g = ids[i]
-        out[i] = rates[reason[g]]
-        for b in range(rates.shape[1]):
-            out[i, b, 0] = rates[reason[g], b, 0] * work_multiplier[g]
+        r = reason[g]
+        for b in range(nb):
+            out[i, b, 0] = rates[r, b, 0] * work_multiplier[g]
+            for k in range(1, nr):
+                out[i, b, k] = rates[r, b, k]
     return out
 
 
