@@ -82,7 +82,12 @@ class Calendar:
 
     def year_of_month(self) -> list[int]:
         """Calendar year of each month index."""
-        return [ym.year for ym in _months(self.start, self.n_months)]
+        return list(_years(self.start, self.n_months))
+
+
+@functools.lru_cache(maxsize=64)
+def _years(start: YearMonth, n: int) -> tuple[int, ...]:
+    return tuple(ym.year for ym in _months(start, n))
 
 
 @functools.lru_cache(maxsize=64)

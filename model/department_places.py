@@ -126,15 +126,12 @@ def _plan(spec: AllocationSpec, class_places: np.ndarray, cal: Calendar, file: s
 
 def _opened(target: np.ndarray, lead: tuple[float, float]) -> np.ndarray:
     """Places open: a linear ramp over the lead time from the month a department first gets places."""
-    out = np.zeros_like(target)
     T = target.shape[2]
-    for d in range(target.shape[0]):
-        for c in range(target.shape[1]):
-            given = np.flatnonzero(target[d, c] > 0)
-            if not len(given):
-                continue
-            since = np.arange(T) - given[0] + 1
-            # a lead time up to a month opens everything in the first month (and avoids dividing by ~0)
-            share = np.ones(T) if lead[c] <= 1 else np.clip(since / lead[c], 0.0, 1.0)
-            out[d, c] = np.floor(target[d, c] * share + 1e-9).astype(np.int64)
-    return out
+    given = target > 0
+    since = np.arange(T)[None, None, :] - given.argmax(axis=2)[:, :, None] + 1  # from each first month with places
+    lead_c = np.asarray(lead, dtype=np.float64)[None, :, None]
+    # a lead time up to a month opens everything in the first month (and avoids dividing by ~0)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        share = np.where(lead_c <= 1, 1.0, np.clip(since / lead_c, 0.0, 1.0))
+    opened = np.floor(target * share + 1e-9).astype(np.int64)
+    return np.where(given.any(axis=2)[:, :, None], opened, 0)

@@ -25,7 +25,7 @@ from model.rules import RuleSet, StaleUse, load_rules
 from model.rules import functions as rf
 from model.scenario import Scenario, Target, value_keys, with_values
 from model.states import INTERNSHIPS, JOB_TYPES, JOBS, PLACE_CLASSES, REASONS, SUBSIDY_TYPES
-from model.uncertainty import draw_all
+from model.uncertainty import draw_all, draw_many
 
 V = TypeVar("V")
 
@@ -251,12 +251,11 @@ def _inflow_composition(
     mid = (edges[:-1] + edges[1:]) / 2
     mult = readiness_multiplier(mid, effect)
     uniform = np.tile(edges, (len(rates), 1))
-    inverse = np.zeros((len(rates), READINESS_CELLS))
-    for r, rr in enumerate(rates):
-        band = np.array(rr)  # (bands, routes)
-        totals = mult[:, None] * band[None, :, 0] + band[None, :, 1:].sum(axis=2)  # (cells, bands)
-        m = _mean_spells(totals, band_starts)
-        inverse[r] = np.where(np.isinf(m), 0.0, 1.0 / m)
+    band = np.array(rates, dtype=np.float64)  # (reasons, bands, routes)
+    totals = mult[None, :, None] * band[:, None, :, 0] + band[:, None, :, 1:].sum(axis=3)  # (reasons, cells, bands)
+    m = _mean_spells(totals.reshape(-1, band.shape[1]), band_starts).reshape(len(rates), READINESS_CELLS)
+    with np.errstate(divide="ignore"):
+        inverse = np.where(np.isinf(m), 0.0, 1.0 / m)
     if any(stock[r] > 0 and (inverse[r] == 0).any() for r in range(len(rates))):
         return tuple(stock), uniform  # a group never leaves: no steady state to keep
     raw = [s * float(inverse[r].mean()) for r, s in enumerate(stock)]
@@ -278,7 +277,10 @@ def _by_year(values: dict[int, float] | float, cal: Calendar) -> np.ndarray:
     """A per-month array from a number or a {year: value} map."""
     if not isinstance(values, dict):
         return np.full(cal.n_months, float(values))
-    return np.array([float(_for_year(values, y)) for y in cal.year_of_month()])
+    years = np.asarray(cal.year_of_month())
+    first = int(years.min())
+    by_year = np.array([float(_for_year(values, y)) for y in range(first, int(years.max()) + 1)])
+    return by_year[years - first]
 
 
 def _capacity(sc: Scenario, cal: Calendar) -> tuple[np.ndarray, np.ndarray]:
@@ -289,8 +291,9 @@ def _capacity(sc: Scenario, cal: Calendar) -> tuple[np.ndarray, np.ndarray]:
     p = sc.programme
     full = np.zeros((len(PLACE_CLASSES), cal.n_months))
     per_place = 12.0 if p.places_per_year is not None else None
+    targets = {y: _for_year(p.targets_by_year, y) for y in set(cal.year_of_month())}
     for m, y in enumerate(cal.year_of_month()):
-        target = _for_year(p.targets_by_year, y)
+        target = targets[y]
         full[JOBS, m] = target.jobs * (per_place or p.duration_months.jobs) / 12
         full[INTERNSHIPS, m] = target.internships * (per_place or p.duration_months.internships) / 12
     full = np.rint(full)
@@ -365,6 +368,14 @@ class Resolver:
                 self._drawn[key] = found
         return dict(found)
 
+    def _draw_ahead(self, reps: int) -> None:
+        """Keep the draws of replications ``0 … reps-1`` (up to :data:`DRAWS_KEPT`), each value's for every
+        draw at once (:func:`~model.uncertainty.draw_many`): what :meth:`draws` would give, a thousand at a time."""
+        keys = sorted({parameter_set(r) for r in range(reps)} - set(self._drawn))[: DRAWS_KEPT - len(self._drawn)]
+        if keys and not self.fixed:
+            drawn = draw_many(self.scenario.distributions, self.scenario.seed, keys)
+            self._drawn |= dict(zip(keys, drawn, strict=True))
+
     def market(self, sc: Scenario, rep: int) -> MarketFactor | None:
         return None if self.fixed else market_factor(sc.labour_market, sc.calendar, sc.seed, parameter_set(rep))
 
@@ -390,6 +401,7 @@ class Resolver:
         if not self.uncertain:
             return
         reforms = any(path.startswith("reforms.") for path in self.scenario.distributions)
+        self._draw_ahead(reps)
         problems: list[Problem] = []
         for rep in range(0, reps, REPS_PER_DRAW):
             try:

@@ -66,17 +66,12 @@ def generate(p: Params, rep: int) -> Population:
     initial = np.arange(n) < n0
     u = generator(p.seed, rep, Purpose.ATTRIBUTES).random((n, N_ATTRIBUTES))
 
-    stock_cdf = np.cumsum(p.stock_shares)
-    inflow_cdf = np.cumsum(p.inflow_shares)
-    reason = np.empty(n, dtype=np.int8)  # the stock's shares for the first n0 households, the inflow's after
-    reason[:n0] = np.searchsorted(stock_cdf, u[:n0, _REASON] * stock_cdf[-1], side="right")
-    reason[n0:] = np.searchsorted(inflow_cdf, u[n0:, _REASON] * inflow_cdf[-1], side="right")
-    adults = np.where(u[:, _COUPLE] < p.couple_share, 2, 1).astype(np.int8)
-    kids = np.searchsorted(np.asarray(p.children_cdf), u[:, _KIDS] * p.children_cdf[-1], side="right")
-    kids = np.minimum(kids, MAX_CHILDREN).astype(np.int8)
-    ages = u[:, _AGE0 : _AGE0 + MAX_CHILDREN] * CHILD_MAX_AGE_AT_ARRIVAL
-    birth = arrival[:, None] - ages * 12
-    np.copyto(birth, np.nan, where=np.arange(MAX_CHILDREN)[None, :] >= kids[:, None])
+    reason, adults, kids = np.empty(n, dtype=np.int8), np.empty(n, dtype=np.int8), np.empty(n, dtype=np.int8)
+    birth = np.empty((n, MAX_CHILDREN))
+    _composition(
+        u, n0, np.cumsum(p.stock_shares), np.cumsum(p.inflow_shares), float(p.couple_share),
+        np.asarray(p.children_cdf, dtype=np.float64), arrival, reason, adults, kids, birth,
+    )  # fmt: skip
     # readiness: the household's quantile in the stock (uniform there); arrivals lean to the ready (params)
     readiness = u[:, _READY].copy()
     if p.readiness_effect:
@@ -137,6 +132,30 @@ def _stationary_origins(rates, band_starts, reason, work_multiplier, u, origin, 
             totals[b] = r[b, 0] * work_multiplier[i] + r[b, 1] + r[b, 2] + r[b, 3]
         if totals[nb - 1] > 0:  # a stationary stock exists only if every spell ends
             origin[i] = -_stationary_duration(totals, band_starts, u[i])
+
+
+@numba.njit(cache=True, inline="always")
+def _at_or_below(cdf, x):
+    """How many of ``cdf``'s values are ≤ ``x``: ``np.searchsorted(cdf, x, side="right")``."""
+    k = 0
+    while k < len(cdf) and cdf[k] <= x:
+        k += 1
+    return k
+
+
+@numba.njit(cache=True)
+def _composition(u, n0, stock_cdf, inflow_cdf, couple_share, children_cdf, arrival, reason, adults, kids, birth):
+    """Each household's reason (the stock's shares for the first ``n0``, the inflow's after), adults, children
+    and their births (NaN where no child), from its attribute uniforms: the arithmetic of the numpy steps this
+    replaced, one household at a time."""
+    for i in range(u.shape[0]):
+        cdf = stock_cdf if i < n0 else inflow_cdf
+        reason[i] = _at_or_below(cdf, u[i, _REASON] * cdf[len(cdf) - 1])
+        adults[i] = 2 if u[i, _COUPLE] < couple_share else 1
+        k = min(_at_or_below(children_cdf, u[i, _KIDS] * children_cdf[len(children_cdf) - 1]), MAX_CHILDREN)
+        kids[i] = k
+        for c in range(MAX_CHILDREN):
+            birth[i, c] = arrival[i] - (u[i, _AGE0 + c] * CHILD_MAX_AGE_AT_ARRIVAL) * 12.0 if c < k else np.nan
 
 
 @numba.njit(cache=True)

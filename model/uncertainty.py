@@ -243,3 +243,16 @@ U_STEP = 2.0**-52
 def draw_all(distributions: dict[str, Distribution], seed: int, rep: int) -> dict[str, float]:
     """One value per uncertain path for replication ``rep`` (sorted by path)."""
     return {path: d.draw(uniform(seed, rep, path)) for path, d in sorted(distributions.items())}
+
+
+def draw_many(distributions: dict[str, Distribution], seed: int, reps: list[int]) -> list[dict[str, float]]:
+    """:func:`draw_all` for each of ``reps``, the inverse CDFs evaluated once per path over all of them (the
+    same values: the same functions elementwise; tests/test_uncertainty.py compares them)."""
+    columns = {}
+    for path, d in sorted(distributions.items()):
+        if d.point:
+            columns[path] = [d.centre] * len(reps)
+        else:
+            u = np.array([uniform(seed, rep, path) for rep in reps])
+            columns[path] = np.asarray(d.ppf(u), dtype=np.float64).reshape(len(reps)).tolist()
+    return [{path: values[i] for path, values in columns.items()} for i in range(len(reps))]

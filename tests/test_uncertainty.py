@@ -20,7 +20,7 @@ from model.labour_market import market_factor
 from model.outcomes import variance_split
 from model.params import REPS_PER_DRAW, Resolver
 from model.scenario import parse_scenario, with_values
-from model.uncertainty import Distribution, draw_all, uniform
+from model.uncertainty import Distribution, draw_all, draw_many, uniform
 from tests.conftest import small_dict, write_yaml
 
 runner = CliRunner()
@@ -335,3 +335,15 @@ def test_an_uncertain_reform_dated_by_month_runs(tmp_path):
 def test_zero_width_distributions_leave_the_run_fixed():
     d = _uncertain(**{"population.inflow_per_month": {"dist": "normal", "loc": 3, "scale": 0}})
     assert not Resolver(parse_scenario(d)).uncertain
+
+
+def test_draws_of_many_replications_at_once_are_each_replications_own():
+    """A run draws its values for every replication at once (draw_many): the very values draw_all gives one
+    replication at a time, for every family, a point and a discrete one."""
+    specs = [*FAMILIES, {"dist": "discrete", "values": [1.0, 2.5, 4.0], "probabilities": [0.2, 0.5, 0.3]}]
+    dists = {f"path.{i}": Distribution.model_validate(s) for i, s in enumerate(specs)}
+    dists["path.point"] = Distribution.model_validate({"dist": "normal", "loc": 3.0, "scale": 0.0})
+    reps = list(range(0, 600, 2))
+    many = draw_many(dists, 11, reps)
+    assert many == [draw_all(dists, 11, rep) for rep in reps]
+    assert list(many[0]) == sorted(dists)
