@@ -131,7 +131,6 @@ def _opened(target: np.ndarray, lead: tuple[float, float]) -> np.ndarray:
     since = np.arange(T)[None, None, :] - given.argmax(axis=2)[:, :, None] + 1  # from each first month with places
     lead_c = np.asarray(lead, dtype=np.float64)[None, :, None]
     # a lead time up to a month opens everything in the first month (and avoids dividing by ~0)
-    with np.errstate(divide="ignore", invalid="ignore"):
-        share = np.where(lead_c <= 1, 1.0, np.clip(since / lead_c, 0.0, 1.0))
+    share = np.where(lead_c <= 1, 1.0, np.clip(since / np.where(lead_c <= 1, 1.0, lead_c), 0.0, 1.0))
     opened = np.floor(target * share + 1e-9).astype(np.int64)
     return np.where(given.any(axis=2)[:, :, None], opened, 0)

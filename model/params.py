@@ -423,7 +423,8 @@ class Resolver:
     def parameter_rows(self, rep: int) -> dict[str, float]:
         """What ``parameters.parquet`` records for ``rep``: each draw, and the labour-market factor by year."""
         values = self.draws(rep)
-        sc = with_values(self.scenario, values, self._keys)
+        drawn_market = any(path.startswith("labour_market.") for path in values)
+        sc = with_values(self.scenario, values, self._keys) if drawn_market else self.scenario  # what the factor reads
         market = self.market(sc, rep)
         if market is not None:
             values |= {factor_path(y): x for y, x in market.factor.items()}

@@ -41,7 +41,6 @@ Pr = namedtuple(
 )  # fmt: skip
 Pl = namedtuple("Pl", ["order", "capacity", "occupied", "wake_at", "dept_used", "held"])
 Rs = namedtuple("Rs", ["t_first", "t_extra", "t_prefix", "p_first", "p_extra", "p_prefix", "own_rates", "child_birth"])
-Lg = namedtuple("Lg", ["vi", "vf"])
 
 _LAW: dict[int, tuple[weakref.ref, dict]] = {}
 #: Rows of the visit log (and of each queue) to start with: per household, and at least; doubled when short.
@@ -224,6 +223,12 @@ def _queues(n: int, room: int, T: int) -> k.Queues:
     )
 
 
+def _log(room: int) -> k.Log:
+    """Room for ``room`` visits, each column in the dtype of :class:`~model.visits.Visits`'."""
+    ints = {"hh": np.int64, "state": np.int8, "nxt": np.int8, "workplace": np.int8, "level": np.int8, "dept": np.int16}
+    return k.Log(**{name: np.empty(room, dtype=ints.get(name, np.float64)) for name in k.Log._fields})
+
+
 def _prefix(s: HouseholdStreams) -> np.ndarray:
     return entropy_words(s.seed, s.rep, int(s.purpose))
 
@@ -258,7 +263,7 @@ def run_arm(
             own_rates=own,
             child_birth=pop.child_birth,
         )
-        lg = Lg(vi=np.empty((room, k.N_VI), dtype=np.int64), vf=np.empty((room, k.N_VF)))
+        lg = _log(room)
         sampled = np.zeros((T, len(State)), dtype=np.int64)
         q = _queues(len(ids), room, T)
         clock, scalars, counts = np.zeros(1), np.zeros(k.N_SI, dtype=np.int64), np.zeros(len(State), dtype=np.int64)
@@ -269,20 +274,6 @@ def run_arm(
         if not full:
             break
         room *= 2  # more visits or queue entries than room: run again with twice the room (the same result)
-    vi, vf = lg.vi[:n_visits], lg.vf[:n_visits]
-    visits = Visits(
-        hh=vi[:, k.V_HH].copy(),
-        state=vi[:, k.V_STATE].astype(np.int8),
-        t0=vf[:, k.V_T0].copy(),
-        t1=vf[:, k.V_T1].copy(),
-        nxt=vi[:, k.V_NXT].astype(np.int8),
-        workplace=vi[:, k.V_WORKPLACE].astype(np.int8),
-        ref=vf[:, k.V_REF].copy(),
-        level=vi[:, k.V_LEVEL].astype(np.int8),
-        job_months=vf[:, k.V_JOB_MONTHS].copy(),
-        dept=vi[:, k.V_DEPT].astype(np.int16),
-        member_months=vf[:, k.V_MEMBER].copy(),
-        spell_start=vf[:, k.V_SPELL].copy(),
-    )
+    visits = Visits(**{name: column[:n_visits] for name, column in lg._asdict().items()})  # views: no copies
     placed = (hi[:, k.H_JOBS] > 0) | (hi[:, k.H_INTERNSHIPS] > 0)
     return ArmResult(visits, sampled, int(moves), float(tracked), ids[placed].copy(), float(tracked_placed))

@@ -131,8 +131,8 @@ ARM_FIELDS = (
     "month_run",
     "interrupted",
     "calendar",
-    "vi",
-    "vf",
+    *(f"log_{name}" for name in ("hh", "state", "nxt", "workplace", "level", "dept")),
+    *(f"log_{name}" for name in ("t0", "t1", "ref", "job_months", "member_months", "spell_start")),
 )
 structref.define_proxy(Arm, ArmType, list(ARM_FIELDS))
 
@@ -184,9 +184,24 @@ P_NONE, P_BENEFIT_EXIT, P_PLACE_EXIT, P_PLACE_END, P_INCOME_EXIT, P_INCOME_END, 
 S_EID, S_SEQ, S_MOVES, S_VISITS, S_FULL, S_RUN_POS, S_RUN_LEN, S_INT_HEAD, S_INT_TAIL, S_CAL_POS, S_CAL_LEN, N_SI = (
     range(12)
 )
-# columns of the visit log's float and integer tables
-V_T0, V_T1, V_REF, V_JOB_MONTHS, V_MEMBER, V_SPELL, N_VF = 0, 1, 2, 3, 4, 5, 6
-V_HH, V_STATE, V_NXT, V_WORKPLACE, V_LEVEL, V_DEPT, N_VI = 0, 1, 2, 3, 4, 5, 6
+#: The visit log: model.visits.Visits' columns, in their dtypes (filled up to the number of visits logged)
+Log = namedtuple(
+    "Log",
+    [
+        "hh",
+        "state",
+        "nxt",
+        "workplace",
+        "level",
+        "dept",
+        "t0",
+        "t1",
+        "ref",
+        "job_months",
+        "member_months",
+        "spell_start",
+    ],
+)
 
 
 @numba.njit(cache=True, inline="always")
@@ -332,26 +347,26 @@ def _at(a, t, kind, who, gen):
 @numba.njit(cache=True, inline="always")
 def _log(a, j, state, t1, nxt):
     """One visit, with the job's columns for a job and the qualifying job's for state income (as the SimPy engine)."""
-    hi, hf, vi, vf, si = a.hi, a.hf, a.vi, a.vf, a.si
+    hi, hf, si = a.hi, a.hf, a.si
     v = si[S_VISITS]
-    if v >= a.vi.shape[0]:
+    if v >= a.log_hh.shape[0]:
         si[S_FULL] = 1  # the log is full: the caller runs the arm again with room for more
         return
     si[S_VISITS] = v + 1
     in_job = 1 < state < AKASSA
     after_job = state == AKASSA or state == AKTIVITETSSTOD
-    vi[v, V_HH] = hi[j, H_ID]
-    vi[v, V_STATE] = state
-    vi[v, V_NXT] = nxt
-    vi[v, V_WORKPLACE] = hi[j, H_WORKPLACE] if in_job else 0
-    vi[v, V_LEVEL] = hi[j, H_LEVEL] if in_job else 0
-    vi[v, V_DEPT] = hi[j, H_DEPT] if 0 < state < AKASSA else -1
-    vf[v, V_T0] = hf[j, F_TENTER]
-    vf[v, V_T1] = t1
-    vf[v, V_REF] = hf[j, F_JOB_START] if (in_job or after_job) else np.nan
-    vf[v, V_JOB_MONTHS] = hf[j, F_JOB_MONTHS] if (in_job or after_job) else np.nan
-    vf[v, V_MEMBER] = hf[j, F_MEMBER_DECISION] if after_job else np.nan
-    vf[v, V_SPELL] = hf[j, F_ORIGIN] if in_job else np.nan
+    a.log_hh[v] = hi[j, H_ID]
+    a.log_state[v] = state
+    a.log_nxt[v] = nxt
+    a.log_workplace[v] = hi[j, H_WORKPLACE] if in_job else 0
+    a.log_level[v] = hi[j, H_LEVEL] if in_job else 0
+    a.log_dept[v] = hi[j, H_DEPT] if 0 < state < AKASSA else -1
+    a.log_t0[v] = hf[j, F_TENTER]
+    a.log_t1[v] = t1
+    a.log_ref[v] = hf[j, F_JOB_START] if (in_job or after_job) else np.nan
+    a.log_job_months[v] = hf[j, F_JOB_MONTHS] if (in_job or after_job) else np.nan
+    a.log_member_months[v] = hf[j, F_MEMBER_DECISION] if after_job else np.nan
+    a.log_spell_start[v] = hf[j, F_ORIGIN] if in_job else np.nan
 
 
 @numba.njit(cache=True, inline="always")
@@ -392,11 +407,13 @@ def _key(a, j):
 @numba.njit(cache=True)
 def _schedule_wake(a, k):
     hi, size = a.hi, a.size
+    if a.occupied[k] >= a.cap_now[k]:  # no free place to wake for (left households wait on the heap till then)
+        return
     heap = a.maturing[k]
     slot = Q_MATURING + k
     while size[slot] > 0 and heap[0, 2] != hi[int(heap[0, 3]), H_TOKEN]:
         _drop_top(heap, a.size, slot, 2)
-    if size[slot] == 0 or a.occupied[k] >= a.cap_now[k]:
+    if size[slot] == 0:
         return
     t = heap[0, 0]
     if a.wake_at[k] <= t:  # NaN (none) compares false
@@ -990,8 +1007,18 @@ def run(hi_, hf_, pr_, pl_, rs_, q_, lg_, open_months, sampled_, sf_, si_, count
         q.month_run,
         q.interrupted,
         q.calendar,
-        lg.vi,
-        lg.vf,
+        lg.hh,
+        lg.state,
+        lg.nxt,
+        lg.workplace,
+        lg.level,
+        lg.dept,
+        lg.t0,
+        lg.t1,
+        lg.ref,
+        lg.job_months,
+        lg.member_months,
+        lg.spell_start,
     )
     a = borrow(arm)  # what every helper gets: the fields, passed without counting references
     T = a.T
