@@ -224,7 +224,7 @@ def _queues(n: int, room: int, T: int) -> k.Queues:
 
 
 def _log(room: int) -> k.Log:
-    """Room for ``room`` visits, each column in the dtype of :class:`~model.visits.Visits`'."""
+    """Room for ``room`` visits, each column in the dtype :class:`~model.visits.Visits` holds it in."""
     ints = {"hh": np.int64, "state": np.int8, "nxt": np.int8, "workplace": np.int8, "level": np.int8, "dept": np.int16}
     return k.Log(**{name: np.empty(room, dtype=ints.get(name, np.float64)) for name in k.Log._fields})
 
