@@ -132,9 +132,10 @@ def _money(p: Params) -> lk.Money:
 
 
 def _need_version(p: Params) -> np.ndarray:
-    """(2, months): for households without and with children, numbers for the runs of months in which every
-    table :func:`~model.ledger_kernel.need` reads for them is the same, bit for bit (kept with the rules'
-    tables). Within a run a household's need changes only as its children grow."""
+    """(3, months): for households without children, with children none of school age, and with one, numbers
+    for the runs of months in which every table :func:`~model.ledger_kernel.need` reads for them is the same,
+    bit for bit (kept with the rules' tables). Within a run a household's need changes only as its children
+    grow."""
     found = p.law.memo.get("need version")
     if found is None:
         mt = p.law.money

@@ -40,15 +40,13 @@ Money = namedtuple(
         "supervision_compensation", "administration", "need_version",
     ],
 )  # fmt: skip
-#: The tables :func:`need` reads by month, for households without and with children (``need_version``
-#: numbers the runs of months in which they are equal).
-NEED_TABLES = (
-    ("single", "couple", "common_by_size", "rent_adults"),
-    (
-        "single", "couple", "child_amounts", "common_by_size", "rent_adults", "rent_children", "allowance_per_child",
-        "studiebidrag", "flerbarn", "flerbarn_extra",
-    ),
+#: The tables :func:`need` reads by month for a household without children, with children but none at school
+#: age (studiebidrag), and with one (``need_version`` numbers the runs of months in which they are equal).
+_WITH_CHILDREN = (
+    "single", "couple", "child_amounts", "common_by_size", "rent_adults", "rent_children", "allowance_per_child",
+    "flerbarn", "flerbarn_extra",
 )  # fmt: skip
+NEED_TABLES = (("single", "couple", "common_by_size", "rent_adults"), _WITH_CHILDREN, (*_WITH_CHILDREN, "studiebidrag"))
 #: The households' columns the ledger reads.
 Households = namedtuple("Households", ["adults", "n_children", "child_birth", "age", "arrival", "kids_max"])
 #: Visit columns (model.visits.Visits) and, for a-kassa and aktivitetsstöd visits, their daily schedule.
@@ -71,17 +69,29 @@ def need(mt, hs, h, m, keep):
 
 
 @numba.njit(cache=True, inline="always")
+def _first_month_at(b, edge, m):
+    """The first month after ``m`` at whose start a child born at ``b`` is ``edge`` years or older, by the very
+    arithmetic :func:`need_until` ages children with (``edge`` > 0)."""
+    c = max(math.floor(b + 12.0 * edge), m + 1)
+    while c > m + 1 and (c - 1 - b) / 12.0 >= edge:
+        c -= 1
+    while (c - b) / 12.0 < edge:
+        c += 1
+    return c
+
+
+@numba.njit(cache=True, inline="always")
 def need_until(mt, hs, h, m, keep, T):
-    """:func:`need`, and a month (at most ``T``) before which it changes only if the tables change
-    (``mt.need_version``): a month before any child's age can reach a band or an age limit it has not
-    reached at month ``m`` (a month early, so that rounding cannot make it late)."""
+    """:func:`need`; the first month (at most ``T``) in which any child's age reaches a band or an age limit
+    it has not reached at month ``m``; and which tables the need read (the row of ``mt.need_version``).
+    Until that month it changes only if those tables change."""
     ak = hs.adults[h] - 1  # 0: single, 1: couple
     if hs.n_children[h] == 0:
         if ak == 0:
             table = mt.single[m] + mt.common_by_size[m, 0] + mt.rent_adults[m, 0]
         else:
             table = mt.couple[m] + mt.common_by_size[m, 1] + mt.rent_adults[m, 1]
-        return table * keep, T
+        return table * keep, T, 0
     bands = mt.child_bands
     nb = len(bands)
     top = bands[nb - 1] + 2
@@ -105,8 +115,8 @@ def need_until(mt, hs, h, m, keep, T):
         elif age < mt.studiebidrag_age_below:
             pupils += 1
             edge = min(edge, mt.studiebidrag_age_below)
-        if edge < math.inf:
-            until = min(until, max(math.floor(b + 12.0 * edge) - 1, m + 1))
+        if edge < math.inf and until > m + 1:
+            until = min(until, _first_month_at(b, edge, m))
     width = mt.common_by_size.shape[1]
     size = ak + 1 + n_kids
     common = mt.common_by_size[m, min(size, width) - 1]
@@ -120,7 +130,7 @@ def need_until(mt, hs, h, m, keep, T):
     width_f = mt.flerbarn.shape[1] - 1
     flerbarn = mt.flerbarn[m, min(n, width_f)] + max(n - width_f, 0) * mt.flerbarn_extra[m]
     allowance = mt.allowance_per_child[m] * young + mt.studiebidrag[m] * pupils + flerbarn
-    return (personal + common + housing) * keep - allowance, until
+    return (personal + common + housing) * keep - allowance, until, 1 if pupils == 0 else 2
 
 
 @numba.njit(cache=True, inline="always")
@@ -176,16 +186,15 @@ def price_visits(mt_, hs_, vc_, T, flows_, mark_, marked_, rows_vis_, rows_month
         if st > _INT or not t1 > t0:
             continue
         h = vc.hh[v]
-        kids = 1 if hs.n_children[h] > 0 else 0
         keep = 1 - mt.other_income_share * 1.0
         row = first[v] if trace else 0
         m0, m1 = math.floor(t0), min(math.ceil(t1), T)
-        net_need, version, until = 0.0, -1, m0  # need is computed again only when it can change
+        net_need, version, until, tables = 0.0, -1, m0, 0  # need is computed again only when it can change
         for m in range(m0, m1):
             f = min(t1, m + 1.0) - max(t0, float(m))
-            if m >= until or mt.need_version[kids, m] != version:
-                net_need, until = need_until(mt, hs, h, m, keep, T)
-                version = mt.need_version[kids, m]
+            if m >= until or mt.need_version[tables, m] != version:
+                net_need, until, tables = need_until(mt, hs, h, m, keep, T)
+                version = mt.need_version[tables, m]
             sek = max(net_need, 0.0) * f
             flows[BENEFIT, m] += sek
             if st == _INT:
@@ -209,18 +218,17 @@ def price_visits(mt_, hs_, vc_, T, flows_, mark_, marked_, rows_vis_, rows_month
         if st <= _INT or st > _AS or not t1 > t0:
             continue
         h = vc.hh[v]
-        kids = 1 if hs.n_children[h] > 0 else 0
         keep = 1 - mt.other_income_share * mt.other_income_kept_with_pay
         row = first[v] if trace else 0
         m0, m1 = math.floor(t0), min(math.ceil(t1), T)
-        net_need, version, until = 0.0, -1, m0
+        net_need, version, until, tables = 0.0, -1, m0, 0
         for m in range(m0, m1):
             f = min(t1, m + 1.0) - max(t0, float(m))
             if trace:
                 rows_vis[row], rows_month[row], rows_overlap[row] = v, m, f
-            if m >= until or mt.need_version[kids, m] != version:
-                net_need, until = need_until(mt, hs, h, m, keep, T)
-                version = mt.need_version[kids, m]
+            if m >= until or mt.need_version[tables, m] != version:
+                net_need, until, tables = need_until(mt, hs, h, m, keep, T)
+                version = mt.need_version[tables, m]
             if st < _AK:  # a job
                 _add(flows, rows_sek, row, SUPERVISION, m, mt.supervision_cost * f)
                 _add(flows, rows_sek, row, SUPERVISION_COMPENSATION, m, mt.supervision_compensation * f)
