@@ -15,6 +15,21 @@ from model.counting import stable_order
 from model.states import N_STATES
 
 NO_NEXT = -1
+#: The visit log's columns and their dtypes: what both engines log (:class:`VisitLog`, the fast engine's log).
+COLUMNS: dict[str, type] = {
+    "hh": np.int64,
+    "state": np.int8,
+    "t0": np.float64,
+    "t1": np.float64,
+    "nxt": np.int8,
+    "workplace": np.int8,
+    "ref": np.float64,
+    "level": np.int8,
+    "job_months": np.float64,
+    "dept": np.int16,
+    "member_months": np.float64,
+    "spell_start": np.float64,
+}
 
 
 class VisitLog:
@@ -24,50 +39,14 @@ class VisitLog:
     which keeps the engine's memory (and so its speed) linear in households.
     """
 
-    __slots__ = (
-        "dept",
-        "hh",
-        "job_months",
-        "level",
-        "member_months",
-        "nxt",
-        "ref",
-        "spell_start",
-        "state",
-        "t0",
-        "t1",
-        "workplace",
-    )
+    __slots__ = tuple(COLUMNS)
 
     def __init__(self) -> None:
-        self.hh = array("q")
-        self.state = array("b")
-        self.t0 = array("d")
-        self.t1 = array("d")
-        self.nxt = array("b")
-        self.workplace = array("b")
-        self.ref = array("d")
-        self.level = array("b")
-        self.job_months = array("d")
-        self.dept = array("h")
-        self.member_months = array("d")
-        self.spell_start = array("d")
+        for name, dtype in COLUMNS.items():
+            setattr(self, name, array(np.dtype(dtype).char))
 
     def freeze(self) -> Visits:
-        return Visits(
-            hh=np.frombuffer(self.hh, dtype=np.int64).copy(),
-            state=np.frombuffer(self.state, dtype=np.int8).copy(),
-            t0=np.frombuffer(self.t0, dtype=np.float64).copy(),
-            t1=np.frombuffer(self.t1, dtype=np.float64).copy(),
-            nxt=np.frombuffer(self.nxt, dtype=np.int8).copy(),
-            workplace=np.frombuffer(self.workplace, dtype=np.int8).copy(),
-            ref=np.frombuffer(self.ref, dtype=np.float64).copy(),
-            level=np.frombuffer(self.level, dtype=np.int8).copy(),
-            job_months=np.frombuffer(self.job_months, dtype=np.float64).copy(),
-            dept=np.frombuffer(self.dept, dtype=np.int16).copy(),
-            member_months=np.frombuffer(self.member_months, dtype=np.float64).copy(),
-            spell_start=np.frombuffer(self.spell_start, dtype=np.float64).copy(),
-        )
+        return Visits(**{name: np.frombuffer(getattr(self, name), dtype=dt).copy() for name, dt in COLUMNS.items()})
 
 
 @dataclass(frozen=True)

@@ -22,7 +22,7 @@ from model.placement import LEVEL_INDEX
 from model.population import Population
 from model.random_streams import BLOCK, HouseholdStreams
 from model.states import PLACE_CLASSES, State
-from model.visits import Visits
+from model.visits import COLUMNS, Visits
 
 PRIORITY_CODES = {"after_internship": 0, "children": 1, "readiness": 2, "longest_on_benefit": 3}
 
@@ -224,9 +224,8 @@ def _queues(n: int, room: int, T: int) -> k.Queues:
 
 
 def _log(room: int) -> k.Log:
-    """Room for ``room`` visits, each column in the dtype :class:`~model.visits.Visits` holds it in."""
-    ints = {"hh": np.int64, "state": np.int8, "nxt": np.int8, "workplace": np.int8, "level": np.int8, "dept": np.int16}
-    return k.Log(**{name: np.empty(room, dtype=ints.get(name, np.float64)) for name in k.Log._fields})
+    """Room for ``room`` visits, each column in the visit log's dtype."""
+    return k.Log(**{name: np.empty(room, dtype=COLUMNS[name]) for name in k.Log._fields})
 
 
 def _prefix(s: HouseholdStreams) -> np.ndarray:
