@@ -161,7 +161,7 @@ def _composition(u, n0, stock_cdf, inflow_cdf, couple_share, children_cdf, arriv
 @numba.njit(cache=True)
 def _interp_by_row(x, row, xp, fp, out):
     """``out[i] = np.interp(x[i], xp[row[i]], fp)``, with numpy's arithmetic step for step (the same bits:
-    tests/test_invariants.py compares them), without sorting the households by row first."""
+    tests/test_readiness.py compares them), without sorting the households by row first."""
     n = xp.shape[1]
     for i in range(len(x)):
         xs = xp[row[i]]

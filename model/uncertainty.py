@@ -242,12 +242,12 @@ U_STEP = 2.0**-52
 
 def draw_all(distributions: dict[str, Distribution], seed: int, rep: int) -> dict[str, float]:
     """One value per uncertain path for replication ``rep`` (sorted by path)."""
-    return {path: d.draw(uniform(seed, rep, path)) for path, d in sorted(distributions.items())}
+    return draw_many(distributions, seed, [rep])[0]
 
 
 def draw_many(distributions: dict[str, Distribution], seed: int, reps: list[int]) -> list[dict[str, float]]:
-    """:func:`draw_all` for each of ``reps``, the inverse CDFs evaluated once per path over all of them (the
-    same values: the same functions elementwise; tests/test_uncertainty.py compares them)."""
+    """:func:`draw_all` for each of ``reps``: each value a distribution's :meth:`~Distribution.draw` at the
+    path's keyed uniform, the inverse CDF evaluated once per path over all of them."""
     columns = {}
     for path, d in sorted(distributions.items()):
         if d.point:

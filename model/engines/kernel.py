@@ -1039,7 +1039,7 @@ def run(hi_, hf_, pr_, pl_, rs_, q_, lg_, open_months, sampled_, sf_, si_, count
     while si[S_FULL] == 0:
         head = si[S_INT_HEAD]
         if head < si[S_INT_TAIL]:  # an interruption: now, before anything else (_interrupt)
-            kind, who = INTERRUPT, a.interrupted[head]
+            who = a.interrupted[head]
             head += 1
             if head == si[S_INT_TAIL]:
                 head = si[S_INT_TAIL] = 0
