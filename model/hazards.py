@@ -137,36 +137,39 @@ def length_adjusted(multiplier: float, months: float, reference: float, elastici
 
 
 @register_jitable  # Python here; compiled where a compiled caller needs it (population's stationary stock)
-def survival_integral(totals: Sequence[float], band_starts: Sequence[float]) -> list[tuple[float, float, float]]:
-    """Per band: (start, survival at start, integral of survival before the band)."""
-    out, s, acc = [], 1.0, 0.0
-    for i, h in enumerate(totals):
-        out.append((band_starts[i], s, acc))
-        if i + 1 < len(band_starts):
-            width = band_starts[i + 1] - band_starts[i]
-            acc += s * (1 - math.exp(-h * width)) / h if h > 0 else s * width
-            s *= math.exp(-h * width)
-    return out
+def _next_band(s: float, acc: float, h: float, width: float) -> tuple[float, float]:
+    """Survival and the integral of survival carried across a band of ``width`` months at total hazard ``h``."""
+    acc += s * (1 - math.exp(-h * width)) / h if h > 0 else s * width
+    s *= math.exp(-h * width)
+    return s, acc
 
 
 def stationary_duration(totals: Sequence[float], band_starts: Sequence[float], u: float) -> float:
     """Months already on benefit of a household drawn from a stationary stock.
 
     In a steady state the elapsed durations have density S(d) / mean spell, S the
-    survival function; this inverts that distribution at ``u``.
+    survival function; this inverts that distribution at ``u``. Two passes over
+    the bands (the mean, then the band holding the quantile), no list: the
+    population draws it for every household of the initial stock.
     """
-    bands = survival_integral(totals, band_starts)
-    _last_start, last_s, last_acc = bands[-1]
-    h_last = totals[-1]
-    mean = last_acc + last_s / h_last
-    target = u * mean
-    for i in range(len(bands) - 1, -1, -1):
-        start, s, acc = bands[i]
-        if target >= acc:
-            h = totals[i]
-            x = target - acc
-            if h > 0:
-                arg = 1 - h * x / s
-                return start + (-math.log(arg) / h if arg > 0 else 0.0)
-            return start + x / s
+    n = len(totals)
+    s, acc = 1.0, 0.0
+    for i in range(n - 1):
+        s, acc = _next_band(s, acc, totals[i], band_starts[i + 1] - band_starts[i])
+    target = u * (acc + s / totals[n - 1])
+    if not target >= 0.0:
+        return 0.0
+    s, acc = 1.0, 0.0
+    for i in range(n):  # the last band whose integral before it is ≤ target (the integrals never decrease)
+        if i + 1 < n:
+            s_next, acc_next = _next_band(s, acc, totals[i], band_starts[i + 1] - band_starts[i])
+            if not acc_next > target:
+                s, acc = s_next, acc_next
+                continue
+        h = totals[i]
+        x = target - acc
+        if h > 0:
+            arg = 1 - h * x / s
+            return band_starts[i] + (-math.log(arg) / h if arg > 0 else 0.0)
+        return band_starts[i] + x / s
     return 0.0

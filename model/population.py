@@ -164,30 +164,27 @@ def _interp_by_row(x, row, xp, fp, out):
     tests/test_readiness.py compares them), without sorting the households by row first."""
     n = xp.shape[1]
     for i in range(len(x)):
-        xs = xp[row[i]]
+        r = row[i]  # xp[r, k], not a view of the row: a view per household costs more than its search
         v = x[i]
         if v != v:
             out[i] = v
-        elif v < xs[0]:
+        elif v < xp[r, 0]:
             out[i] = fp[0]
-        elif v > xs[n - 1]:
+        elif v > xp[r, n - 1]:
             out[i] = fp[n - 1]
         else:
-            lo, hi = 0, n - 1  # the last j with xs[j] <= v (numpy: binary_search_with_guess)
-            while hi - lo > 1:
-                mid = (lo + hi) >> 1
-                if xs[mid] <= v:
-                    lo = mid
-                else:
-                    hi = mid
-            j = n - 1 if xs[n - 1] <= v else lo
-            if j == n - 1 or xs[j] == v:
+            j, size = 0, n  # the last j with xp[r, j] <= v (numpy: binary_search_with_guess), without branches
+            while size > 1:
+                half = size >> 1
+                j = j + half if xp[r, j + half] <= v else j
+                size -= half
+            if j == n - 1 or xp[r, j] == v:
                 out[i] = fp[j]
             else:
-                slope = (fp[j + 1] - fp[j]) / (xs[j + 1] - xs[j])
-                y = slope * (v - xs[j]) + fp[j]
+                slope = (fp[j + 1] - fp[j]) / (xp[r, j + 1] - xp[r, j])
+                y = slope * (v - xp[r, j]) + fp[j]
                 if y != y:
-                    y = slope * (v - xs[j + 1]) + fp[j + 1]
+                    y = slope * (v - xp[r, j + 1]) + fp[j + 1]
                     if y != y and fp[j] == fp[j + 1]:
                         y = fp[j]
                 out[i] = y
