@@ -182,13 +182,14 @@ def run_scenario(
         TimeRemainingColumn(),
         console=err_console,
         disable=quiet,
+        auto_refresh=False,  # redrawn as replications finish: no refresh thread, so workers can be forked
     )
     with progress:
         task = progress.add_task(f"{escape(sc.name)}: replications", total=n)
         try:
             result = run_folder(
                 req,
-                progress=lambda done, total: progress.update(task, completed=done),
+                progress=lambda done, total: progress.update(task, completed=done, refresh=True),
                 writers=writers,
                 checks=checks,
             )

@@ -13,7 +13,9 @@ import ctypes.util
 import itertools
 import multiprocessing as mp
 import pickle
+import sys
 import tempfile
+import threading
 from collections.abc import Callable, Iterable
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
 from pathlib import Path
@@ -48,6 +50,24 @@ def keep_freed_memory() -> None:
     m_trim_threshold, m_mmap_threshold = -1, -3
     mallopt(m_mmap_threshold, 64 << 20)
     mallopt(m_trim_threshold, 256 << 20)
+
+
+def _context() -> mp.context.BaseContext:
+    """How worker processes start: forked from this process where that is safe, spawned elsewhere.
+
+    A forked worker starts with everything this process has imported and
+    compiled: ≈ 0.05 s instead of ≈ 2 s for a spawned one, which imports the
+    model and loads its compiled code again (measured with 2 workers: 2
+    replications 2.7 → 0.8 s, 300 replications 7.1 → 5.0 s). Forking is safe on
+    Linux from a process with one thread; with other threads alive (a lock one
+    of them holds would stay locked in the child), and on macOS and Windows,
+    workers are spawned. Results are the same either way: a replication depends
+    only on (seed, replication), and a worker reads its parameters from the file
+    the parent writes (:func:`_init_worker`).
+    """
+    if sys.platform == "linux" and threading.active_count() == 1:
+        return mp.get_context("fork")
+    return mp.get_context("spawn")
 
 
 def _init_worker(path: str) -> None:
@@ -101,7 +121,7 @@ def run_replications(
         for r in todo:
             finish(one_replication(p, r, engine))
     else:
-        ctx = mp.get_context("spawn")
+        ctx = _context()
         with tempfile.TemporaryDirectory(prefix="amsim-workers-") as tmp:
             source = Path(tmp) / "source.pickle"
             source.write_bytes(pickle.dumps((p, engine), protocol=pickle.HIGHEST_PROTOCOL))
