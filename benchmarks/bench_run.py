@@ -5,7 +5,7 @@
 - ``amsim run`` of the default scenario (uncertain values, 2 workers), whole
   process: wall, per replication, peak memory of the largest process, for the
   fast engine and (fewer replications) the SimPy engine;
-- replications in a warm process (one core), as an app would ask for them;
+- replications in a warm process (one core, and 2 workers), as an app would ask for them;
 - Malmö scale (the default with ×5 households and places, one pool): 1 000
   replications on 2 workers.
 
@@ -80,17 +80,22 @@ def amsim_run(reps: int, engine: str, workers: int = 2) -> dict:
 
 
 def warm_process(reps: int) -> dict:
-    """Replications in this process after a warm-up (compiled code loaded, rules resolved): one core."""
+    """Replications in this process after a warm-up (compiled code loaded, rules resolved), as an app would ask
+    for them: on one core, and on 2 workers started for the call (forked from the warm process on Linux)."""
     from model.montecarlo import run_replications
     from model.params import Resolver
     from model.scenario import load_scenario
 
     resolver = Resolver(load_scenario())
     run_replications(resolver, [10_000], 1)
-    t0 = time.perf_counter()
-    run_replications(resolver, range(reps), 1)
-    wall = time.perf_counter() - t0
-    return {"reps": reps, "wall_s": wall, "per_rep_s": wall / reps}
+    out: dict = {"reps": reps}
+    for workers in (1, 2):
+        t0 = time.perf_counter()
+        run_replications(resolver, range(reps), workers)
+        wall = time.perf_counter() - t0
+        key = "" if workers == 1 else "_2_workers"
+        out |= {f"wall_s{key}": wall, f"per_rep_s{key}": wall / reps}
+    return out
 
 
 def malmo_scale(reps: int, workers: int = 2) -> dict:

@@ -10,7 +10,9 @@ or does not exist.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import hashlib
+import io
 import json
 import os
 import platform
@@ -269,7 +271,10 @@ def save_checkpoint(t: RepTables, path: Path) -> None:
     """A finished replication as one record of plain arrays (a structured .npy), written atomically.
 
     Data only, nothing that can run code; one record rather than an npz of
-    many members, because a run writes one per replication (a third of the time).
+    many members, because a run writes one per replication. The file is what
+    ``np.save`` writes for the record, byte for byte: the header, which names
+    every field, is made once per record layout, and the record's bytes are
+    its fields' bytes one after the other (a packed record).
     """
     arrays = {f"arms/{arm}/{name}": np.asarray(v) for arm, tables in t.arms.items() for name, v in tables.items()}
     arrays |= {
@@ -279,13 +284,22 @@ def save_checkpoint(t: RepTables, path: Path) -> None:
         "simulated_household_months": np.asarray(t.simulated_household_months),
         "participants": np.asarray(t.participants),
     }
-    record = np.empty((), dtype=[(name, a.dtype, a.shape) for name, a in arrays.items()])
-    for name, a in arrays.items():
-        record[name] = a
+    header = _npy_header(tuple((name, a.dtype.str, a.shape) for name, a in arrays.items()))
     tmp = path.with_name(f".{path.name}.tmp")
     with open(tmp, "wb") as f:
-        np.save(f, record, allow_pickle=False)
+        f.write(header)
+        for a in arrays.values():
+            f.write(np.ascontiguousarray(a).data)
     os.replace(tmp, path)
+
+
+@functools.lru_cache(maxsize=64)
+def _npy_header(layout: tuple) -> bytes:
+    """The .npy header ``np.save`` writes for a 0-d record of fields (name, dtype, shape)."""
+    record = np.zeros((), dtype=[(name, dtype, shape) for name, dtype, shape in layout])
+    buf = io.BytesIO()
+    np.save(buf, record, allow_pickle=False)
+    return buf.getvalue()[: -record.nbytes]
 
 
 def load_checkpoint(path: Path) -> RepTables:

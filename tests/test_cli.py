@@ -273,3 +273,32 @@ def test_checkpoints_hold_data_only(tmp_path):
     np.save(tmp_path / "rep-00002.npy", np.arange(3))  # an array, but not a replication
     with pytest.raises(AmsimError, match=r"rep-00002\.npy"):
         load_checkpoint(tmp_path / "rep-00002.npy")
+
+
+def test_a_checkpoint_is_the_record_numpy_saves_and_reads_back(lund_params, tmp_path):
+    """The checkpoint's bytes are np.save's of the replication as one record (header made once per layout)."""
+    import io
+
+    import numpy as np
+
+    from model.outcomes import tabulate
+    from model.runfolder import load_checkpoint, save_checkpoint
+    from model.simulate import simulate
+
+    for rep in (0, 1):  # the second with the header cached
+        t = tabulate(simulate(lund_params, rep), lund_params)
+        save_checkpoint(t, tmp_path / f"rep-{rep}.npy")
+        arrays = {f"arms/{a}/{k}": np.asarray(v) for a, tables in t.arms.items() for k, v in tables.items()}
+        arrays |= {"rep": np.asarray(t.rep), "events": np.asarray(t.events)}
+        arrays |= {"household_months": np.asarray(t.household_months)}
+        arrays |= {"simulated_household_months": np.asarray(t.simulated_household_months)}
+        arrays |= {"participants": np.asarray(t.participants)}
+        record = np.empty((), dtype=[(k, a.dtype, a.shape) for k, a in arrays.items()])
+        for k, a in arrays.items():
+            record[k] = a
+        expected = io.BytesIO()
+        np.save(expected, record, allow_pickle=False)
+        assert (tmp_path / f"rep-{rep}.npy").read_bytes() == expected.getvalue()
+        back = load_checkpoint(tmp_path / f"rep-{rep}.npy")
+        assert back.rep == rep and back.events == t.events and np.array_equal(back.participants, t.participants)
+        assert all(np.array_equal(back.arms[a][k], v) for a in t.arms for k, v in t.arms[a].items())
