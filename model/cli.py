@@ -186,10 +186,19 @@ def run_scenario(
     )
     with progress:
         task = progress.add_task(f"{escape(sc.name)}: replications", total=n)
+        shown = [0.0]
+
+        def show(done: int, total: int) -> None:
+            """Redraw at most ten times a second (as rich's own refresh would), and at the end."""
+            progress.update(task, completed=done)
+            if done == total or time.perf_counter() - shown[0] >= 0.1:
+                progress.refresh()
+                shown[0] = time.perf_counter()
+
         try:
             result = run_folder(
                 req,
-                progress=lambda done, total: progress.update(task, completed=done, refresh=True),
+                progress=show,
                 writers=writers,
                 checks=checks,
             )
