@@ -23,7 +23,7 @@ from model.hazards import readiness_multiplier
 from model.labour_market import MarketFactor, factor_path, market_factor
 from model.rules import RuleSet, StaleUse, load_rules
 from model.rules import functions as rf
-from model.scenario import Scenario, Target, value_keys, with_values
+from model.scenario import Scenario, Target, set_path, value_keys, with_values
 from model.states import INTERNSHIPS, JOB_TYPES, JOBS, PLACE_CLASSES, REASONS, SUBSIDY_TYPES
 from model.uncertainty import draw_all, draw_many
 
@@ -423,9 +423,16 @@ class Resolver:
     def parameter_rows(self, rep: int) -> dict[str, float]:
         """What ``parameters.parquet`` records for ``rep``: each draw, and the labour-market factor by year."""
         values = self.draws(rep)
-        drawn_market = any(path.startswith("labour_market.") for path in values)
-        sc = with_values(self.scenario, values, self._keys) if drawn_market else self.scenario  # what the factor reads
-        market = self.market(sc, rep)
+        sc = self.scenario
+        lm = sc.labour_market
+        prefix = "labour_market."
+        drawn = {path.removeprefix(prefix): v for path, v in values.items() if path.startswith(prefix)}
+        if drawn and lm is not None:  # the factor reads only these: the part validated again, not the whole scenario
+            data = lm.model_dump(mode="json")
+            for path, value in drawn.items():
+                set_path(data, path, value)
+            lm = type(lm).model_validate(data)
+        market = None if self.fixed else market_factor(lm, sc.calendar, sc.seed, parameter_set(rep))
         if market is not None:
             values |= {factor_path(y): x for y, x in market.factor.items()}
         return values
