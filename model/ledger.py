@@ -182,29 +182,33 @@ class ScheduleTable:
     A schedule is a pure function of its key (:meth:`~model.params.LawTables.state_income`), so one table per
     rules' tables serves every replication: a call looks up the keys it meets (once each) and appends the new
     ones. Rows: each day band's lower and upper day and rate (padded with empty bands), days, days per month.
+    Keys are found in compiled code (:func:`~model.ledger_kernel.find_rows`), bit for bit (NaN-safe, unlike ==).
     """
 
     def __init__(self) -> None:
-        self.rows: dict[bytes, int] = {}
+        self.key_bits = np.zeros((0, lk.SCHEDULE_KEY), dtype=np.int64)
+        self.slots = np.full(64, -1, dtype=np.int64)  # an open-addressing table of rows, at most half full
         self.lower, self.upper, self.rate = np.zeros((0, 1)), np.full((0, 1), np.inf), np.zeros((0, 1))
         self.days, self.per_month = np.zeros(0), np.zeros(0)
 
-    def index(self, p: Params, keys: list[bytes], inputs: Callable[[int], tuple]) -> np.ndarray:
-        """The row of each key (its columns' bytes), building the schedules not met before (from the first
+    def index(self, p: Params, keys: np.ndarray, inputs: Callable[[int], tuple]) -> np.ndarray:
+        """The row of each key (rows of ``keys``), building the schedules not met before (from the first
         key i of each: ``inputs(i)`` gives its arguments of :meth:`~model.params.LawTables.state_income`)."""
-        rows = self.rows
-        found = [rows.get(key, -1) for key in keys]
-        if -1 in found:
-            new: dict[bytes, tuple] = {}
-            for i, key in enumerate(keys):
-                if key not in rows and key not in new:
-                    new[key] = inputs(i)
-            self._append(p, list(new.items()))
-            found = [rows[key] for key in keys]
-        return np.array(found, dtype=np.int64)
+        bits = keys.view(np.int64)
+        found = np.empty(len(keys), dtype=np.int64)
+        lk.find_rows(bits, self.slots, self.key_bits, found)
+        missing = np.flatnonzero(found < 0)
+        if len(missing):
+            as_bytes = keys[missing].view(np.dtype((np.void, keys.shape[1] * 8))).ravel().tolist()
+            new: dict[bytes, int] = {}
+            for i, key in zip(missing.tolist(), as_bytes, strict=True):
+                new.setdefault(key, i)  # the first visit of each new key
+            self._append(p, [inputs(i) for i in new.values()], bits[list(new.values())])
+            lk.find_rows(bits, self.slots, self.key_bits, found)
+        return found
 
-    def _append(self, p: Params, new: list[tuple[bytes, tuple]]) -> None:
-        built = [p.law.state_income(*args) for _key, args in new]
+    def _append(self, p: Params, args: list[tuple], bits: np.ndarray) -> None:
+        built = [p.law.state_income(*a) for a in args]
         n, width = len(self.days), max(self.rate.shape[1], *(len(s.rates) for s in built))
         lower, upper, rate = (
             np.zeros((n + len(built), width)),
@@ -220,8 +224,13 @@ class ScheduleTable:
         self.lower, self.upper, self.rate = lower, upper, rate
         self.days = np.append(self.days, [s.days for s in built])
         self.per_month = np.append(self.per_month, [s.days_per_month for s in built])
-        for i, (key, _args) in enumerate(new):
-            self.rows[key] = n + i
+        n_rows, size, first = len(self.key_bits) + len(bits), len(self.slots), len(self.key_bits)
+        if 2 * n_rows > size:  # keep it at most half full: build it again, a power of two as large as needed
+            while 2 * n_rows > size:
+                size *= 2
+            self.slots, first = np.full(size, -1, dtype=np.int64), 0
+        self.key_bits = np.concatenate([self.key_bits, bits])
+        lk.add_rows(self.key_bits, first, self.slots)
 
 
 def _schedules(p: Params, visits: Visits) -> tuple[np.ndarray, ScheduleTable]:
@@ -233,38 +242,27 @@ def _schedules(p: Params, visits: Visits) -> tuple[np.ndarray, ScheduleTable]:
     table = p.law.memo.get("ledger schedules")
     if table is None:
         table = p.law.memo["ledger schedules"] = ScheduleTable()
-    which = np.flatnonzero(((visits.state == _AK) | (visits.state == _AS)) & (visits.t1 > visits.t0))
-    index = np.full(len(visits), -1, dtype=np.int64)
-    if not len(which):
-        return index, table
-    ref, months, member = visits.ref[which], visits.job_months[which], visits.member_months[which]
-    guarantee = visits.state[which] == _AS  # aktivitetsstöd (else a-kassa)
-    month = np.floor(visits.t0[which])  # the month the visit begins (an a-kassa's decision)
-    decided = np.minimum(np.floor(ref + months), p.n_months - 1)  # the month the a-kassa was decided
     law = p.law
-    # the schedule depends on the membership only through its class: the thresholds an a-kassa's decision
-    # month sets (rf.akassa_membership_thresholds); aktivitetsstöd, whether its a-kassa was income-based
-    reached = member[:, None] >= law.akassa_member_thresholds[month.astype(np.int64)] - 1e-9
     income_based = law.memo.get("income-based months")
     if income_based is None:
         income_based = law.memo["income-based months"] = np.array([a.income_based_months for a in law.akassa_access])
-    income_based = income_based[decided.astype(np.int64)]
-    member_class = np.where(guarantee, (member > 0) & (member >= income_based - 1e-9), reached.sum(axis=1))
-    columns = np.column_stack(
-        (
-            guarantee,
-            month,
-            np.floor(ref),  # the month the qualifying job started
-            months,
-            member_class,
-            np.where(guarantee, decided, -1.0),  # only aktivitetsstöd reads the a-kassa's decision month
-        )
-    ).astype(np.float64)
-    # rows equal bit for bit share a key (NaN-safe, unlike ==); a visit of each new key builds its schedule
-    keys = columns.view(np.dtype((np.void, columns.shape[1] * 8))).ravel().tolist()
+    n = len(visits)
+    index = np.full(n, -1, dtype=np.int64)
+    which, keys = np.empty(n, dtype=np.int64), np.empty((n, lk.SCHEDULE_KEY))
+    m = lk.schedule_keys(
+        visits.state, visits.t0, visits.t1, visits.ref, visits.job_months, visits.member_months, p.n_months - 1,
+        np.asarray(law.akassa_member_thresholds, dtype=np.float64), np.asarray(income_based, dtype=np.float64),
+        which, keys,
+    )  # fmt: skip
+    if not m:
+        return index, table
+    which, keys = which[:m], keys[:m]
 
     def inputs(i: int) -> tuple:
-        return bool(guarantee[i]), int(month[i]), int(ref[i]), float(months[i]), float(member[i]), int(decided[i])
+        v = which[i]
+        ref, months = visits.ref[v], visits.job_months[v]
+        decided = np.minimum(np.floor(ref + months), p.n_months - 1)
+        return bool(keys[i, 0]), int(keys[i, 1]), int(ref), float(months), float(visits.member_months[v]), int(decided)
 
     index[which] = table.index(p, keys, inputs)
     return index, table

@@ -326,3 +326,91 @@ def department_place_months(state, t0, t1, dept, T, out):
         if st < _INT or st >= _AK or d < 0 or not t0[v] < T:
             continue
         out[d, 6 + (1 if st == _INT else 0), math.floor(t0[v])] += 1.0
+
+
+#: Columns of an a-kassa or aktivitetsstöd schedule's key (:func:`schedule_keys`)
+SCHEDULE_KEY = 6
+
+
+@numba.njit(cache=True)
+def schedule_keys(state, t0, t1, ref, job_months, member_months, last_month, thresholds, income_based, which, keys):
+    """The a-kassa and aktivitetsstöd visits that are not empty (their indices into ``which``), each with the key
+    its schedule depends on (a row of ``keys``): aktivitetsstöd (1) or a-kassa (0), the month the visit begins,
+    the month its qualifying job started, the job's months, the membership's class (a-kassa: how many of the
+    decision month's thresholds the membership reaches; aktivitetsstöd: whether its a-kassa was income-based)
+    and, for aktivitetsstöd only, the month the a-kassa was decided (−1 otherwise). Returns how many.
+
+    The arithmetic of the numpy steps it replaced, value for value (tests/test_benefit_rules.py)."""
+    n = 0
+    for v in range(len(state)):
+        st = state[v]
+        if not ((st == _AK or st == _AS) and t1[v] > t0[v]):
+            continue
+        guarantee = st == _AS
+        month = np.floor(t0[v])
+        r, months, member = ref[v], job_months[v], member_months[v]
+        decided = np.floor(r + months)
+        if decided > last_month:  # np.minimum: NaN stays NaN
+            decided = float(last_month)
+        if guarantee:
+            cls = 1.0 if (member > 0 and member >= income_based[int(decided)] - 1e-9) else 0.0
+        else:
+            reached = 0
+            for k in range(thresholds.shape[1]):
+                if member >= thresholds[int(month), k] - 1e-9:
+                    reached += 1
+            cls = float(reached)
+        keys[n, 0] = 1.0 if guarantee else 0.0
+        keys[n, 1] = month
+        keys[n, 2] = np.floor(r)
+        keys[n, 3] = months
+        keys[n, 4] = cls
+        keys[n, 5] = decided if guarantee else -1.0
+        which[n] = v
+        n += 1
+    return n
+
+
+@numba.njit(cache=True, inline="always")
+def _slot(bits, i, mask):
+    """Where key ``i`` (a row of int64 words) starts its search: its words mixed with splitmix64's finaliser,
+    which spreads every bit over the hash (a key's floats differ mostly in their high bits)."""
+    h = np.uint64(0)
+    for c in range(bits.shape[1]):
+        h ^= np.uint64(bits[i, c])
+        h = (h ^ (h >> np.uint64(30))) * np.uint64(0xBF58476D1CE4E5B9)
+        h = (h ^ (h >> np.uint64(27))) * np.uint64(0x94D049BB133111EB)
+        h ^= h >> np.uint64(31)
+    return np.int64(h & np.uint64(mask))
+
+
+@numba.njit(cache=True)
+def find_rows(bits, slots, table_bits, found):
+    """The row of each key (``bits``: rows of int64 words) in an open-addressing table (``slots``: row numbers,
+    −1 where empty, a power of two long) of the keys ``table_bits``; −1 for a key not there."""
+    mask = len(slots) - 1
+    for i in range(bits.shape[0]):
+        s = _slot(bits, i, mask)
+        found[i] = -1
+        while slots[s] >= 0:
+            r = slots[s]
+            same = True
+            for c in range(bits.shape[1]):
+                if table_bits[r, c] != bits[i, c]:
+                    same = False
+                    break
+            if same:
+                found[i] = r
+                break
+            s = (s + 1) & mask
+
+
+@numba.njit(cache=True)
+def add_rows(table_bits, first, slots):
+    """Put rows ``first`` … of ``table_bits`` (keys not in the table) into ``slots``."""
+    mask = len(slots) - 1
+    for r in range(first, table_bits.shape[0]):
+        s = _slot(table_bits, r, mask)
+        while slots[s] >= 0:
+            s = (s + 1) & mask
+        slots[s] = r
