@@ -16,6 +16,7 @@ import numpy as np
 
 from model.engines import DEFAULT_ENGINE, engine
 from model.ledger import CATEGORY_INDEX, DEPARTMENT_FIELDS, Priced, department_months, price
+from model.memo import per_object
 from model.params import Params
 from model.population import Population, generate
 from model.random_streams import HouseholdStreams, Purpose
@@ -23,6 +24,7 @@ from model.states import PLACE_STATES
 from model.visits import Visits
 
 ARMS = ("programme", "counterfactual")
+_COUNTERFACTUAL: dict = {}  # each Params' counterfactual (model/memo.py)
 
 
 @dataclass(frozen=True)
@@ -82,7 +84,7 @@ def simulate(p: Params, rep: int, full_counterfactual: bool = False, engine_name
     placed[part] = True
     prog_visits, cut = prog.visits.split(placed)  # non-participants (shared by both arms), then participants
     shared, prog_part = prog_visits.rows(0, cut), prog_visits.rows(cut, len(prog_visits))
-    cf_p = p.without_programme()
+    cf_p = per_object(_COUNTERFACTUAL, p, p.without_programme)  # one per Params: engines keep what they derive
     # month-end counts: the engines' own counters (tested equal to the visits'), the shared part's once
     if full_counterfactual:
         cf = run_arm(cf_p, pop, ts, ps)

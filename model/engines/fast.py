@@ -9,7 +9,6 @@ do not change between replications are converted once per
 
 from __future__ import annotations
 
-import weakref
 from collections import namedtuple
 
 import numpy as np
@@ -17,6 +16,7 @@ import numpy as np
 from model.engines import kernel as k
 from model.engines.pcg import entropy_words
 from model.engines.result import ArmResult
+from model.memo import per_object
 from model.params import JOB_INDEX, LawTables, Params
 from model.placement import LEVEL_INDEX
 from model.population import Population
@@ -42,16 +42,18 @@ Pr = namedtuple(
 Pl = namedtuple("Pl", ["order", "capacity", "occupied", "wake_at", "dept_used", "held"])
 Rs = namedtuple("Rs", ["t_first", "t_extra", "t_prefix", "p_first", "p_extra", "p_prefix", "own_rates", "child_birth"])
 
-_LAW: dict[int, tuple[weakref.ref, dict]] = {}
+_LAW: dict = {}  # the rules' tables as arrays, per LawTables (model/memo.py)
+_PREPARED: dict = {}  # the kernel's parameters and the months whose places change, per Params
 #: Rows of the visit log (and of each queue) to start with: per household, and at least; doubled when short.
 ROOM_PER_HOUSEHOLD, ROOM_MIN = 4, 1024
 
 
 def _law_arrays(law: LawTables) -> dict:
     """The rules' tables as the kernel's arrays, once per LawTables (replications share it)."""
-    found = _LAW.get(id(law))
-    if found is not None and found[0]() is law:
-        return found[1]
+    return per_object(_LAW, law, lambda: _build_law_arrays(law))
+
+
+def _build_law_arrays(law: LawTables) -> dict:
     T = law.calendar.n_months
     jm = np.asarray(law.job_months, dtype=np.float64)
     keys = np.zeros(jm.shape, dtype=np.int64)
@@ -81,9 +83,13 @@ def _law_arrays(law: LawTables) -> dict:
         "job_months_key": keys,
         "long_away": np.asarray(law.nystartsjobb_long_away, dtype=np.float64),
     }
-    _LAW[id(law)] = (weakref.ref(law), out)
-    weakref.finalize(law, _LAW.pop, id(law), None)  # forget them with the LawTables
     return out
+
+
+def _prepared(p: Params) -> tuple[Pr, np.ndarray]:
+    """The kernel's parameters and the months whose places change, once per Params (replications that share
+    a draw share it; the kernel only reads them)."""
+    return per_object(_PREPARED, p, lambda: (_params(p), _open_months(p)))
 
 
 def _params(p: Params) -> Pr:
@@ -247,7 +253,7 @@ def run_arm(
         if np.any(np.diff(pop.arrival[ids]) < 0):
             raise ValueError("households must be given in arrival order")
     T = p.n_months
-    pr = _params(p)
+    pr, open_months = _prepared(p)
     own = k.own_rates(np.asarray(p.rates, dtype=np.float64), pop.reason, pop.work_multiplier, ids)
     room = ROOM_PER_HOUSEHOLD * len(ids) + ROOM_MIN
     while True:
@@ -268,7 +274,7 @@ def run_arm(
         clock, scalars, counts = np.zeros(1), np.zeros(k.N_SI, dtype=np.int64), np.zeros(len(State), dtype=np.int64)
         pl = _placement_state(pr, p)
         moves, n_visits, full, tracked, tracked_placed = k.run(
-            hi, hf, pr, pl, rs, q, lg, _open_months(p), sampled, clock, scalars, counts
+            hi, hf, pr, pl, rs, q, lg, open_months, sampled, clock, scalars, counts
         )
         if not full:
             break
