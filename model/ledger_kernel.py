@@ -340,7 +340,7 @@ def schedule_keys(state, t0, t1, ref, job_months, member_months, last_month, thr
     decision month's thresholds the membership reaches; aktivitetsstöd: whether its a-kassa was income-based)
     and, for aktivitetsstöd only, the month the a-kassa was decided (−1 otherwise). Returns how many.
 
-    The arithmetic of the numpy steps it replaced, value for value (tests/test_benefit_rules.py)."""
+    The arithmetic of the numpy steps it replaced, bit for bit (tests/test_ledger_schedules.py)."""
     n = 0
     for v in range(len(state)):
         st = state[v]

@@ -39,3 +39,45 @@ def test_each_key_gets_one_row_and_is_found_again(calls):
     assert all(p.law.built[row] == (key,) for key, row in rows.items())  # each row built from its own key
     n = len(table.slots)
     assert n & (n - 1) == 0 and 2 * len(rows) <= n and (table.slots >= 0).sum() == len(rows)
+
+
+def _numpy_keys(p, v):
+    """The schedule keys as the ledger computed them with numpy before they were compiled."""
+    ak, ag = 6, 7  # State.AKASSA, State.AKTIVITETSSTOD
+    which = np.flatnonzero(((v.state == ak) | (v.state == ag)) & (v.t1 > v.t0))
+    ref, months, member = v.ref[which], v.job_months[which], v.member_months[which]
+    guarantee = v.state[which] == ag
+    month = np.floor(v.t0[which])
+    decided = np.minimum(np.floor(ref + months), p.n_months - 1)
+    law = p.law
+    reached = member[:, None] >= law.akassa_member_thresholds[month.astype(np.int64)] - 1e-9
+    income_based = np.array([a.income_based_months for a in law.akassa_access])[decided.astype(np.int64)]
+    member_class = np.where(guarantee, (member > 0) & (member >= income_based - 1e-9), reached.sum(axis=1))
+    columns = (guarantee, month, np.floor(ref), months, member_class, np.where(guarantee, decided, -1.0))
+    return which, np.column_stack(columns).astype(np.float64)
+
+
+def test_compiled_keys_are_the_numpy_keys_bit_for_bit():
+    """Every a-kassa and aktivitetsstöd visit of the default's programme arm (both a-kassa laws, members and
+    not, aktivitetsstöd after income-based and basic a-kassa), 6 replications of its uncertain values."""
+    from model.ledger_kernel import schedule_keys
+    from model.params import Resolver
+    from model.scenario import load_scenario
+    from model.simulate import simulate
+
+    resolver = Resolver(load_scenario())
+    seen = 0
+    for rep in range(6):
+        p = resolver.for_replication(rep)
+        v = simulate(p, rep).arms["programme"].visits
+        which, expected = _numpy_keys(p, v)
+        got_which, got = np.empty(len(v), dtype=np.int64), np.empty((len(v), SCHEDULE_KEY))
+        thresholds = np.asarray(p.law.akassa_member_thresholds, dtype=np.float64)
+        income_based = np.array([a.income_based_months for a in p.law.akassa_access], dtype=np.float64)
+        n = schedule_keys(v.state, v.t0, v.t1, v.ref, v.job_months, v.member_months, p.n_months - 1, thresholds,
+                          income_based, got_which, got)  # fmt: skip
+        assert np.array_equal(got_which[:n], which)
+        assert got[:n].tobytes() == expected.tobytes()
+        seen += n
+        assert {0.0, 1.0} <= set(expected[:, 0]) and len(set(expected[:, 4])) > 2  # both kinds, several classes
+    assert seen > 1000
