@@ -245,14 +245,14 @@ def _schedules(p: Params, visits: Visits) -> tuple[np.ndarray, ScheduleTable]:
     law = p.law
     income_based = law.memo.get("income-based months")
     if income_based is None:
-        income_based = law.memo["income-based months"] = np.array([a.income_based_months for a in law.akassa_access])
+        months = [a.income_based_months for a in law.akassa_access]
+        income_based = law.memo["income-based months"] = np.array(months, dtype=np.float64)
     n = len(visits)
     index = np.full(n, -1, dtype=np.int64)
     which, keys = np.empty(n, dtype=np.int64), np.empty((n, lk.SCHEDULE_KEY))
     m = lk.schedule_keys(
         visits.state, visits.t0, visits.t1, visits.ref, visits.job_months, visits.member_months, p.n_months - 1,
-        np.asarray(law.akassa_member_thresholds, dtype=np.float64), np.asarray(income_based, dtype=np.float64),
-        which, keys,
+        np.asarray(law.akassa_member_thresholds, dtype=np.float64), income_based, which, keys,
     )  # fmt: skip
     if not m:
         return index, table

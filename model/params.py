@@ -431,8 +431,8 @@ class Resolver:
             data = lm.model_dump(mode="json")
             for path, value in drawn.items():
                 set_path(data, path, value)
-            lm = type(lm).model_validate(data)
-        market = None if self.fixed else market_factor(lm, sc.calendar, sc.seed, parameter_set(rep))
+            sc = sc.model_copy(update={"labour_market": type(lm).model_validate(data)})
+        market = self.market(sc, rep)
         if market is not None:
             values |= {factor_path(y): x for y, x in market.factor.items()}
         return values
