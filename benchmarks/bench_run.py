@@ -7,7 +7,12 @@
   fast engine and (fewer replications) the SimPy engine;
 - replications in a warm process (one core, and 2 workers), as an app would ask for them;
 - Malmö scale (the default with ×5 households and places, one pool): 1 000
-  replications on 2 workers.
+  replications on 2 workers;
+- the machine's speed: the numpy peer (``shared/peers/numpy_vectorised.py``,
+  1 000 replications, one process) before and after, alone and two at once.
+  Issue 10 set its wall-time targets on a machine where that peer took 2.8 s
+  (the peers' README, "seen on a 2-core machine of this kind"); the targets are
+  also printed scaled by this run's peer time, so a slower day reads as such.
 
 Writes ``benchmarks/results/run-*.json``.
 
@@ -111,6 +116,50 @@ def malmo_scale(reps: int, workers: int = 2) -> dict:
     return {"scale": 5, "reps": reps, "workers": workers, "wall_s": wall, "per_rep_s": wall / reps}
 
 
+#: The numpy peer's wall for 1 000 replications when the targets were set (shared/peers/README.md)
+PEER_REFERENCE_S = 2.8
+#: Issue 10's wall-time targets, seconds: 1 000 replications through ``amsim run`` on 2 cores, 100 in a warm
+#: process, Malmö scale 1 000 replications on 2 cores
+TARGETS_S = {"run_1000": 10.0, "warm_100": 1.0, "malmo_1000": 60.0}
+
+
+def peer_wall(peer_dir: Path, copies: int = 1, reps: int = 1000) -> float:
+    """Wall of the numpy peer's ``reps`` replications (whole process); with ``copies`` > 1, that many at once
+    (the slowest): how much two processes slow each other on this machine."""
+    cmd = [sys.executable, str(peer_dir / "numpy_vectorised.py"), "--reps", str(reps)]
+    t0 = time.perf_counter()
+    procs = [subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL) for _ in range(copies)]
+    for pr in procs:
+        if pr.wait() != 0:
+            raise RuntimeError(f"{' '.join(cmd)} failed")
+    return time.perf_counter() - t0
+
+
+def machine_speed(peer_dir: Path) -> dict:
+    alone = peer_wall(peer_dir)
+    pair = peer_wall(peer_dir, copies=2)
+    return {"peer_1000_s": alone, "peer_two_at_once_s": pair, "two_process_throughput": 2 * alone / pair}
+
+
+def scaled_targets(record: dict) -> dict:
+    """Issue 10's targets at this run's machine speed (the peer's mean wall over the reference), and the
+    measured figures beside them."""
+    speeds = [record[k]["peer_1000_s"] for k in ("speed_before", "speed_after") if k in record]
+    factor = sum(speeds) / len(speeds) / PEER_REFERENCE_S
+    measured = {
+        "run_1000": record.get("run_fast", {}).get("wall_s"),
+        "warm_100": record.get("warm", {}).get("wall_s_2_workers"),
+        "malmo_1000": record.get("malmo", {}).get("wall_s"),
+    }
+    return {
+        "slowdown_vs_reference": factor,
+        "targets": {
+            k: {"target_s": v, "target_at_this_speed_s": v * factor, "measured_s": measured[k]}
+            for k, v in TARGETS_S.items()
+        },
+    }
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--reps", type=int, default=1000)
@@ -118,15 +167,21 @@ def main() -> None:
     ap.add_argument("--warm", type=int, default=100)
     ap.add_argument("--malmo-reps", type=int, default=1000)
     ap.add_argument("--out", type=Path, default=ROOT / "benchmarks" / "results")
-    ap.add_argument("--only", choices=["compile", "run", "warm", "malmo"], help="one measurement, not saved")
+    ap.add_argument("--peer-dir", type=Path, default=ROOT.parent / "shared" / "peers")
+    ap.add_argument("--only", choices=["compile", "run", "warm", "malmo", "speed"], help="one measurement, not saved")
     a = ap.parse_args()
     if a.only:
         sys.path.insert(0, str(ROOT / "benchmarks"))
         fn = {"compile": compile_cost, "run": lambda: amsim_run(a.reps, "fast"), "warm": lambda: warm_process(a.warm)}
+        fn["speed"] = lambda: machine_speed(a.peer_dir)
         print(fn.get(a.only, lambda: malmo_scale(a.malmo_reps))(), flush=True)
         return
     sys.path.insert(0, str(ROOT / "benchmarks"))
     record: dict = {"when": dt.datetime.now().strftime("%Y%m%d-%H%M%S"), "python": platform.python_version()}
+    peers = (a.peer_dir / "numpy_vectorised.py").is_file()
+    if peers:
+        record["speed_before"] = machine_speed(a.peer_dir)
+        print("machine speed, before:", record["speed_before"], flush=True)
     record["compile"] = compile_cost()
     print("compile:", record["compile"], flush=True)
     record["run_fast"] = amsim_run(a.reps, "fast")
@@ -137,6 +192,17 @@ def main() -> None:
     print("warm process:", record["warm"], flush=True)
     record["malmo"] = malmo_scale(a.malmo_reps)
     print("Malmö scale:", record["malmo"], flush=True)
+    if peers:
+        record["speed_after"] = machine_speed(a.peer_dir)
+        print("machine speed, after:", record["speed_after"], flush=True)
+        record["scaled_targets"] = scaled_targets(record)
+        st = record["scaled_targets"]
+        print(f"issue 10's targets at this run's speed (peer {st['slowdown_vs_reference']:.2f}× the reference):")
+        for k, v in st["targets"].items():
+            print(
+                f"  {k:11s} target {v['target_s']:5.1f} s → {v['target_at_this_speed_s']:6.1f} s; "
+                f"measured {v['measured_s']:6.1f} s"
+            )
     a.out.mkdir(parents=True, exist_ok=True)
     path = a.out / f"run-{record['when']}.json"
     path.write_text(json.dumps(record, indent=2) + "\n")
