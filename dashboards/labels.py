@@ -351,6 +351,10 @@ TEXT: dict[str, dict[str, str]] = {
         "sv": "budget_frames.{year} = {frame}: ramar anges i kronor per år; ser ut som mnkr skrivna som kronor",
         "en": "budget_frames.{year} = {frame}: frames are SEK per year; this looks like MSEK typed as SEK",
     },
+    "notice_reform_after_horizon": {
+        "sv": "{field}: gäller från {dates}, efter simuleringens slut, och används inte",
+        "en": "{field}: applies from {dates}, after the end of the run, and is not used",
+    },
     "notice_years_unused": {
         "sv": "{field}: åren {years} ligger utanför simuleringen (eller ersätts av ett senare år) och används inte",
         "en": "{field}: the years {years} lie outside the run (or are replaced by a later year) and are not used",

@@ -196,8 +196,8 @@ def scenario_files(path: Path) -> list[Path]:
     current = path
     while True:
         try:
-            data = yamlfile.safe_load(current.read_text(encoding="utf-8"))
-        except (OSError, yaml.YAMLError):
+            data = yamlfile.load_file(current)
+        except (OSError, UnicodeDecodeError, yaml.YAMLError):
             break
         if not isinstance(data, dict) or "extends" not in data:
             break

@@ -31,7 +31,9 @@ class YearMonth:
         """Parse ``'2022-01'`` (or take a date / YearMonth as it is)."""
         if isinstance(text, YearMonth):
             return text
-        if isinstance(text, dt.date):
+        if isinstance(text, dt.date):  # YAML reads 2022-01-15 unquoted as a date: its day would be lost
+            if text.day != 1 or isinstance(text, dt.datetime):
+                raise ValueError(f"expected a month as YYYY-MM, got the date {text.isoformat()}")
             return cls(text.year, text.month)
         m = _YM.match(str(text).strip())
         if not m:

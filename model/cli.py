@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 import time
 from collections.abc import Callable
 from enum import StrEnum
@@ -19,6 +18,8 @@ from model.cli_allocate import allocate_command
 from model.cli_compare import ENGINE_HELP, Engine, compare_command
 from model.cli_rules import rules_app
 from model.errors import AmsimError, InputError
+from model.limits import check_size
+from model.montecarlo import available_cpus
 from model.params import Resolver, closed_financing_text
 from model.rules import summarise_stale
 from model.rundata import Writer
@@ -62,6 +63,7 @@ def validate(
     """Check a scenario file: exit 0 if it is valid, otherwise print each error (file: field: message)."""
     try:
         sc = load_scenario(scenario)
+        check_size(sc, sc.replications, available_cpus(), str(scenario))
         resolver = Resolver(sc, file=str(scenario))
         resolver.check_draws(sc.replications)
         p = resolver.central
@@ -165,10 +167,11 @@ def run_scenario(
     from model.runfolder import run as run_folder
 
     try:
+        n_workers = workers or available_cpus()
+        check_size(sc, n, n_workers, file)
         resolver = Resolver(sc, file=file, fixed=fixed)
         resolver.check_draws(n)
         folder = out or default_out(Path("runs") / "out", sc.name)
-        n_workers = workers or max(1, len(os.sched_getaffinity(0)))
         req = RunRequest(sc, file, resolver, n, sc.seed, n_workers, folder, trace, trace_rep, lang, engine)
     except AmsimError as err:
         _fail(err)

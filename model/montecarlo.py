@@ -12,6 +12,7 @@ import ctypes
 import ctypes.util
 import itertools
 import multiprocessing as mp
+import os
 import pickle
 import sys
 import tempfile
@@ -50,6 +51,14 @@ def keep_freed_memory() -> None:
     m_trim_threshold, m_mmap_threshold = -1, -3
     mallopt(m_mmap_threshold, 64 << 20)
     mallopt(m_trim_threshold, 256 << 20)
+
+
+def available_cpus() -> int:
+    """CPUs this process may run on: its affinity where the system has one (Linux), else the machine's count."""
+    try:
+        return max(1, len(os.sched_getaffinity(0)))
+    except AttributeError:  # macOS and Windows have no affinity call
+        return max(1, os.cpu_count() or 1)
 
 
 def _context() -> mp.context.BaseContext:

@@ -128,6 +128,13 @@ class Population(Strict):
     #: mean months away from work before the benefit spell began (exponential); counts toward subsidy eligibility
     months_away_before_benefit: NonNeg = 0.0
 
+    @model_validator(mode="after")
+    def _someone(self) -> Population:
+        inflow = self.inflow_per_month
+        if self.initial_households == 0 and not any(inflow.values() if isinstance(inflow, dict) else [inflow]):
+            raise ValueError("no households: initial_households and inflow_per_month are both 0")
+        return self
+
     @field_validator("age_shares")
     @classmethod
     def _ages_sum(cls, v: dict[int, float]) -> dict[int, float]:
@@ -455,6 +462,12 @@ def scenario_notices(sc: Scenario) -> list[Notice]:
             unused = sorted(y for y in given if y < first_used or y > years[-1])
             if unused:
                 out.append(Notice(code="years_unused", values={"field": field, "years": ", ".join(map(str, unused))}))
+    after = sc.horizon.plus(1).first_day()
+    for path, dated in sc.reforms.items():  # a reform from after the horizon never applies
+        late = sorted(d for d in dated if d >= after)
+        if late:
+            dates = ", ".join(d.isoformat() for d in late)
+            out.append(Notice(code="reform_after_horizon", values={"field": f"reforms.{path}", "dates": dates}))
     return out
 
 
@@ -526,12 +539,42 @@ def parse_scenario(data: Any, file: str = "<scenario>") -> Scenario:
         sc = Scenario.model_validate(data)
     except ValidationError as err:
         raise InputError(_problems(err, file)) from None
-    problems = [pr for path, d in distributions.items() for pr in _probe(data, path, d, file)]
+    problems = _bools_taken_as_numbers(data, sc, file)
+    problems += [pr for path, d in distributions.items() for pr in _probe(data, path, d, file)]
     if problems:
         raise InputError(problems)
     if not distributions:
         return sc
     return sc.model_copy(update={"distributions": _dumped_paths(sc, distributions, file)})
+
+
+def _bools_taken_as_numbers(data: dict, sc: Scenario, file: str) -> list[Problem]:
+    """Where the file says true or false and the scenario took it as a number (pydantic reads true as 1).
+
+    Checked against the validated scenario rather than its schema: wherever a
+    true/false of the file became anything but a bool, it was meant as a number.
+    """
+    dumped = sc.model_dump(mode="python", exclude={"distributions"})
+    out: list[Problem] = []
+
+    def walk(raw: Any, done: Any, path: str) -> None:
+        if isinstance(raw, bool):
+            if done is not _MISSING and not isinstance(done, bool):
+                out.append(Problem(file, path, f"{str(raw).lower()} where a number is expected; write the number"))
+        elif isinstance(raw, dict):
+            for k, v in raw.items():
+                there = done.get(k, _MISSING) if isinstance(done, dict) else _MISSING
+                walk(v, there, f"{path}.{k}" if path else str(k))
+        elif isinstance(raw, list):
+            for i, v in enumerate(raw):
+                there = done[i] if isinstance(done, list | tuple) and i < len(done) else _MISSING
+                walk(v, there, f"{path}.{i}")
+
+    walk(data, dumped, "")
+    return out
+
+
+_MISSING = object()
 
 
 def _dumped_paths(sc: Scenario, distributions: dict[str, Distribution], file: str) -> dict[str, Distribution]:
@@ -719,11 +762,9 @@ def load_scenario(path: str | Path | None = None) -> Scenario:
     path = Path(path) if path is not None else default_scenario_path()
     file = str(path)
     try:
-        text = path.read_text(encoding="utf-8")
+        data = yamlfile.load_file(path)
     except (OSError, UnicodeDecodeError) as err:
         raise InputError([Problem(file, "", f"cannot read scenario file: {err}")]) from None
-    try:
-        data = yamlfile.safe_load(text)
     except yaml.YAMLError as err:
         raise InputError([Problem(file, "", f"not valid YAML: {err}")]) from None
     _resolve_departments_path(data, path.parent)
@@ -756,9 +797,12 @@ def _extended(data: Any, path: Path, chain: tuple[Path, ...]) -> Any:
     if base_path in chain:
         raise InputError([Problem(file, "extends", f"{base_path.name} extends itself through {path.name}")])
     try:
-        base = yamlfile.safe_load(base_path.read_text(encoding="utf-8"))
+        base = yamlfile.load_file(base_path)
     except (OSError, UnicodeDecodeError, yaml.YAMLError) as err:
         raise InputError([Problem(file, "extends", f"cannot read {base_path}: {err}")]) from None
+    if not isinstance(base, dict):  # an empty file is None: laid over, it would silently be nothing
+        what = "is empty" if base is None else "is not a scenario (a mapping of keys)"
+        raise InputError([Problem(file, "extends", f"{base_path} {what}; extend a complete scenario")])
     _resolve_departments_path(base, base_path.parent)
     base = _extended(base, base_path, (*chain, base_path))
     over = {k: v for k, v in data.items() if k != "extends"}

@@ -221,8 +221,8 @@ _FILE_KEYS = {"description", "unit", "last_verified", "parameters"}
 def _load_file(path: Path) -> dict[str, Rule]:
     name = str(path)
     try:
-        doc = yamlfile.safe_load(path.read_text(encoding="utf-8"))
-    except (OSError, yaml.YAMLError) as err:
+        doc = yamlfile.load_file(path)
+    except (OSError, UnicodeDecodeError, yaml.YAMLError) as err:
         raise InputError([Problem(name, "", f"cannot read rule file: {err}")]) from None
     if not isinstance(doc, dict):
         raise InputError([Problem(name, "", "a rule file must be a mapping")])
