@@ -9,7 +9,6 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
-from rich.console import Console
 from rich.markup import escape
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn, TimeRemainingColumn
 from rich.table import Table
@@ -17,6 +16,7 @@ from rich.table import Table
 from model.cli_allocate import allocate_command
 from model.cli_compare import ENGINE_HELP, Engine, compare_command
 from model.cli_rules import rules_app
+from model.console import err_console, error, ok, out_console, warning
 from model.errors import AmsimError, InputError
 from model.limits import check_size
 from model.montecarlo import available_cpus
@@ -37,8 +37,6 @@ app = typer.Typer(
 app.add_typer(rules_app, name="rules")
 app.command("allocate")(allocate_command)
 app.command("compare")(compare_command)
-out_console = Console()
-err_console = Console(stderr=True)
 
 
 class Lang(StrEnum):
@@ -49,9 +47,9 @@ class Lang(StrEnum):
 def _fail(err: AmsimError) -> None:
     if isinstance(err, InputError):
         for problem in err.problems:
-            err_console.print(f"[red]error[/red] {problem}", highlight=False, soft_wrap=True)
+            error(problem)
     else:
-        err_console.print(f"[red]error[/red] {err}", highlight=False, soft_wrap=True)
+        error(err)
     raise typer.Exit(2)
 
 
@@ -69,10 +67,9 @@ def validate(
         p = resolver.central
     except AmsimError as err:
         _fail(err)
-    out_console.print(
-        f"[green]ok[/green] {scenario}: scenario '{sc.name}', {sc.start}–{sc.horizon}, "
-        f"{sc.replications} replications; {len(p.law.stale_rules)} rules carried forward past their check date",
-        highlight=False,
+    ok(
+        f"{scenario}: scenario '{sc.name}', {sc.start}–{sc.horizon}, "
+        f"{sc.replications} replications; {len(p.law.stale_rules)} rules carried forward past their check date"
     )
     from dashboards.labels import notice_text
 
@@ -81,7 +78,7 @@ def validate(
         *(notice_text(n, lang.value) for n in scenario_notices(sc)),
     ]
     for line in lines:
-        err_console.print(f"[yellow]warning[/yellow] {escape(line)}", highlight=False, soft_wrap=True)
+        warning(line)
 
 
 @app.command()
@@ -221,7 +218,7 @@ def run_scenario(
         if result.resumed:
             out_console.print(f"resumed {result.resumed} saved replications")
         for line in [*map(closed_financing_text, p.law.closed_financing), *summarise_stale(p.law.stale_rules)]:
-            err_console.print(f"[yellow]warning[/yellow] {line}", highlight=False, soft_wrap=True)
+            warning(line)
         out_console.print(
             f"run folder: {result.out}  ({time.perf_counter() - started:.1f} s)", highlight=False, soft_wrap=True
         )
@@ -354,9 +351,7 @@ def _print_summary(summary: Summary, lang: str) -> None:
         )
         out_console.print(f"{t('places', lang)} {first}: {text}", highlight=False, soft_wrap=True)
     for notice in summary.notices:
-        err_console.print(
-            f"[yellow]warning[/yellow] {escape(notice_text(notice, lang))}", highlight=False, soft_wrap=True
-        )
+        warning(notice_text(notice, lang))
 
 
 def main() -> None:

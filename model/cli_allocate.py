@@ -10,15 +10,15 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
-from rich.console import Console
 from rich.table import Table
+from rich.text import Text
 
 from model.allocation import LINKOPING_SIZE_WEIGHT, Targets, allocate
+from model.console import error, out_console
 from model.departments import CLASSES, load_departments
 from model.errors import AmsimError, InputError
 
-out = Console()
-err = Console(stderr=True)
+out = out_console
 
 
 class Method(StrEnum):
@@ -46,7 +46,7 @@ def allocate_command(
     except AmsimError as e:
         problems = e.problems if isinstance(e, InputError) else [e]
         for p in problems:
-            err.print(f"[red]error[/red] {p}", highlight=False, soft_wrap=True)
+            error(p)
         raise typer.Exit(2) from None
     rows = result.rows()
     if as_json:
@@ -59,10 +59,12 @@ def allocate_command(
         out.print_json(json.dumps(data, ensure_ascii=False))
         return
     if as_csv:
+        from dashboards.excel import safe_text  # a department named =… must not become a formula
+
         buf = io.StringIO()
         writer = csv.DictWriter(buf, fieldnames=list(rows[0]), lineterminator="\n")
         writer.writeheader()
-        writer.writerows(rows)
+        writer.writerows({k: safe_text(v) for k, v in r.items()} for r in rows)
         typer.echo(buf.getvalue(), nl=False)
         return
     table = Table(title=f"{result.method}: {jobs} jobs, {internships} internships")
@@ -76,7 +78,7 @@ def allocate_command(
         table.add_row(r["department"], *(x for c in CLASSES for x in (str(r[c]), str(d.capacity(c)))))
     table.add_row("total", *(x for c in CLASSES for x in (str(result.total(c)), "")), style="bold")
     out.print(table)
-    out.print("[bold]why[/bold]")
+    out.print(Text("why", style="bold"))
     for r in rows:
         out.print(f"  {r['department']}: {r['reason']}", highlight=False, soft_wrap=False)
     for key, value in result.parameters.items():

@@ -9,11 +9,10 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
-from rich.console import Console
-from rich.markup import escape
 from rich.table import Table
 
 from model.compare import Arm, Comparison, compare, labels, load_arm
+from model.console import out_console
 from model.engines import EngineName as Engine
 from model.errors import AmsimError, InputError
 from model.scenario import Scenario, extends_path, load_scenario
@@ -22,9 +21,6 @@ ENGINE_HELP = (
     "Simulation engine: fast (numba, the default) or des (SimPy, the readable reference). "
     "Both give identical results; the first fast run in a new environment compiles for about a minute."
 )
-
-out_console = Console()
-err_console = Console(stderr=True)
 
 
 def _is_run_folder(path: Path) -> bool:
@@ -150,7 +146,7 @@ def _print(c: Comparison, lang: str) -> None:
     from dashboards.labels import band_text, number, percent, t
 
     unit = "mnkr" if lang == "sv" else "MSEK"
-    names = ", ".join(f"{k} = {escape(v)}" for k, v in c.names.items())
+    names = ", ".join(f"{k} = {v}" for k, v in c.names.items())
     reps = f"{c.replications} {t('replications', lang).lower()}"
     out_console.print(f"{t('compared', lang)}: {names} ({t('seed', lang).lower()} {c.seed}, {reps})")
     if c.differences:
@@ -159,7 +155,7 @@ def _print(c: Comparison, lang: str) -> None:
         for k in c.names:
             diff.add_column(k, overflow="fold")
         for d in c.differences:
-            diff.add_row(escape(d.path), *(escape(d.values[k]) for k in c.names))
+            diff.add_row(d.path, *(d.values[k] for k in c.names))
         out_console.print(diff)
     else:
         out_console.print(t("nothing_differs", lang))
@@ -208,7 +204,7 @@ def _print(c: Comparison, lang: str) -> None:
         )
     for target in c.targets[c.base]:
         side.add_row(
-            f"P({escape(target)})",
+            f"P({target})",
             *(percent(c.targets[k].get(target) or 0.0, lang) for k in c.names),
         )
     out_console.print(side)

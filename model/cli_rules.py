@@ -8,12 +8,12 @@ import math
 from typing import Annotated, Any
 
 import typer
-from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 from rich.tree import Tree
 
 from model.calendar import YearMonth
+from model.console import error, out_console
 from model.errors import AmsimError, RuleError
 from model.rules import functions as rf
 from model.rules import load_rules
@@ -24,8 +24,7 @@ rules_app = typer.Typer(
 )
 eval_app = typer.Typer(help="Evaluate a rule for a date, a job or a household.", no_args_is_help=True)
 rules_app.add_typer(eval_app, name="eval")
-out = Console()
-err = Console(stderr=True)
+out = out_console
 
 JsonOpt = Annotated[bool, typer.Option("--json", help="Print JSON instead of a table.")]
 
@@ -50,7 +49,7 @@ def _share(text: str) -> float:
 
 
 def _fail(e: Exception) -> None:
-    err.print(f"[red]error[/red] {e}", highlight=False, soft_wrap=True)
+    error(e)
     raise typer.Exit(2)
 
 
@@ -107,11 +106,11 @@ def list_rules(
     branches: dict[str, Tree] = {}
     for i in items:
         head, _, rest = i["path"].partition(".")
-        branch = branches.get(head) or branches.setdefault(head, tree.add(f"[bold]{head}[/bold]"))
-        flag = " [yellow](carried forward)[/yellow]" if i.get("carried_forward") else ""
+        branch = branches.get(head) or branches.setdefault(head, tree.add(Text(head, style="bold")))
+        flag = Text(" (carried forward)" if i.get("carried_forward") else "", style="yellow")
         since = f"  from {i['valid_from']}" if i["valid_from"] else ""
         leaf = Text.assemble((rest, "cyan"), f" = {_value_text(i['value'])}{since}")
-        branch.add(Text.assemble(leaf, Text.from_markup(flag), "\n", (i["reference"], "dim")))
+        branch.add(Text.assemble(leaf, flag, "\n", (i["reference"], "dim")))
     out.print(tree)
 
 

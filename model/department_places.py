@@ -17,7 +17,7 @@ import numpy as np
 
 from model.allocation import Allocation, AllocationError, Targets, allocate, hire_factors
 from model.calendar import Calendar
-from model.departments import CLASSES, load_departments
+from model.departments import CLASSES, Department, load_departments
 from model.errors import InputError, Problem
 from model.scenario import AllocationSpec
 
@@ -60,11 +60,13 @@ def department_places(
     cal: Calendar,
     file: str = "<scenario>",
     plans: dict | None = None,
+    departments: tuple[Department, ...] | None = None,
 ) -> DepartmentPlaces:
     """Allocate ``class_places`` ((classes, T) places per month) among the departments of ``spec``.
 
     ``plans`` memoises the allocation (reading the table, allocating, capacities) across calls that differ
-    only in lead times or penalty, e.g. replications that draw the lead times.
+    only in lead times or penalty, e.g. replications that draw the lead times. ``departments`` is the table
+    as read already (else it is read from ``spec.departments``): a worker on another machine has no file.
     """
     key = (
         spec.model_dump_json(exclude={"lead_time_months", "penalty_per_missing_place_month"}),
@@ -73,7 +75,7 @@ def department_places(
     )
     plan = plans.get(key) if plans is not None else None
     if plan is None:
-        plan = _plan(spec, class_places, cal, file)
+        plan = _plan(spec, class_places, cal, file, departments)
         if plans is not None:
             plans[key] = plan
     lead = (spec.lead_time_months.jobs, spec.lead_time_months.internships)
@@ -91,8 +93,11 @@ def department_places(
     )
 
 
-def _plan(spec: AllocationSpec, class_places: np.ndarray, cal: Calendar, file: str) -> _Plan:
-    deps = load_departments(spec.departments)
+def _plan(
+    spec: AllocationSpec, class_places: np.ndarray, cal: Calendar, file: str, deps: tuple[Department, ...] | None
+) -> _Plan:
+    if deps is None:
+        deps = load_departments(spec.departments)
     T = cal.n_months
     allocations: dict[tuple[int, int], Allocation] = {}
     target = np.zeros((len(deps), len(CLASSES), T), dtype=np.int64)

@@ -7,11 +7,13 @@ says what is allowed; nothing is read half.
 
 from __future__ import annotations
 
+import zipfile
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Annotated
 
 import pandas as pd
+from openpyxl.utils.exceptions import InvalidFileException
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
 from model.errors import InputError, Problem
@@ -126,8 +128,8 @@ def load_departments(path: str | Path) -> tuple[Department, ...]:
         frame = _read(path)
     except FileNotFoundError:
         raise InputError([Problem(file, "", "file not found")]) from None
-    except (OSError, ValueError, pd.errors.ParserError) as err:
-        raise InputError([Problem(file, "", f"cannot read the table: {err}")]) from None
+    except (OSError, ValueError, KeyError, zipfile.BadZipFile, pd.errors.ParserError, InvalidFileException) as err:
+        raise InputError([Problem(file, "", f"cannot read the table: {err or type(err).__name__}")]) from None
     return departments_from_frame(frame, file)
 
 

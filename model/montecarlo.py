@@ -1,38 +1,24 @@
-"""Monte Carlo: replications in parallel processes, results identical for any worker count.
+"""Monte Carlo: replications on any backend, results identical for any backend and worker count.
 
 Each replication depends only on (seed, replication), so work can be spread
-over processes in any order; results are put back in replication order. A
-finished replication is handed to ``on_result`` at once (the run folder saves
-it), so an interrupted run loses no finished work.
+over processes or machines in any order (model/backends); results are put
+back in replication order. A finished replication is handed to ``on_result``
+at once (the run folder saves it), so an interrupted run loses no finished
+work.
 """
 
 from __future__ import annotations
 
 import ctypes
 import ctypes.util
-import itertools
-import multiprocessing as mp
 import os
-import pickle
-import sys
-import tempfile
-import threading
 from collections.abc import Callable, Iterable
-from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
-from pathlib import Path
 
+from model.backends import Backend, on_this_machine
 from model.engines import DEFAULT_ENGINE
 from model.outcomes import RepTables, tabulate
 from model.params import Params, Resolver
 from model.simulate import simulate
-
-_SOURCE: Params | Resolver | None = None
-_ENGINE = DEFAULT_ENGINE
-
-
-#: Replications handed to the pool ahead of the workers, per worker: enough to keep each busy, few enough that
-#: waiting for the next result does not scan a thousand futures.
-AHEAD_PER_WORKER = 4
 
 
 def keep_freed_memory() -> None:
@@ -61,49 +47,10 @@ def available_cpus() -> int:
         return max(1, os.cpu_count() or 1)
 
 
-def _context() -> mp.context.BaseContext:
-    """How worker processes start: forked from this process where that is safe, spawned elsewhere.
-
-    A forked worker starts with everything this process has imported and
-    compiled: ≈ 0.05 s instead of ≈ 2 s for a spawned one, which imports the
-    model and loads its compiled code again (measured with 2 workers: 2
-    replications 2.7 → 0.8 s, 300 replications 7.1 → 5.0 s). Forking is safe on
-    Linux from a process with one thread; with other threads alive (a lock one
-    of them holds would stay locked in the child), and on macOS and Windows,
-    workers are spawned. Results are the same either way: a replication depends
-    only on (seed, replication), and a worker reads its parameters from the file
-    the parent writes (:func:`_init_worker`).
-    """
-    if sys.platform == "linux" and threading.active_count() == 1:
-        return mp.get_context("fork")
-    return mp.get_context("spawn")
-
-
-def _init_worker(path: str) -> None:
-    """Read the parameters the parent wrote for its workers (this run's own private file).
-
-    A file, not the pool's initargs: a spawned worker reads its initargs only
-    as it imports the model, so a parent writing a large pickle into the
-    worker's pipe waits for that import, and starts its workers one by one.
-    The file holds what the pipe would have carried (the pool pickles its
-    initargs too); the parent writes it a moment before into a temporary
-    folder only this user can read, and removes it with the pool: no run
-    folder or other input is ever unpickled.
-    """
-    global _SOURCE, _ENGINE
-    _SOURCE, _ENGINE = pickle.loads(Path(path).read_bytes())
-    keep_freed_memory()
-
-
 def one_replication(source: Params | Resolver, rep: int, engine: str = DEFAULT_ENGINE) -> RepTables:
     """Replication ``rep``: its parameters (drawn, if the scenario is uncertain), both arms, tabulated."""
     p = source.for_replication(rep) if isinstance(source, Resolver) else source
     return tabulate(simulate(p, rep, engine_name=engine), p)
-
-
-def _run_one(rep: int) -> RepTables:
-    assert _SOURCE is not None
-    return one_replication(_SOURCE, rep, _ENGINE)
 
 
 def run_replications(
@@ -112,12 +59,14 @@ def run_replications(
     workers: int = 1,
     on_result: Callable[[RepTables], None] | None = None,
     engine: str = DEFAULT_ENGINE,
+    backend: Backend | None = None,
 ) -> list[RepTables]:
     """Run the given replications with ``engine``; return their tables ordered by replication.
 
     ``p`` is one set of parameters for every replication, or a :class:`Resolver` that gives each its own.
+    ``backend`` says where they run (model/backends); by default here for one worker, else in ``workers``
+    processes on this machine. Each result goes to ``on_result`` as it arrives, in any order.
     """
-    todo = list(reps)
     done: dict[int, RepTables] = {}
 
     def finish(t: RepTables) -> None:
@@ -125,36 +74,7 @@ def run_replications(
         if on_result is not None:
             on_result(t)
 
-    if workers <= 1 or len(todo) <= 1:
-        keep_freed_memory()
-        for r in todo:
-            finish(one_replication(p, r, engine))
-    else:
-        ctx = _context()
-        with tempfile.TemporaryDirectory(prefix="amsim-workers-") as tmp:
-            source = Path(tmp) / "source.pickle"
-            source.write_bytes(pickle.dumps((p, engine), protocol=pickle.HIGHEST_PROTOCOL))
-            with ProcessPoolExecutor(
-                max_workers=workers, mp_context=ctx, initializer=_init_worker, initargs=(str(source),)
-            ) as ex:
-                queue = iter(todo)
-                pending: set[Future] = set()
-
-                def hand_out() -> None:
-                    for r in itertools.islice(queue, AHEAD_PER_WORKER * workers - len(pending)):
-                        pending.add(ex.submit(_run_one, r))
-
-                try:
-                    hand_out()
-                    while pending:
-                        finished, pending = wait(pending, return_when=FIRST_COMPLETED)
-                        for f in finished:
-                            finish(f.result())
-                        hand_out()
-                except BaseException:
-                    for f in pending:
-                        f.cancel()
-                    raise
+    (backend or on_this_machine(workers)).run(p, list(reps), engine, finish)
     return [done[r] for r in sorted(done)]
 
 

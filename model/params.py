@@ -18,6 +18,7 @@ import numpy as np
 
 from model.calendar import Calendar
 from model.department_places import DepartmentPlaces, department_places
+from model.departments import load_departments
 from model.errors import InputError, Problem, RuleError
 from model.hazards import readiness_multiplier
 from model.labour_market import MarketFactor, factor_path, market_factor
@@ -337,6 +338,8 @@ class Resolver:
         self._law: dict[tuple, LawTables] = {}
         self._plans: dict = {}  # department plans, shared by draws that differ only in lead times
         self._keys = value_keys(sc)
+        alloc = sc.programme.allocation  # read once, here: replications on other machines get it as data
+        self.departments = load_departments(alloc.departments) if alloc is not None else None
         self._last: tuple[int, Params] | None = None
         self._drawn: dict[int, dict[str, float]] = {}
         self.central = self._resolve(sc, None)
@@ -456,7 +459,9 @@ class Resolver:
         capacity, capacity_full = _capacity(sc, cal)
         departments = None
         if prog.allocation is not None:  # departments open their places over their lead times instead of one ramp
-            departments = department_places(prog.allocation, capacity_full, cal, self.file, self._plans)
+            departments = department_places(
+                prog.allocation, capacity_full, cal, self.file, self._plans, self.departments
+            )
             capacity = capacity_full.copy()
         ages = sorted(sc.population.age_shares)
         ret = bl.returns

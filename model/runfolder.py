@@ -27,8 +27,10 @@ import numpy as np
 import pandas as pd
 
 from model.assumptions import assumption_rows, scenario_files
+from model.codeversion import code_digest
 from model.engines import DEFAULT_ENGINE
 from model.errors import AmsimError
+from model.folderlock import Busy, FolderLock
 from model.ledger import CATEGORIES, price
 from model.montecarlo import run_replications
 from model.outcomes import (
@@ -106,19 +108,39 @@ def default_out(root: Path, scenario: str, now: dt.datetime | None = None) -> Pa
     return root / f"{scenario}-{now:%Y%m%d-%H%M%S}"
 
 
-def fingerprint(req: RunRequest) -> str:
-    """What must match for saved replications to be reused."""
-    blob = json.dumps(
-        {
-            "scenario": req.scenario.model_dump(mode="json"),
-            "seed": req.seed,
-            "fixed": req.fixed,
-            "engine": req.engine,
-            "version": _version("amsim"),
-        },
-        sort_keys=True,
-    )
-    return hashlib.sha256(blob.encode()).hexdigest()
+def input_files(req: RunRequest) -> dict[str, Path]:
+    """Every file the results depend on besides the code: the scenario, the files it extends, its departments
+    table; named by their role, so a moved folder still resumes."""
+    files: dict[str, Path] = {}
+    path = Path(req.scenario_file)
+    if path.is_file():
+        for i, f in enumerate(reversed(scenario_files(path))):
+            files["scenario" if i == 0 else f"extends {i}: {f.name}"] = f
+    alloc = req.scenario.programme.allocation
+    if alloc is not None:
+        files[f"departments table {Path(alloc.departments).name}"] = Path(alloc.departments)
+    return files
+
+
+def _digest(path: Path) -> str:
+    try:
+        return hashlib.sha256(path.read_bytes()).hexdigest()
+    except OSError as err:
+        return f"unreadable: {err.strerror}"
+
+
+def fingerprint_parts(req: RunRequest) -> dict[str, str]:
+    """What must match for saved replications to be reused, part by part (so a mismatch can say which)."""
+    parts = {
+        "scenario as validated": json.dumps(req.scenario.model_dump(mode="json"), sort_keys=True),
+        "seed": str(req.seed),
+        "--fixed": str(req.fixed),
+        "engine": req.engine,
+        "amsim version": _version("amsim"),
+        "amsim's code and rule files": code_digest(),
+    }
+    parts |= {name: _digest(f) for name, f in input_files(req).items()}
+    return {k: hashlib.sha256(v.encode()).hexdigest() if k == "scenario as validated" else v for k, v in parts.items()}
 
 
 def _version(dist: str) -> str:
@@ -142,18 +164,73 @@ def run(
     nothing of either.
     """
     out = req.out
-    if out.exists():
-        raise AmsimError(f"{out}: run folder already exists; choose another --out")
     staging = out.with_name(out.name + ".partial")
-    parts = staging / "parts"
-    fp = fingerprint(req)
-    stamp = staging / "fingerprint.txt"
-    if staging.exists() and (not stamp.exists() or stamp.read_text().strip() != fp):
+    mine = fingerprint_parts(req)
+    try:
+        if out.exists() or out.is_symlink():
+            raise AmsimError(f"{out}: run folder already exists; choose another --out")
+        staging.mkdir(parents=True, exist_ok=True)
+        lock = FolderLock(staging / LOCK)
+        lock.__enter__()
+    except Busy:
         raise AmsimError(
-            f"{staging}: an unfinished run of a different scenario or seed is there; remove it or choose another --out"
-        )
-    parts.mkdir(parents=True, exist_ok=True)
-    stamp.write_text(fp + "\n")
+            f"{staging}: another amsim run is writing into this folder now; wait for it or choose another --out"
+        ) from None
+    except OSError as err:
+        raise AmsimError(f"{out}: cannot create the run folder here: {err.strerror or err}") from None
+    try:
+        return _run_locked(req, staging, mine, lock, progress, writers, checks)
+    finally:
+        lock.release()
+
+
+#: Files of a run's ``.partial`` folder besides its outputs: the lock, what it was run from, the checkpoints
+LOCK, STAMP, PARTS = ".lock", "fingerprint.json", "parts"
+
+
+def _mismatch(staging: Path, mine: dict[str, str]) -> str | None:
+    """Why the saved work in ``staging`` cannot be resumed by this run, or None if it can."""
+    stamp = staging / STAMP
+    if not stamp.exists():
+        legacy = (staging / "fingerprint.txt").exists()
+        return "it was started by an earlier version of amsim" if legacy else "it records no inputs"
+    try:
+        theirs = json.loads(stamp.read_text(encoding="utf-8"))
+    except (OSError, ValueError) as err:
+        return f"its record of inputs is damaged ({err})"
+    changed = sorted(k for k in mine.keys() | theirs.keys() if mine.get(k) != theirs.get(k))
+    return f"these inputs changed since it started: {', '.join(changed)}" if changed else None
+
+
+def _run_locked(
+    req: RunRequest,
+    staging: Path,
+    mine: dict[str, str],
+    lock: FolderLock,
+    progress: Callable[[int, int], None] | None,
+    writers: Sequence[Writer],
+    checks: Callable | None,
+) -> RunOutcome:
+    out = req.out
+    if out.exists():  # another run finished it while this one waited for the lock
+        raise AmsimError(f"{out}: run folder already exists; choose another --out")
+    parts, stamp = staging / PARTS, staging / STAMP
+    finished = _finished(staging, mine)
+    if finished is not None:  # every file was written and only the rename was left: finish it
+        return _publish(staging, out, lock, finished, resumed=finished.manifest.get("replications", 0))
+    leftovers = [f for f in staging.iterdir() if f.name != LOCK]
+    if leftovers:
+        why = _mismatch(staging, mine)
+        if why is not None:
+            raise AmsimError(
+                f"{staging}: an unfinished run is there that this one cannot resume: {why}. "
+                "Remove the folder to start afresh, or choose another --out"
+            )
+    try:
+        parts.mkdir(exist_ok=True)
+        _write_text(stamp, json.dumps(mine, indent=2, sort_keys=True))
+    except OSError as err:
+        raise AmsimError(f"{staging}: cannot write into the run folder: {err.strerror or err}") from None
 
     saved: dict[int, RepTables] = {}
     for f in sorted(parts.glob(CHECKPOINT.replace("{rep:05d}", "*"))):
@@ -168,7 +245,13 @@ def run(
         progress(count[0], req.reps)
 
     def keep(t: RepTables) -> None:
-        save_checkpoint(t, parts / CHECKPOINT.format(rep=t.rep))
+        try:
+            save_checkpoint(t, parts / CHECKPOINT.format(rep=t.rep))
+        except OSError as err:
+            raise AmsimError(
+                f"{parts}: cannot save replication {t.rep} ({err.strerror or err}); the {count[0]} finished "
+                "replications are kept: make room and run the same command again to resume"
+            ) from None
         saved[t.rep] = t
         count[0] += 1
         if progress:
@@ -178,6 +261,28 @@ def run(
     sim_seconds = time.perf_counter() - started
     tables = [saved[r] for r in range(req.reps)]
 
+    try:
+        outcome = _write_outputs(req, staging, tables, resumed, len(todo), sim_seconds, writers, checks, mine)
+    except OSError as err:
+        raise AmsimError(
+            f"{staging}: cannot write the run's files ({err.strerror or err}); every replication is saved there: "
+            "make room and run the same command again to finish"
+        ) from None
+    return _publish(staging, out, lock, outcome, resumed)
+
+
+def _write_outputs(
+    req: RunRequest,
+    staging: Path,
+    tables: list[RepTables],
+    resumed: int,
+    simulated: int,
+    sim_seconds: float,
+    writers: Sequence[Writer],
+    checks: Callable | None,
+    mine: dict[str, str],
+) -> RunOutcome:
+    """Tables, summary, report and the other outputs into ``staging``; the manifest, which lists them, last."""
     p = req.params
     monthly = monthly_frame(p, tables)
     annual = annual_frame(p, monthly)
@@ -244,7 +349,7 @@ def run(
         "finished": dt.datetime.now().isoformat(timespec="seconds"),
         "timings": {
             "simulation_seconds": round(sim_seconds, 3),
-            "seconds_per_replication": round(sim_seconds / max(len(todo), 1), 4),
+            "seconds_per_replication": round(sim_seconds / max(simulated, 1), 4),
         },
         "events": events,
         "household_months": round(hh_months),
@@ -254,13 +359,39 @@ def run(
             "python": platform.python_version(),
             **{d: _version(d) for d in ("numpy", "simpy", "pandas", "pyarrow", "pydantic", "plotly")},
         },
-        "files": [*sorted(f.name for f in staging.iterdir() if f.is_file() and f.suffix != ".txt"), "manifest.json"],
+        "files": [
+            *sorted(f.name for f in staging.iterdir() if f.is_file() and f.name not in (LOCK, STAMP)),
+            "manifest.json",
+        ],
+        "inputs": mine,
     }
-    _write_json(staging / "manifest.json", manifest)
-    shutil.rmtree(parts)
-    stamp.unlink()
-    os.replace(staging, out)
-    return RunOutcome(out, summary, manifest, resumed)
+    _write_json(staging / "manifest.json", manifest)  # last: a folder with a manifest has every file
+    return RunOutcome(req.out, summary, manifest, resumed)
+
+
+def _finished(staging: Path, mine: dict[str, str]) -> RunOutcome | None:
+    """A run of these inputs that wrote every file into ``staging`` and stopped before its rename."""
+    try:
+        manifest = json.loads((staging / "manifest.json").read_text(encoding="utf-8"))
+        if manifest.get("inputs") != mine or not all((staging / f).is_file() for f in manifest["files"]):
+            return None
+        summary = Summary.model_validate_json((staging / "summary.json").read_text(encoding="utf-8"))
+    except (OSError, ValueError, KeyError, TypeError):
+        return None
+    return RunOutcome(staging, summary, manifest, manifest.get("resumed_replications", 0))
+
+
+def _publish(staging: Path, out: Path, lock: FolderLock, outcome: RunOutcome, resumed: int) -> RunOutcome:
+    """Rename the finished ``staging`` to ``out``: the checkpoints, the record of inputs and the lock go first."""
+    try:
+        shutil.rmtree(staging / PARTS, ignore_errors=True)
+        (staging / STAMP).unlink(missing_ok=True)
+        lock.release()
+        (staging / LOCK).unlink(missing_ok=True)
+        os.replace(staging, out)
+    except OSError as err:
+        raise AmsimError(f"{staging}: finished, but cannot be renamed to {out.name}: {err.strerror or err}") from None
+    return RunOutcome(out, outcome.summary, outcome.manifest, resumed)
 
 
 #: A finished replication's file in ``parts/``: one .npy record (numpy's format, data only).

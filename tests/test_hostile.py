@@ -236,3 +236,279 @@ def test_the_memory_estimate_grows_with_what_a_run_holds():
     assert memory_needed(5_000, 112, 10_000, 2) > base  # replications' tables, in the run's process
     assert memory_needed(5_000, 112, 1_000, 4) > base  # workers
     assert 0.5e9 < base < 2e9  # the benchmarks measured ≈ 0.6 GB for the run's process at 1 000 replications
+
+
+# files a run reads --------------------------------------------------------------------------------------------
+HEADER = "name,employees,recruitment_need_2y,recruitment_need_5y,supervisor_capacity_jobs,"
+HEADER += "supervisor_capacity_internships,closeness\n"
+
+
+def _with_departments(tmp_path: Path, rows: str, name: str = "deps.csv") -> dict:
+    table = tmp_path / name
+    table.write_text(HEADER + rows, encoding="utf-8")
+    d = small_dict()
+    d["programme"]["allocation"] = {
+        "departments": str(table),
+        "method": "lund",
+        "lead_time_months": {"jobs": 1, "internships": 1},
+    }
+    return d
+
+
+@pytest.mark.parametrize(
+    ("rows", "words"),
+    [
+        pytest.param("", ["no departments"], id="no-rows"),
+        pytest.param("A,100,5,10,4,2,inf\n", ["closeness"], id="inf"),
+        pytest.param("A,100,5,10,4,2,0.5\nA,50,2,5,2,1,0.5\n", ["appears twice"], id="twice"),
+        pytest.param("A,-3,5,10,4,2,0.5\n", ["employees"], id="negative"),
+        pytest.param("A,true,5,10,4,2,0.5\n", ["employees"], id="true"),
+        pytest.param("A,100,5,10,4,2,0.5,9\n", ["deps.csv"], id="extra-cell"),
+    ],
+)
+def test_a_bad_departments_table_is_refused(tmp_path, rows, words):
+    res, out = _run(tmp_path, write_yaml(tmp_path / "s.yaml", _with_departments(tmp_path, rows)))
+    _refused(res, out, "deps.csv", *words)
+
+
+def test_a_missing_or_corrupt_departments_table_is_refused(tmp_path):
+    d = _with_departments(tmp_path, "A,100,5,10,4,2,0.5\n")
+    d["programme"]["allocation"]["departments"] = str(tmp_path / "gone.csv")
+    res, out = _run(tmp_path, write_yaml(tmp_path / "s.yaml", d))
+    _refused(res, out, "gone.csv", "not found")
+    bad = tmp_path / "deps.xlsx"
+    bad.write_bytes(b"PK\x03\x04 this is not a workbook" * 10)
+    d["programme"]["allocation"]["departments"] = str(bad)
+    res, out = _run(tmp_path, write_yaml(tmp_path / "s.yaml", d))
+    _refused(res, out, "deps.xlsx", "cannot read the table")
+
+
+# text taken as markup, HTML or a formula ------------------------------------------------------------------
+MARKUP = "[/x][bold]B[/bold]"
+
+
+def test_markup_in_names_and_paths_is_shown_as_written(tmp_path):
+    folder = tmp_path / "[red]x"
+    folder.mkdir()
+    d = _with_departments(folder, f"{MARKUP},100,5,10,8,4,0.5\n=HYPERLINK(1),50,2,5,6,3,0.5\n", "[b]deps[i].csv")
+    d["municipality"] = "[/municipality]"
+    scenario = write_yaml(folder / "[b]s[i].yaml", d)
+    out = folder / "[b]out"
+    args = ["run", str(scenario), "--out", str(out), "--reps", "2", "--workers", "1", "--quiet", "--csv"]
+    res = runner.invoke(app, [*args, "--lang", "en"])
+    assert res.exit_code == 0, res.output
+    assert f"run folder: {out}" in res.output.replace("\n", "")
+    assert MARKUP[:13] in res.output  # the departments table in the terminal, as written (folded in its column)
+    csv_text = "".join(f.read_text(encoding="utf-8-sig") for f in (out / "csv").glob("*.csv"))
+    assert "'=HYPERLINK(1)" in csv_text and "\n=HYPERLINK" not in csv_text and ",=HYPERLINK" not in csv_text
+    res = runner.invoke(app, ["validate", str(folder / "missing [b].yaml")])
+    _refused(res, None, "missing [b].yaml", "cannot read scenario file")
+
+
+def test_html_in_user_text_is_escaped_in_the_report(tmp_path):
+    d = _with_departments(tmp_path, "<img src=x onerror=alert(2)>,100,5,10,8,4,0.5\nB,50,2,5,6,3,0.5\n")
+    d["targets"][0]["name"] = "<script>alert(1)</script>"
+    res, out = _run(tmp_path, write_yaml(tmp_path / "s.yaml", d))
+    assert res.exit_code == 0, res.output
+    html = (out / "report.html").read_text(encoding="utf-8")
+    assert "<script>alert(1)" not in html and "<img src=x" not in html
+    assert "&lt;script&gt;alert(1)" in html or "\\u003cscript\\u003ealert(1)" in html  # as text, or inside JSON
+    assert "&lt;img src=x" in html or "\\u003cimg src=x" in html
+
+
+def test_allocate_csv_neutralises_formulas(tmp_path):
+    table = tmp_path / "deps.csv"
+    table.write_text(HEADER + "=cmd|' /C calc'!A0,100,5,10,4,2,0.5\n@SUM(1),50,2,5,2,1,0.5\n", encoding="utf-8")
+    args = ["allocate", str(table), "--method", "lund", "--jobs", "6", "--internships", "2", "--csv"]
+    res = runner.invoke(app, args)
+    assert res.exit_code == 0, res.output
+    lines = res.output.splitlines()[1:]
+    assert lines and all(not line.startswith(("=", "@", "+", "-")) for line in lines), lines
+
+
+# output paths a run cannot write --------------------------------------------------------------------------------
+def test_a_missing_parent_of_out_is_created(tmp_path):
+    path = write_yaml(tmp_path / "s.yaml", small_dict())
+    out = tmp_path / "a" / "b" / "run"
+    res = runner.invoke(app, ["run", str(path), "--out", str(out), "--reps", "2", "--workers", "1", "--quiet"])
+    assert res.exit_code == 0, res.output
+    assert (out / "manifest.json").is_file() and not out.with_name("run.partial").exists()
+
+
+@pytest.mark.parametrize(
+    ("where", "words"),
+    [
+        pytest.param(lambda t: t / "afile" / "run", ["cannot create the run folder"], id="parent-is-a-file"),
+        pytest.param(lambda t: t / "afile", ["already exists"], id="out-is-a-file"),
+        pytest.param(lambda t: t / ("x" * 300), ["cannot create the run folder", "too long"], id="name-too-long"),
+    ],
+)
+def test_an_out_that_cannot_be_written_is_refused(tmp_path, where, words):
+    (tmp_path / "afile").write_text("in the way", encoding="utf-8")
+    out = where(tmp_path)
+    path = write_yaml(tmp_path / "s.yaml", small_dict())
+    res = runner.invoke(app, ["run", str(path), "--out", str(out), "--reps", "2", "--workers", "1", "--quiet"])
+    _refused(res, None, *words)
+    assert (tmp_path / "afile").read_text(encoding="utf-8") == "in the way"
+    assert sorted(f.name for f in tmp_path.iterdir()) == ["afile", "s.yaml"]
+
+
+def test_a_folder_that_refuses_writing_is_refused(tmp_path, monkeypatch):
+    real = Path.mkdir
+
+    def refuse(self, *a, **k):
+        if self.name.endswith(".partial"):
+            raise PermissionError(13, "Permission denied", str(self))
+        return real(self, *a, **k)
+
+    monkeypatch.setattr(Path, "mkdir", refuse)
+    res, out = _run(tmp_path, write_yaml(tmp_path / "s.yaml", small_dict()))
+    _refused(res, out, "cannot create the run folder here: Permission denied")
+
+
+def test_a_full_disk_keeps_finished_replications_for_a_resume(tmp_path, monkeypatch):
+    import errno
+
+    import dashboards.report as report
+
+    def full(*a, **k):
+        raise OSError(errno.ENOSPC, "No space left on device")
+
+    path = write_yaml(tmp_path / "s.yaml", small_dict())
+    with monkeypatch.context() as m:
+        m.setattr(report, "write_report", full)
+        res, out = _run(tmp_path, path)
+    assert res.exit_code == 2 and "No space left on device" in res.output and "run the same command again" in res.output
+    assert not out.exists() and len(list((tmp_path / "out.partial" / "parts").glob("rep-*.npy"))) == 2
+    res, out = _run(tmp_path, path)
+    assert res.exit_code == 0, res.output
+    assert "resumed 2" in res.output and (out / "report.html").is_file()
+    assert not (tmp_path / "out.partial").exists()
+
+
+def test_a_full_disk_while_saving_a_replication_is_a_message(tmp_path, monkeypatch):
+    import errno
+
+    import model.runfolder as rf
+
+    def full(*a, **k):
+        raise OSError(errno.ENOSPC, "No space left on device")
+
+    monkeypatch.setattr(rf, "save_checkpoint", full)
+    res, out = _run(tmp_path, write_yaml(tmp_path / "s.yaml", small_dict()))
+    assert res.exit_code == 2 and "cannot save replication 0" in res.output and "Traceback" not in res.output
+    assert not out.exists()
+
+
+# resuming: never from other inputs, never a stranded folder, never two runs at once ------------------------------
+def _interrupt_after(monkeypatch, n: int) -> None:
+    """The next run stops (as at Ctrl-C) after ``n`` replications are saved."""
+    import model.runfolder as rf
+
+    real = rf.run_replications
+
+    def flaky(p, reps, workers, on_result, engine):
+        count = [0]
+
+        def once(t):
+            on_result(t)
+            count[0] += 1
+            if count[0] == n:
+                raise KeyboardInterrupt
+
+        return real(p, reps, workers, on_result=once, engine=engine)
+
+    monkeypatch.setattr(rf, "run_replications", flaky)
+
+
+def _edit_departments(tmp_path: Path, d: dict) -> None:
+    table = Path(d["programme"]["allocation"]["departments"])
+    table.write_text(table.read_text(encoding="utf-8").replace(",0.5\n", ",0.6\n", 1), encoding="utf-8")
+
+
+def _edit_base(tmp_path: Path, d: dict) -> None:
+    base = tmp_path / "base.yaml"
+    base.write_text(base.read_text(encoding="utf-8").replace("couple_share: 0.", "couple_share: 0.0", 1))
+
+
+@pytest.mark.parametrize(
+    ("edit", "changed"),
+    [
+        pytest.param(_edit_departments, "departments table deps.csv", id="departments-table"),
+        pytest.param(_edit_base, "extends 1: base.yaml", id="extends-base"),
+    ],
+)
+def test_a_resume_after_an_input_changed_is_refused(tmp_path, monkeypatch, edit, changed):
+    d = _with_departments(tmp_path, "A,100,5,10,8,4,0.5\nB,50,2,5,6,3,0.5\n")
+    write_yaml(tmp_path / "base.yaml", d)
+    path = _scenario_text(tmp_path, "extends: base.yaml\nseed: 11\n")
+    with monkeypatch.context() as m:
+        _interrupt_after(m, 1)
+        res, out = _run(tmp_path, path, "--reps", "3")
+    assert res.exit_code == 130
+    edit(tmp_path, d)
+    res, out = _run(tmp_path, path, "--reps", "3")
+    assert res.exit_code == 2 and "cannot resume" in res.output and changed in res.output, res.output
+    assert not out.exists() and len(list((tmp_path / "out.partial" / "parts").glob("*.npy"))) == 1
+
+
+def test_a_damaged_checkpoint_is_named_on_resume(tmp_path, monkeypatch):
+    path = write_yaml(tmp_path / "s.yaml", small_dict())
+    with monkeypatch.context() as m:
+        _interrupt_after(m, 1)
+        res, out = _run(tmp_path, path)
+    (tmp_path / "out.partial" / "parts" / "rep-00000.npy").write_bytes(b"\x93NUMPY garbage")
+    res, out = _run(tmp_path, path)
+    assert res.exit_code == 2 and "rep-00000.npy: a damaged checkpoint" in res.output and "remove it" in res.output
+    assert not out.exists()
+
+
+def test_a_pickle_in_place_of_a_checkpoint_runs_no_code(tmp_path, monkeypatch):
+    import pickle
+
+    path = write_yaml(tmp_path / "s.yaml", small_dict())
+    with monkeypatch.context() as m:
+        _interrupt_after(m, 1)
+        _run(tmp_path, path)
+
+    class Evil:
+        def __reduce__(self):
+            return (Path.touch, (tmp_path / "hacked",))
+
+    (tmp_path / "out.partial" / "parts" / "rep-00001.npy").write_bytes(pickle.dumps(Evil()))
+    res, out = _run(tmp_path, path)
+    assert res.exit_code == 2 and "rep-00001.npy" in res.output and not (tmp_path / "hacked").exists()
+    assert not out.exists()
+
+
+def test_a_run_that_stopped_before_its_rename_is_finished_not_stranded(tmp_path, monkeypatch):
+    import model.runfolder as rf
+
+    path = write_yaml(tmp_path / "s.yaml", small_dict())
+
+    def stop(*a, **k):
+        raise KeyboardInterrupt
+
+    with monkeypatch.context() as m:
+        m.setattr(rf, "_publish", stop)
+        res, out = _run(tmp_path, path)
+    assert res.exit_code == 130 and (tmp_path / "out.partial" / "manifest.json").is_file()
+    written = (tmp_path / "out.partial" / "monthly.parquet").read_bytes()
+    res, out = _run(tmp_path, path)
+    assert res.exit_code == 0, res.output
+    assert (out / "monthly.parquet").read_bytes() == written and not (tmp_path / "out.partial").exists()
+    assert sorted(f.name for f in out.iterdir()) == sorted(rf.RUN_FILES)
+
+
+def test_two_runs_into_one_folder_do_not_race(tmp_path):
+    from model.folderlock import FolderLock
+
+    path = write_yaml(tmp_path / "s.yaml", small_dict())
+    staging = tmp_path / "out.partial"
+    staging.mkdir()
+    with FolderLock(staging / ".lock"):  # another run holds the folder
+        res, out = _run(tmp_path, path)
+        assert res.exit_code == 2 and "another amsim run is writing into this folder" in res.output
+        assert not out.exists() and sorted(f.name for f in staging.iterdir()) == [".lock"]
+    res, out = _run(tmp_path, path)  # once it is gone, the folder is free
+    assert res.exit_code == 0, res.output

@@ -44,7 +44,8 @@ def scenarios(draw: st.DrawFn) -> dict:
     d["targets"][0].update(first_year=start.year, last_year=start.year)
     pop = d["population"]
     pop["initial_households"] = draw(st.integers(0, 50))
-    pop["inflow_per_month"] = draw(st.floats(0, 6))
+    # no households at all is refused (tests/test_hostile.py); a replication may still draw none
+    pop["inflow_per_month"] = draw(st.floats(0, 6) if pop["initial_households"] else st.floats(0.05, 6))
     shares = [draw(st.floats(0.01, 1)) for _ in REASONS]
     pop["reasons"] = {r: s / sum(shares) for r, s in zip(REASONS, shares, strict=True)}
     pop["reasons"]["other"] = 1 - sum(v for k, v in pop["reasons"].items() if k != "other")

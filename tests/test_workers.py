@@ -9,7 +9,7 @@ import threading
 import numpy as np
 import pytest
 
-from model import montecarlo
+from model.backends import processes
 from model.montecarlo import run_replications
 from model.params import Resolver
 from model.scenario import load_scenario
@@ -32,10 +32,10 @@ def _same(a: list, b: list) -> None:
 
 @pytest.mark.skipif(sys.platform != "linux", reason="workers are forked only on Linux")
 def test_forked_and_spawned_workers_give_the_results_of_one_process(monkeypatch):
-    assert montecarlo._context().get_start_method() == "fork"  # the test process has one thread
+    assert processes._context().get_start_method() == "fork"  # the test process has one thread
     one = _tables(1)
     _same(one, _tables(2))
-    monkeypatch.setattr(montecarlo, "_context", lambda: montecarlo.mp.get_context("spawn"))
+    monkeypatch.setattr(processes, "_context", lambda: processes.mp.get_context("spawn"))
     _same(one, _tables(2))
 
 
@@ -44,7 +44,7 @@ def test_workers_are_spawned_while_another_thread_runs():
     other = threading.Thread(target=stop.wait)
     other.start()
     try:
-        assert montecarlo._context().get_start_method() == "spawn"
+        assert processes._context().get_start_method() == "spawn"
     finally:
         stop.set()
         other.join()
