@@ -13,8 +13,9 @@ from rich.markup import escape
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn, TimeRemainingColumn
 from rich.table import Table
 
+from model.backends import Backend, on_dask, on_this_machine
 from model.cli_allocate import allocate_command
-from model.cli_compare import ENGINE_HELP, Engine, compare_command
+from model.cli_compare import DASK_HELP, ENGINE_HELP, SCHEDULER_HELP, Engine, compare_command
 from model.cli_rules import rules_app
 from model.console import err_console, error, ok, out_console, warning
 from model.errors import AmsimError, InputError
@@ -121,6 +122,8 @@ def run(
         ),
     ] = False,
     engine: Annotated[Engine, typer.Option("--engine", help=ENGINE_HELP)] = Engine.fast,
+    dask: Annotated[str | None, typer.Option("--dask", metavar="local", help=DASK_HELP)] = None,
+    scheduler: Annotated[str | None, typer.Option("--scheduler", metavar="ADDRESS", help=SCHEDULER_HELP)] = None,
 ) -> None:
     """Monte Carlo run of a scenario and its counterfactual; writes the run folder and prints a summary."""
     from calibration.checks import summary_rows
@@ -139,8 +142,23 @@ def run(
     writers = [write_report, write_results_xlsx, *([write_csv] if csv else [])]
     run_scenario(
         sc, str(path), reps or sc.replications, out, workers, fixed, lang.value, quiet, writers, summary_rows,
-        trace=trace, trace_rep=trace_rep, engine=engine.value,
+        trace=trace, trace_rep=trace_rep, engine=engine.value, dask=dask, scheduler=scheduler,
     )  # fmt: skip
+
+
+def choose_backend(workers: int | None, dask: str | None, scheduler: str | None) -> tuple[Backend, int, int]:
+    """Where replications run, from the options: the backend, its workers (0: the cluster's own) and the
+    worker processes on this machine (what this machine's memory must hold)."""
+    if dask is not None and scheduler is not None:
+        raise AmsimError("--dask and --scheduler: give either --dask local or --scheduler ADDRESS, not both")
+    if dask is not None and dask != "local":
+        raise AmsimError(f"--dask {dask}: the allowed value is local (for a cluster elsewhere: --scheduler ADDRESS)")
+    n = workers or available_cpus()
+    if scheduler is not None:
+        return on_dask(scheduler, 0), 0, 0
+    if dask is not None:
+        return on_dask(None, n), n, n
+    return on_this_machine(n), n, n
 
 
 def run_scenario(
@@ -158,18 +176,22 @@ def run_scenario(
     trace_rep: int = 0,
     print_summary: bool = True,
     engine: str = "fast",
+    dask: str | None = None,
+    scheduler: str | None = None,
 ) -> RunOutcome:
     """Run one scenario into its run folder with a progress bar; clear messages and exit 2 on bad input."""
     from model.runfolder import RunRequest, default_out
     from model.runfolder import run as run_folder
 
     try:
-        n_workers = workers or available_cpus()
-        check_size(sc, n, n_workers, file)
+        backend, n_workers, local_workers = choose_backend(workers, dask, scheduler)
+        check_size(sc, n, local_workers, file)
         resolver = Resolver(sc, file=file, fixed=fixed)
         resolver.check_draws(n)
         folder = out or default_out(Path("runs") / "out", sc.name)
-        req = RunRequest(sc, file, resolver, n, sc.seed, n_workers, folder, trace, trace_rep, lang, engine)
+        req = RunRequest(
+            sc, file, resolver, n, sc.seed, n_workers, folder, trace, trace_rep, lang, engine, backend
+        )  # fmt: skip
     except AmsimError as err:
         _fail(err)
     p = resolver.central

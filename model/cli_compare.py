@@ -21,6 +21,11 @@ ENGINE_HELP = (
     "Simulation engine: fast (numba, the default) or des (SimPy, the readable reference). "
     "Both give identical results; the first fast run in a new environment compiles for about a minute."
 )
+DASK_HELP = (
+    "Run the replications on Dask: 'local' starts a local cluster of --workers processes for the run. "
+    "Results are identical on every backend."
+)
+SCHEDULER_HELP = "Run the replications on the Dask cluster whose scheduler is at ADDRESS (e.g. tcp://10.0.0.5:8786)."
 
 
 def _is_run_folder(path: Path) -> bool:
@@ -53,6 +58,8 @@ def compare_command(
     lang: Annotated[str, typer.Option("--lang", help="sv or en.")] = "sv",
     engine: Annotated[Engine, typer.Option("--engine", help=ENGINE_HELP)] = Engine.fast,
     quiet: Annotated[bool, typer.Option("--quiet", help="No progress bars.")] = False,
+    dask: Annotated[str | None, typer.Option("--dask", metavar="local", help=DASK_HELP)] = None,
+    scheduler: Annotated[str | None, typer.Option("--scheduler", metavar="ADDRESS", help=SCHEDULER_HELP)] = None,
 ) -> None:
     """Compare strategies: per year the paired difference of each with the first (B − A), P5–P95 and P(B better)."""
     from model.cli import _fail, run_scenario
@@ -121,7 +128,7 @@ def compare_command(
             if not _is_run_folder(run_out):
                 run_scenario(
                     sc, file, n, run_out, workers, fixed, lang, quiet, writers, summary_rows, print_summary=False,
-                    engine=engine.value,
+                    engine=engine.value, dask=dask, scheduler=scheduler,
                 )  # fmt: skip
             arm = load_arm(tag, run_out)
             wanted = json.loads(json.dumps(sc.model_dump(mode="json")))  # as the manifest holds it

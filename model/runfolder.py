@@ -27,6 +27,7 @@ import numpy as np
 import pandas as pd
 
 from model.assumptions import assumption_rows, scenario_files
+from model.backends import Backend, on_this_machine
 from model.codeversion import code_digest
 from model.engines import DEFAULT_ENGINE
 from model.errors import AmsimError
@@ -84,6 +85,7 @@ class RunRequest:
     trace_rep: int = 0
     lang: str = "sv"
     engine: str = DEFAULT_ENGINE  # model/engines: identical results, so it changes speed, never figures
+    backend: Backend | None = None  # model/backends: where replications run (default: ``workers`` local processes)
 
     @property
     def params(self) -> Params:
@@ -257,7 +259,7 @@ def _run_locked(
         if progress:
             progress(count[0], req.reps)
 
-    run_replications(req.resolver, todo, req.workers, on_result=keep, engine=req.engine)
+    run_replications(req.resolver, todo, req.workers, on_result=keep, engine=req.engine, backend=req.backend)
     sim_seconds = time.perf_counter() - started
     tables = [saved[r] for r in range(req.reps)]
 
@@ -340,6 +342,7 @@ def _write_outputs(
         "seed": req.seed,
         "replications": req.reps,
         "workers": req.workers,
+        "backend": (req.backend or on_this_machine(req.workers)).describe(),
         "fixed": req.fixed,
         "uncertain_values": sorted(req.scenario.distributions) if not req.fixed else [],
         "labour_market_factor": req.scenario.labour_market is not None and not req.fixed,

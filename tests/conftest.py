@@ -70,6 +70,25 @@ def financing(**take_up: float) -> dict:
     return {"order": order, "take_up": {t: float(take_up.get(t, 0.0)) for t in SUBSIDY_TYPES}}
 
 
+#: The departments table's required columns, a header line
+DEPARTMENTS_HEADER = (
+    "name,employees,recruitment_need_2y,recruitment_need_5y,supervisor_capacity_jobs,"
+    "supervisor_capacity_internships,closeness\n"
+)
+
+
+def with_departments(d: dict, table: Path, rows: str, method: str = "lund", lead: int = 1, **spec: object) -> dict:
+    """``d`` with its places allocated among the departments ``rows`` (CSV lines), written to ``table``."""
+    table.write_text(DEPARTMENTS_HEADER + rows, encoding="utf-8")
+    d["programme"]["allocation"] = {
+        "departments": str(table),
+        "method": method,
+        "lead_time_months": {"jobs": lead, "internships": lead},
+        **spec,
+    }
+    return d
+
+
 def params_of(d: dict) -> Params:
     return resolve(parse_scenario(copy.deepcopy(d)))
 

@@ -194,14 +194,14 @@ def test_interrupted_run_resumes_from_saved_replications(small_file, small_run, 
     real = rf.run_replications
     calls = {"n": 0}
 
-    def flaky(p, reps, workers, on_result, engine):
+    def flaky(p, reps, workers, on_result, engine, backend=None):
         def once(t):
             on_result(t)
             calls["n"] += 1
             if calls["n"] == 2:
                 raise KeyboardInterrupt
 
-        return real(p, reps, workers, on_result=once, engine=engine)
+        return real(p, reps, workers, on_result=once, engine=engine, backend=backend)
 
     monkeypatch.setattr(rf, "run_replications", flaky)
     res = invoke("run", str(small_file), "--out", str(out), "--quiet")

@@ -99,21 +99,12 @@ def test_penalty_is_7500_per_missing_place_month_by_hand(tmp_path):
     Missing: internship 33 place-months (3–35), job 3 + 27 = 30 (0–2, 9–35): 63 × 7 500 = 472 500 SEK."""
     from model.ledger import CATEGORY_INDEX, DEPARTMENT_FIELDS
     from model.outcomes import views
-    from tests.conftest import one_household_dict
+    from tests.conftest import one_household_dict, with_departments
 
-    table = tmp_path / "one.csv"
-    table.write_text(
-        "name,employees,recruitment_need_2y,recruitment_need_5y,supervisor_capacity_jobs,"
-        "supervisor_capacity_internships,closeness\nservice,100,5,10,1,1,1.0\n",
-        encoding="utf-8",
-    )
-    d = one_household_dict()
-    d["programme"]["allocation"] = {
-        "departments": str(table),
-        "method": "malmo",
-        "lead_time_months": {"jobs": 0, "internships": 0},
-        "penalty_per_missing_place_month": 7500,
-    }
+    d = with_departments(
+        one_household_dict(), tmp_path / "one.csv", "service,100,5,10,1,1,1.0\n", "malmo", 0,
+        penalty_per_missing_place_month=7500,
+    )  # fmt: skip
     p = params_of(d)
     np.testing.assert_array_equal(p.departments.target[0, :, :], 1)
     r = simulate(p, 0)

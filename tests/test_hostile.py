@@ -19,7 +19,7 @@ from typer.testing import CliRunner
 
 from model import yamlfile
 from model.cli import app
-from tests.conftest import small_dict, write_yaml
+from tests.conftest import DEPARTMENTS_HEADER, small_dict, with_departments, write_yaml
 
 runner = CliRunner()
 
@@ -239,20 +239,8 @@ def test_the_memory_estimate_grows_with_what_a_run_holds():
 
 
 # files a run reads --------------------------------------------------------------------------------------------
-HEADER = "name,employees,recruitment_need_2y,recruitment_need_5y,supervisor_capacity_jobs,"
-HEADER += "supervisor_capacity_internships,closeness\n"
-
-
 def _with_departments(tmp_path: Path, rows: str, name: str = "deps.csv") -> dict:
-    table = tmp_path / name
-    table.write_text(HEADER + rows, encoding="utf-8")
-    d = small_dict()
-    d["programme"]["allocation"] = {
-        "departments": str(table),
-        "method": "lund",
-        "lead_time_months": {"jobs": 1, "internships": 1},
-    }
-    return d
+    return with_departments(small_dict(), tmp_path / name, rows)
 
 
 @pytest.mark.parametrize(
@@ -318,7 +306,9 @@ def test_html_in_user_text_is_escaped_in_the_report(tmp_path):
 
 def test_allocate_csv_neutralises_formulas(tmp_path):
     table = tmp_path / "deps.csv"
-    table.write_text(HEADER + "=cmd|' /C calc'!A0,100,5,10,4,2,0.5\n@SUM(1),50,2,5,2,1,0.5\n", encoding="utf-8")
+    table.write_text(
+        DEPARTMENTS_HEADER + "=cmd|' /C calc'!A0,100,5,10,4,2,0.5\n@SUM(1),50,2,5,2,1,0.5\n", encoding="utf-8"
+    )
     args = ["allocate", str(table), "--method", "lund", "--jobs", "6", "--internships", "2", "--csv"]
     res = runner.invoke(app, args)
     assert res.exit_code == 0, res.output
@@ -407,7 +397,7 @@ def _interrupt_after(monkeypatch, n: int) -> None:
 
     real = rf.run_replications
 
-    def flaky(p, reps, workers, on_result, engine):
+    def flaky(p, reps, workers, on_result, engine, backend=None):
         count = [0]
 
         def once(t):
@@ -416,7 +406,7 @@ def _interrupt_after(monkeypatch, n: int) -> None:
             if count[0] == n:
                 raise KeyboardInterrupt
 
-        return real(p, reps, workers, on_result=once, engine=engine)
+        return real(p, reps, workers, on_result=once, engine=engine, backend=backend)
 
     monkeypatch.setattr(rf, "run_replications", flaky)
 

@@ -1,9 +1,11 @@
 """Replications on a Dask cluster: one already running (``--scheduler ADDRESS``) or a local one for the run.
 
 The parameters travel once to each worker (``scatter``, broadcast), not with
-every task; tasks are handed out a few per worker ahead, and each result is
-given to the caller as it arrives and then released, so the client's memory
-stays bounded however many replications a study has. Before anything runs,
+every task. A task runs a batch of consecutive replications (:func:`batch_size`),
+so the scheduler is not the bottleneck of a large cluster. Tasks are handed
+out a few per worker ahead, and each result is given to the caller as it
+arrives and then released, so the client's memory does not grow with the
+replications still to run. Before anything runs,
 every worker is asked for a digest of its amsim code: a worker running other
 code would give other results, so the run stops with a message instead.
 """
@@ -25,6 +27,8 @@ from model.outcomes import RepTables
 
 #: Seconds to wait for a scheduler to answer, and for a local cluster's workers to start
 CONNECT_TIMEOUT = 30
+#: Tasks per worker a run is cut into, and the most replications one task holds (:func:`batch_size`)
+TASKS_PER_WORKER, MAX_BATCH = 32, 64
 
 
 @dataclass(frozen=True)
@@ -52,7 +56,8 @@ class DaskCluster:
                     n_workers=self.workers,
                     threads_per_worker=1,
                     processes=True,
-                    dashboard_address=None,
+                    host="127.0.0.1",
+                    dashboard_address="127.0.0.1:0",  # a free port, on this machine only
                     silence_logs=logging.ERROR,
                 )
                 client = Client(cluster, timeout=CONNECT_TIMEOUT)
@@ -69,16 +74,18 @@ class DaskCluster:
             n = max(1, len(client.scheduler_info().get("workers", {})))
             shipped = client.scatter((source, engine), broadcast=True)
             run_id = uuid.uuid4().hex[:12]
-            queue = iter(reps)
+            size = batch_size(len(reps), n)
+            queue = iter([reps[i : i + size] for i in range(0, len(reps), size)])
 
-            def submit(rep: int):
-                return client.submit(_replication, shipped, rep, key=f"amsim-{run_id}-{rep}", pure=False)
+            def submit(batch: list[int]):
+                return client.submit(_replications, shipped, batch, key=f"amsim-{run_id}-{batch[0]}", pure=False)
 
-            pending = as_completed([submit(r) for r in itertools.islice(queue, AHEAD_PER_WORKER * n)])
+            pending = as_completed([submit(b) for b in itertools.islice(queue, AHEAD_PER_WORKER * n)])
             for future in pending:
-                result = future.result()
+                results = future.result()
                 future.release()
-                on_result(result)
+                for result in results:
+                    on_result(result)
                 nxt = next(queue, None)
                 if nxt is not None:
                     pending.add(submit(nxt))
@@ -91,7 +98,7 @@ class DaskCluster:
 def _same_code(client) -> None:
     """Every worker must run the code this process runs."""
     mine = code_digest()
-    theirs = client.run(code_digest)
+    theirs = client.run(_worker_code)
     other = sorted(w for w, d in theirs.items() if d != mine)
     if other:
         raise AmsimError(
@@ -100,6 +107,24 @@ def _same_code(client) -> None:
         )
 
 
-def _replication(shipped: tuple[Source, str], rep: int) -> RepTables:
+def _worker_code() -> str:
+    """The digest of the code a worker runs (looked up there, by name)."""
+    from model import codeversion
+
+    return codeversion.code_digest()
+
+
+def batch_size(reps: int, workers: int) -> int:
+    """Replications per task: about :data:`TASKS_PER_WORKER` tasks for each worker, at most :data:`MAX_BATCH`.
+
+    One scheduler hands back a few thousand tasks a second (benchmarks/bench_scale.py); a task of one
+    replication of ≈ 30 ms would make it the bottleneck of a large cluster. Batches keep the tasks few
+    while every worker still gets many, so they finish together; each replication is still
+    checkpointed as its batch arrives.
+    """
+    return max(1, min(MAX_BATCH, -(-reps // (max(workers, 1) * TASKS_PER_WORKER))))
+
+
+def _replications(shipped: tuple[Source, str], reps: list[int]) -> list[RepTables]:
     source, engine = shipped
-    return one_replication(source, rep, engine)
+    return [one_replication(source, r, engine) for r in reps]

@@ -1,0 +1,130 @@
+"""Scale-out: local processes against Dask, and what a 10⁶-replication study would take.
+
+- Malmö scale (the default with ×5 households and places), 1 000 replications on 2 workers: local
+  processes against a 2-worker ``LocalCluster`` (``model/backends``), in this process after a warm-up;
+  the Dask path's overhead per replication is the difference over the replications;
+- the Dask path's own cost per task: tasks that hand back a Lund replication's tables without
+  simulating (scheduler, serialisation, transfer, the client's hand-back), on the same cluster;
+- peak memory of ``amsim run`` (the largest process) at 1 000 and 10 000 replications of the default;
+- on paper: a 10⁶-replication study of the default on 50 and 500 workers, from the measured time per
+  replication and the tasks per second one scheduler and client hand back.
+
+Writes ``benchmarks/results/scale-*.json``.
+
+    python benchmarks/bench_scale.py [--reps 1000] [--tasks 2000] [--rss 1000,10000]
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import json
+import logging
+import platform
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "benchmarks"))
+
+from bench_engine import scaled_scenario  # noqa: E402
+from bench_run import amsim_run  # noqa: E402
+
+from model.backends import on_dask, on_this_machine  # noqa: E402
+from model.montecarlo import one_replication, run_replications  # noqa: E402
+from model.params import Resolver  # noqa: E402
+from model.scenario import load_scenario  # noqa: E402
+
+
+def _timed_run(resolver: Resolver, reps: int, backend) -> float:
+    t0 = time.perf_counter()
+    run_replications(resolver, range(reps), backend=backend)
+    return time.perf_counter() - t0
+
+
+def backends_side_by_side(reps: int, workers: int = 2) -> dict:
+    """Malmö scale on local processes and on a local Dask cluster (each started for its run, as a user's)."""
+    resolver = Resolver(scaled_scenario(5))
+    run_replications(resolver, [10_000], 1)  # warm: compiled code loaded, rules resolved
+    local = _timed_run(resolver, reps, on_this_machine(workers))
+    dask = _timed_run(resolver, reps, on_dask(None, workers))
+    return {
+        "scale": 5,
+        "reps": reps,
+        "workers": workers,
+        "local_processes_s": local,
+        "dask_local_cluster_s": dask,
+        "dask_overhead_per_rep_ms": (dask - local) / reps * 1e3,
+    }
+
+
+def _echo(shipped, rep: int):
+    """A task that simulates nothing and hands back a replication's tables (its payload)."""
+    return shipped
+
+
+def task_overhead(tasks: int, workers: int = 2) -> dict:
+    """Tasks per second that one scheduler and client hand back, each carrying a Lund replication's tables."""
+    from distributed import Client, LocalCluster, as_completed
+
+    tables = one_replication(Resolver(load_scenario()).central, 0)
+    with (
+        LocalCluster(
+            n_workers=workers,
+            threads_per_worker=1,
+            host="127.0.0.1",
+            dashboard_address="127.0.0.1:0",
+            silence_logs=logging.ERROR,
+        ) as cluster,
+        Client(cluster) as client,
+    ):
+        shipped = client.scatter(tables, broadcast=True)
+        t0 = time.perf_counter()
+        futures = [client.submit(_echo, shipped, r, pure=False) for r in range(tasks)]
+        for f in as_completed(futures):
+            f.result()
+            f.release()
+        wall = time.perf_counter() - t0
+    payload = sum(v.nbytes for arm in tables.arms.values() for v in arm.values())
+    return {"tasks": tasks, "workers": workers, "wall_s": wall, "tasks_per_s": tasks / wall, "payload_bytes": payload}
+
+
+def on_paper(per_rep_s: float, tasks_per_s: float, study: int = 1_000_000) -> dict:
+    """A study's wall on W workers: the larger of the simulating (study × per-replication time / W) and
+    the handing back (study / tasks per second, one task a replication), plus the start."""
+    out = {}
+    for w in (50, 500):
+        compute, handing = study * per_rep_s / w, study / tasks_per_s
+        out[str(w)] = {"compute_s": compute, "scheduler_s": handing, "wall_s": max(compute, handing)}
+    return {"replications": study, "per_rep_s": per_rep_s, "tasks_per_s": tasks_per_s, "workers": out}
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--reps", type=int, default=1000)
+    ap.add_argument("--tasks", type=int, default=2000)
+    ap.add_argument("--rss", default="1000,10000", help="replications of amsim run whose peak memory to measure")
+    ap.add_argument("--out", type=Path, default=ROOT / "benchmarks" / "results")
+    a = ap.parse_args()
+    record: dict = {"when": dt.datetime.now().strftime("%Y%m%d-%H%M%S"), "python": platform.python_version()}
+    record["malmo"] = backends_side_by_side(a.reps)
+    print("Malmö scale:", record["malmo"], flush=True)
+    record["tasks"] = task_overhead(a.tasks)
+    print("Dask tasks:", record["tasks"], flush=True)
+    record["memory"] = [amsim_run(int(n), "fast") for n in a.rss.split(",") if n]
+    for m in record["memory"]:
+        print("amsim run:", m, flush=True)
+    lund = next((m for m in record["memory"] if m["reps"] >= 1000), None)
+    per_rep = lund["simulation_s"] * lund["workers"] / lund["reps"] if lund else 0.03
+    record["on_paper"] = on_paper(per_rep, record["tasks"]["tasks_per_s"])
+    print("10⁶ replications:", record["on_paper"], flush=True)
+    a.out.mkdir(parents=True, exist_ok=True)
+    path = a.out / f"scale-{record['when']}.json"
+    path.write_text(json.dumps(record, indent=2) + "\n")
+    print(f"written: {path}")
+
+
+if __name__ == "__main__":
+    main()
