@@ -60,16 +60,23 @@ def backends_side_by_side(reps: int, workers: int = 2) -> dict:
     }
 
 
-def _echo(shipped, rep: int):
-    """A task that simulates nothing and hands back a replication's tables (its payload)."""
-    return shipped
+def _echo(shipped, rep: int, copies: int):
+    """A task that simulates nothing and hands back ``copies`` of a replication's tables (its payload)."""
+    return [shipped] * copies
 
 
-def task_overhead(tasks: int, workers: int = 2) -> dict:
-    """Tasks per second that one scheduler and client hand back, each carrying a Lund replication's tables."""
+def task_overhead(tasks: int, workers: int = 2, batch: int = 16) -> dict:
+    """What one scheduler and client spend per task and per replication handed back: ``tasks`` tasks of one
+    replication's tables, then ``tasks // batch`` tasks of ``batch`` (the two unknowns from two walls);
+    and what the client spends checkpointing one replication."""
+    import tempfile
+
     from distributed import Client, LocalCluster, as_completed
 
+    from model.runfolder import save_checkpoint
+
     tables = one_replication(Resolver(load_scenario()).central, 0)
+    walls = {}
     with (
         LocalCluster(
             n_workers=workers,
@@ -81,24 +88,42 @@ def task_overhead(tasks: int, workers: int = 2) -> dict:
         Client(cluster) as client,
     ):
         shipped = client.scatter(tables, broadcast=True)
+        for copies, n in ((1, tasks), (batch, tasks // batch)):
+            t0 = time.perf_counter()
+            futures = [client.submit(_echo, shipped, r, copies, pure=False) for r in range(n)]
+            for f, _ in as_completed(futures, with_results=True):  # as model/backends/cluster.py gathers them
+                f.release()
+            walls[copies] = (time.perf_counter() - t0) / n
+    per_rep = (walls[batch] - walls[1]) / (batch - 1)
+    with tempfile.TemporaryDirectory() as tmp:
         t0 = time.perf_counter()
-        futures = [client.submit(_echo, shipped, r, pure=False) for r in range(tasks)]
-        for f in as_completed(futures):
-            f.result()
-            f.release()
-        wall = time.perf_counter() - t0
-    payload = sum(v.nbytes for arm in tables.arms.values() for v in arm.values())
-    return {"tasks": tasks, "workers": workers, "wall_s": wall, "tasks_per_s": tasks / wall, "payload_bytes": payload}
+        for i in range(200):
+            save_checkpoint(tables, Path(tmp) / f"rep-{i:05d}.npy")
+        checkpoint = (time.perf_counter() - t0) / 200
+    return {
+        "workers": workers,
+        "per_task_s_one": walls[1],
+        f"per_task_s_{batch}": walls[batch],
+        "per_task_s": walls[1] - per_rep,
+        "per_replication_s": per_rep,
+        "checkpoint_s": checkpoint,
+        "payload_bytes": sum(v.nbytes for arm in tables.arms.values() for v in arm.values()),
+    }
 
 
-def on_paper(per_rep_s: float, tasks_per_s: float, study: int = 1_000_000) -> dict:
-    """A study's wall on W workers: the larger of the simulating (study × per-replication time / W) and
-    the handing back (study / tasks per second, one task a replication), plus the start."""
+def on_paper(per_rep_s: float, tasks: dict, study: int = 1_000_000) -> dict:
+    """A study's wall on W workers: the larger of the simulating (study × per-replication time / W) and the
+    client's handing back, one after another: each task (batches of :func:`~model.backends.cluster.batch_size`
+    replications), each replication's tables received, and each checkpointed."""
+    from model.backends.cluster import batch_size
+
     out = {}
     for w in (50, 500):
-        compute, handing = study * per_rep_s / w, study / tasks_per_s
-        out[str(w)] = {"compute_s": compute, "scheduler_s": handing, "wall_s": max(compute, handing)}
-    return {"replications": study, "per_rep_s": per_rep_s, "tasks_per_s": tasks_per_s, "workers": out}
+        size = batch_size(study, w)
+        compute = study * per_rep_s / w
+        handing = study / size * tasks["per_task_s"] + study * (tasks["per_replication_s"] + tasks["checkpoint_s"])
+        out[str(w)] = {"batch": size, "compute_s": compute, "handing_back_s": handing, "wall_s": max(compute, handing)}
+    return {"replications": study, "per_rep_s": per_rep_s, "workers": out}
 
 
 def main() -> None:
@@ -107,18 +132,20 @@ def main() -> None:
     ap.add_argument("--tasks", type=int, default=2000)
     ap.add_argument("--rss", default="1000,10000", help="replications of amsim run whose peak memory to measure")
     ap.add_argument("--out", type=Path, default=ROOT / "benchmarks" / "results")
+    ap.add_argument("--per-rep", type=float, default=0.0336, help="s per replication on one worker, without --rss")
     a = ap.parse_args()
     record: dict = {"when": dt.datetime.now().strftime("%Y%m%d-%H%M%S"), "python": platform.python_version()}
-    record["malmo"] = backends_side_by_side(a.reps)
-    print("Malmö scale:", record["malmo"], flush=True)
+    if a.reps:
+        record["malmo"] = backends_side_by_side(a.reps)
+        print("Malmö scale:", record["malmo"], flush=True)
     record["tasks"] = task_overhead(a.tasks)
     print("Dask tasks:", record["tasks"], flush=True)
     record["memory"] = [amsim_run(int(n), "fast") for n in a.rss.split(",") if n]
     for m in record["memory"]:
         print("amsim run:", m, flush=True)
     lund = next((m for m in record["memory"] if m["reps"] >= 1000), None)
-    per_rep = lund["simulation_s"] * lund["workers"] / lund["reps"] if lund else 0.03
-    record["on_paper"] = on_paper(per_rep, record["tasks"]["tasks_per_s"])
+    per_rep = lund["simulation_s"] * lund["workers"] / lund["reps"] if lund else a.per_rep
+    record["on_paper"] = on_paper(per_rep, record["tasks"])
     print("10⁶ replications:", record["on_paper"], flush=True)
     a.out.mkdir(parents=True, exist_ok=True)
     path = a.out / f"scale-{record['when']}.json"

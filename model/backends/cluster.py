@@ -22,7 +22,7 @@ from model.backends import OnResult, Source
 from model.backends.processes import AHEAD_PER_WORKER, die_with_parent
 from model.codeversion import code_digest
 from model.errors import AmsimError
-from model.montecarlo import one_replication
+from model.montecarlo import keep_freed_memory, one_replication
 from model.outcomes import RepTables
 
 #: Seconds to wait for a scheduler to answer, and for a local cluster's workers to start
@@ -71,6 +71,9 @@ class DaskCluster:
             raise AmsimError(f"cannot {where}: {err}") from None
         try:
             _same_code(client)
+            # a worker frees memory as this machine's own workers do: a nanny's environment asks glibc to
+            # trim at 64 kB, which costs every replication its page faults again (model/montecarlo.py)
+            client.run(keep_freed_memory)
             n = max(1, len(client.scheduler_info().get("workers", {})))
             shipped = client.scatter((source, engine), broadcast=True)
             run_id = uuid.uuid4().hex[:12]
@@ -80,9 +83,9 @@ class DaskCluster:
             def submit(batch: list[int]):
                 return client.submit(_replications, shipped, batch, key=f"amsim-{run_id}-{batch[0]}", pure=False)
 
-            pending = as_completed([submit(b) for b in itertools.islice(queue, AHEAD_PER_WORKER * n)])
-            for future in pending:
-                results = future.result()
+            first = [submit(b) for b in itertools.islice(queue, AHEAD_PER_WORKER * n)]
+            pending = as_completed(first, with_results=True)  # results gathered as they finish, several at once
+            for future, results in pending:
                 future.release()
                 for result in results:
                     on_result(result)
