@@ -82,13 +82,18 @@ class ReasonShares(ByReason):
         return self
 
 
+#: A monthly hazard: above 30 (once a day) it can only be a slip of the unit, and far above it, with the
+#: duration and labour-market multipliers, it would overflow to infinity
+Hazard = Annotated[float, Field(ge=0, le=30)]
+
+
 class ExitRates(Strict):
     """Monthly hazards of leaving benefit, by route."""
 
-    work: NonNeg
-    studies: NonNeg
-    moved: NonNeg
-    other: NonNeg
+    work: Hazard
+    studies: Hazard
+    moved: Hazard
+    other: Hazard
 
 
 class ExitRatesByReason(Strict):

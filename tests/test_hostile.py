@@ -189,6 +189,14 @@ def test_nan_and_inf_written_in_yaml_are_refused(tmp_path, text, field):
     _refused(res, out, "s.yaml", field)
 
 
+@pytest.mark.parametrize("value", [1e300, 31.0, -0.01])
+def test_a_hazard_beyond_once_a_day_is_refused(tmp_path, value):
+    d = small_dict()
+    d["baseline"]["exit_per_month"]["sick"]["work"] = value
+    res, out = _run(tmp_path, write_yaml(tmp_path / "s.yaml", d))
+    _refused(res, out, "s.yaml: baseline.exit_per_month.sick.work:", "30" if value > 0 else "0")
+
+
 def test_a_population_of_no_one_is_refused(tmp_path):
     d = small_dict()
     d["population"]["initial_households"] = 0
