@@ -15,6 +15,7 @@ from model.compare import Arm, Comparison, compare, labels, load_arm
 from model.console import out_console
 from model.engines import EngineName as Engine
 from model.errors import AmsimError, InputError
+from model.runfolder import input_digests
 from model.scenario import Scenario, extends_path, load_scenario
 
 ENGINE_HELP = (
@@ -71,8 +72,11 @@ def compare_command(
         if len(inputs) < 2:
             raise AmsimError("compare needs at least two scenarios or run folders")
         folder = out or Path("runs") / "out" / f"compare-{dt.datetime.now():%Y%m%d-%H%M%S}"
-        if folder.exists():
-            raise AmsimError(f"{folder}: comparison folder already exists; choose another --out")
+        try:
+            if folder.exists():
+                raise AmsimError(f"{folder}: comparison folder already exists; choose another --out")
+        except OSError as err:
+            raise AmsimError(f"{folder}: cannot create the comparison folder here: {err.strerror or err}") from None
         staging = folder.with_name(folder.name + ".partial")
         tags = labels(len(inputs))
         plan: list[tuple[str, Path, Scenario | None, str]] = []
@@ -110,7 +114,10 @@ def compare_command(
     except AmsimError as err:
         _fail(err)
 
-    staging.mkdir(parents=True, exist_ok=True)
+    try:
+        staging.mkdir(parents=True, exist_ok=True)
+    except OSError as err:
+        _fail(AmsimError(f"{folder}: cannot create the comparison folder here: {err.strerror or err}"))
     from calibration.checks import summary_rows
     from dashboards.compare_report import write_compare_report, write_compare_xlsx
     from dashboards.excel import write_results_xlsx
@@ -132,7 +139,9 @@ def compare_command(
                 )  # fmt: skip
             arm = load_arm(tag, run_out)
             wanted = json.loads(json.dumps(sc.model_dump(mode="json")))  # as the manifest holds it
-            if (arm.scenario, arm.replications, arm.fixed) != (wanted, n, fixed):
+            inputs = json.loads((run_out / "manifest.json").read_text(encoding="utf-8")).get("inputs")
+            same = inputs == input_digests(sc, file, common_seed, fixed, engine.value)  # its files too
+            if (arm.scenario, arm.replications, arm.fixed) != (wanted, n, fixed) or not same:
                 raise AmsimError(
                     f"{run_out}: a finished run of other inputs is there (from an interrupted comparison); "
                     f"remove {staging} or choose another --out"
@@ -141,10 +150,18 @@ def compare_command(
         result = compare(arms)
     except (AmsimError, InputError) as err:
         _fail(err)
-    (staging / "comparison.json").write_text(result.to_json(), encoding="utf-8")
-    write_compare_xlsx(staging, result, lang)
-    write_compare_report(staging, result, lang)
-    os.replace(staging, folder)
+    try:
+        (staging / "comparison.json").write_text(result.to_json(), encoding="utf-8")
+        write_compare_xlsx(staging, result, lang)
+        write_compare_report(staging, result, lang)
+        os.replace(staging, folder)
+    except OSError as err:
+        _fail(
+            AmsimError(
+                f"{staging}: cannot write the comparison ({err.strerror or err}); its runs are kept there: "
+                "run the same command again to finish"
+            )
+        )
     _print(result, lang)
     out_console.print(f"comparison folder: {folder}", highlight=False, soft_wrap=True)
 

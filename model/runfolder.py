@@ -110,15 +110,15 @@ def default_out(root: Path, scenario: str, now: dt.datetime | None = None) -> Pa
     return root / f"{scenario}-{now:%Y%m%d-%H%M%S}"
 
 
-def input_files(req: RunRequest) -> dict[str, Path]:
+def input_files(scenario: Scenario, scenario_file: str) -> dict[str, Path]:
     """Every file the results depend on besides the code: the scenario, the files it extends, its departments
     table; named by their role, so a moved folder still resumes."""
     files: dict[str, Path] = {}
-    path = Path(req.scenario_file)
+    path = Path(scenario_file)
     if path.is_file():
         for i, f in enumerate(reversed(scenario_files(path))):
             files["scenario" if i == 0 else f"extends {i}: {f.name}"] = f
-    alloc = req.scenario.programme.allocation
+    alloc = scenario.programme.allocation
     if alloc is not None:
         files[f"departments table {Path(alloc.departments).name}"] = Path(alloc.departments)
     return files
@@ -131,18 +131,23 @@ def _digest(path: Path) -> str:
         return f"unreadable: {err.strerror}"
 
 
-def fingerprint_parts(req: RunRequest) -> dict[str, str]:
+def input_digests(scenario: Scenario, scenario_file: str, seed: int, fixed: bool, engine: str) -> dict[str, str]:
     """What must match for saved replications to be reused, part by part (so a mismatch can say which)."""
     parts = {
-        "scenario as validated": json.dumps(req.scenario.model_dump(mode="json"), sort_keys=True),
-        "seed": str(req.seed),
-        "--fixed": str(req.fixed),
-        "engine": req.engine,
+        "scenario as validated": json.dumps(scenario.model_dump(mode="json"), sort_keys=True),
+        "seed": str(seed),
+        "--fixed": str(fixed),
+        "engine": engine,
         "amsim version": _version("amsim"),
         "amsim's code and rule files": code_digest(),
     }
-    parts |= {name: _digest(f) for name, f in input_files(req).items()}
+    parts |= {name: _digest(f) for name, f in input_files(scenario, scenario_file).items()}
     return {k: hashlib.sha256(v.encode()).hexdigest() if k == "scenario as validated" else v for k, v in parts.items()}
+
+
+def fingerprint_parts(req: RunRequest) -> dict[str, str]:
+    """:func:`input_digests` of a run."""
+    return input_digests(req.scenario, req.scenario_file, req.seed, req.fixed, req.engine)
 
 
 def _version(dist: str) -> str:

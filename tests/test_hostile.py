@@ -510,3 +510,28 @@ def test_two_runs_into_one_folder_do_not_race(tmp_path):
         assert not out.exists() and sorted(f.name for f in staging.iterdir()) == [".lock"]
     res, out = _run(tmp_path, path)  # once it is gone, the folder is free
     assert res.exit_code == 0, res.output
+
+
+# amsim compare's own folder ----------------------------------------------------------------------------------
+def test_compare_into_a_path_it_cannot_create_is_refused(tmp_path):
+    (tmp_path / "afile").write_text("in the way", encoding="utf-8")
+    path = write_yaml(tmp_path / "s.yaml", small_dict())
+    for out in (tmp_path / "afile" / "c", tmp_path / ("c" * 300)):
+        res = runner.invoke(app, ["compare", str(path), str(path), "--out", str(out), "--reps", "2", "--quiet"])
+        _refused(res, None, "cannot create the comparison folder")
+    assert sorted(f.name for f in tmp_path.iterdir()) == ["afile", "s.yaml"]
+
+
+def test_an_interrupted_comparison_never_reuses_a_run_whose_departments_changed(tmp_path):
+    d = _with_departments(tmp_path, "A,100,5,10,8,4,0.5\nB,50,2,5,6,3,0.5\n")
+    a = write_yaml(tmp_path / "a.yaml", d)
+    b = write_yaml(tmp_path / "b.yaml", {**d, "name": "b"})
+    out = tmp_path / "c"
+    args = ["compare", str(a), str(b), "--out", str(out), "--reps", "2", "--quiet", "--workers", "1"]
+    assert runner.invoke(app, args).exit_code == 0
+    out.rename(tmp_path / "c.partial")  # as if it stopped after both runs, before its own files
+    (tmp_path / "c.partial" / "comparison.json").unlink()
+    _edit_departments(tmp_path, d)
+    res = runner.invoke(app, args)
+    _refused(res, None, "a finished run of other inputs")
+    assert not out.exists()
