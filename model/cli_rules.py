@@ -48,6 +48,14 @@ def _share(text: str) -> float:
     return v
 
 
+def _finite(**values: float | None) -> None:
+    """Every number given is finite: NaN or infinity would be carried through to a figure (option names as
+    the user typed them)."""
+    for name, v in values.items():
+        if v is not None and not math.isfinite(v):
+            raise typer.BadParameter(f"--{name.replace('_', '-')}: a finite number, got {v}")
+
+
 def _fail(e: Exception) -> None:
     error(e)
     raise typer.Exit(2)
@@ -167,6 +175,7 @@ def eval_subsidy(
     as_json: JsonOpt = False,
 ) -> None:
     """The state's monthly subsidy for a job started on a date (the month the job starts)."""
+    _finite(wage=wage, k=k, months_away=months_away, age=age)
     day, share = _date(on), _share(hours)
     rules = load_rules()
     try:
@@ -240,6 +249,7 @@ def eval_akassa(
     as_json: JsonOpt = False,
 ) -> None:
     """A-kassa after a finished job, under the law of the decision date: who is paid, days, amounts by period."""
+    _finite(wage=wage, member_months=member_months, months=months, age=age)
     day, share = _date(on), _share(hours)
     membership = max(member_months, 12.0) if member else member_months
     try:
@@ -292,6 +302,7 @@ def eval_aktivitetsstod(
     as_json: JsonOpt = False,
 ) -> None:
     """Aktivitetsstöd after the a-kassa ran out: the share of the dagsförtjänst, or the lowest level."""
+    _finite(wage=wage, months=months, member_months=member_months)
     day, when = _date(on), _date(decided)
     try:
         if wage < 0:
@@ -334,6 +345,7 @@ def eval_benefit(
         ages = [float(a) for a in children.split(",") if a.strip()]
     except ValueError:
         raise typer.BadParameter(f"--children: expected ages like 3,7, got {children!r}") from None
+    _finite(wage=wage, akassa=akassa, **{f"children age {i + 1}": a for i, a in enumerate(ages)})
     try:
         rules = load_rules()
         norm = rf.benefit_norm(rules, day, adults, ages)

@@ -535,3 +535,19 @@ def test_an_interrupted_comparison_never_reuses_a_run_whose_departments_changed(
     res = runner.invoke(app, args)
     _refused(res, None, "a finished run of other inputs")
     assert not out.exists()
+
+
+# amsim rules eval: a number that is not finite would become the answer ------------------------------------------
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["subsidy", "--type", "nystartsjobb", "--wage", "nan", "--date", "2024-03"],
+        ["subsidy", "--type", "nystartsjobb", "--wage", "27000", "--k", "inf", "--date", "2024-03"],
+        ["akassa", "--date", "2024-03", "--wage", "inf"],
+        ["aktivitetsstod", "--date", "2025-01", "--decided", "2023-10", "--months", "nan"],
+        ["benefit", "--adults", "1", "--children", "3,nan", "--date", "2023-05"],
+    ],
+)
+def test_rules_eval_refuses_numbers_that_are_not_finite(args):
+    res = runner.invoke(app, ["rules", "eval", *args])
+    _refused(res, None, "a finite number")
