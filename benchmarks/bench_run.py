@@ -203,10 +203,16 @@ def main() -> None:
                 f"  {k:11s} target {v['target_s']:5.1f} s → {v['target_at_this_speed_s']:6.1f} s; "
                 f"measured {v['measured_s']:6.1f} s"
             )
-    a.out.mkdir(parents=True, exist_ok=True)
-    path = a.out / f"run-{record['when']}.json"
+    write_record(a.out, "run", record)
+
+
+def write_record(folder: Path, kind: str, record: dict) -> Path:
+    """``record`` as ``folder/<kind>-<when>.json``."""
+    folder.mkdir(parents=True, exist_ok=True)
+    path = folder / f"{kind}-{record['when']}.json"
     path.write_text(json.dumps(record, indent=2) + "\n")
     print(f"written: {path}")
+    return path
 
 
 if __name__ == "__main__":

@@ -18,7 +18,6 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
-import json
 import logging
 import platform
 import sys
@@ -30,7 +29,7 @@ sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "benchmarks"))
 
 from bench_engine import scaled_scenario  # noqa: E402
-from bench_run import amsim_run  # noqa: E402
+from bench_run import amsim_run, write_record  # noqa: E402
 
 from model.backends import on_dask, on_this_machine  # noqa: E402
 from model.montecarlo import one_replication, run_replications  # noqa: E402
@@ -147,10 +146,7 @@ def main() -> None:
     per_rep = lund["simulation_s"] * lund["workers"] / lund["reps"] if lund else a.per_rep
     record["on_paper"] = on_paper(per_rep, record["tasks"])
     print("10⁶ replications:", record["on_paper"], flush=True)
-    a.out.mkdir(parents=True, exist_ok=True)
-    path = a.out / f"scale-{record['when']}.json"
-    path.write_text(json.dumps(record, indent=2) + "\n")
-    print(f"written: {path}")
+    write_record(a.out, "scale", record)
 
 
 if __name__ == "__main__":
