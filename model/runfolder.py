@@ -177,8 +177,7 @@ def run(
         if out.exists() or out.is_symlink():
             raise AmsimError(f"{out}: run folder already exists; choose another --out")
         staging.mkdir(parents=True, exist_ok=True)
-        lock = FolderLock(staging / LOCK)
-        lock.__enter__()
+        lock = FolderLock(staging / LOCK).__enter__()  # released below, and by _publish before the rename
     except Busy:
         raise AmsimError(
             f"{staging}: another amsim run is writing into this folder now; wait for it or choose another --out"
