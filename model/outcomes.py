@@ -63,13 +63,18 @@ def tabulate(result: RepResult, p: Params) -> RepTables:
             "starts": a.starts,
             "flows": a.flows,
         }
-        if a.departments is not None:
-            arms[arm]["departments"] = a.departments
+        if a.departments is not None:  # kept by year, as departments_frame reports it: an eighth of by month
+            arms[arm]["departments"] = _by_year(a.departments, np.asarray(p.calendar.year_of_month()))
     # only participants hold places: their own visits are all the counts need
     counts = participant_outcomes(p, result.participant_visits, result.participant_on_benefit)
     return RepTables(
         result.rep, arms, result.events, result.household_months, result.simulated_household_months, counts
     )
+
+
+def _by_year(by_month: np.ndarray, years: np.ndarray) -> np.ndarray:
+    """(…, months) summed into (…, years), years in order."""
+    return np.stack([by_month[..., years == y].sum(axis=-1) for y in np.unique(years)], axis=-1)
 
 
 def views(flows: np.ndarray) -> dict[str, np.ndarray]:
@@ -156,9 +161,8 @@ def departments_frame(p: Params, tables: list[RepTables]) -> pd.DataFrame | None
     uniq = np.unique(years)
     names = np.array(p.departments.names)
     D, Y, R = len(names), len(uniq), len(tables)
-    arr = np.stack([t.arms["programme"]["departments"] for t in tables])  # (R, D, F, T)
-    # sum each year's months: (R, D, F, Y), then rows ordered by replication, year, department
-    by_year = np.stack([arr[:, :, :, years == y].sum(axis=3) for y in uniq], axis=3)
+    by_year = np.stack([t.arms["programme"]["departments"] for t in tables])  # (R, D, F, Y): tabulate summed
+    # rows ordered by replication, year, department
     block = by_year.transpose(0, 3, 1, 2).reshape(R * Y * D, len(DEPARTMENT_FIELDS))
     month_counts = np.array([int((years == y).sum()) for y in uniq], dtype=np.int32)
     df = pd.DataFrame(
