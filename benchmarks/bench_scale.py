@@ -12,6 +12,7 @@
 Writes ``benchmarks/results/scale-*.json``.
 
     python benchmarks/bench_scale.py [--reps 1000] [--tasks 2000] [--rss 1000,10000]
+    python benchmarks/bench_scale.py --reps 0 --tasks 0 --rss 1000,10000   # peak memory only
 """
 
 from __future__ import annotations
@@ -137,11 +138,14 @@ def main() -> None:
     if a.reps:
         record["malmo"] = backends_side_by_side(a.reps)
         print("Malmö scale:", record["malmo"], flush=True)
-    record["tasks"] = task_overhead(a.tasks)
-    print("Dask tasks:", record["tasks"], flush=True)
     record["memory"] = [amsim_run(int(n), "fast") for n in a.rss.split(",") if n]
     for m in record["memory"]:
         print("amsim run:", m, flush=True)
+    if not a.tasks:  # memory only
+        write_record(a.out, "memory", record)
+        return
+    record["tasks"] = task_overhead(a.tasks)
+    print("Dask tasks:", record["tasks"], flush=True)
     lund = next((m for m in record["memory"] if m["reps"] >= 1000), None)
     per_rep = lund["simulation_s"] * lund["workers"] / lund["reps"] if lund else a.per_rep
     record["on_paper"] = on_paper(per_rep, record["tasks"])

@@ -12,9 +12,12 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
+import pyarrow.parquet as pq
 
 from calibration.observed import OBSERVED, OBSERVED_MUNICIPALITY, Observed
 from model.ledger import BENEFIT_CATEGORIES
+from model.outcomes import benefit_by_year
+from model.runtables import read_where
 from model.summary import CalibrationRow, Summary
 
 
@@ -35,11 +38,40 @@ def _year(v: int | str) -> float:
     return float("inf") if v == "never" else float(v)
 
 
-def compare(monthly: pd.DataFrame, annual: pd.DataFrame, ledger: pd.DataFrame | None, summary: Summary) -> list[dict]:
-    """Rows of (observed figure, model P50/P5/P95, inside the model's 90 % band) for the figures a run speaks to."""
+#: The months the checks read of a run's monthly table and ledger: Lund's reported periods and 2022.
+FIRST_MONTH, END_MONTH = pd.Timestamp("2021-09-01"), pd.Timestamp("2023-01-01")
+#: The years whose social assistance the checks compare.
+BENEFIT_YEARS = (2022, 2025)
+
+
+def _benefit(folder: Path) -> pd.DataFrame:
+    """Social assistance paid per (replication, arm, year) in :data:`BENEFIT_YEARS` (outcomes.benefit_by_year)."""
+    ledger = read_where(
+        folder / "ledger.parquet",
+        ["rep", "arm", "month", "category", "sek"],
+        lambda f: f["category"].isin(BENEFIT_CATEGORIES) & f["month"].dt.year.isin(BENEFIT_YEARS),
+    )
+    return benefit_by_year(ledger)
+
+
+def _monthly(folder: Path) -> pd.DataFrame:
+    """The monthly table's households and starts from :data:`FIRST_MONTH` to :data:`END_MONTH`."""
+    path = folder / "monthly.parquet"
+    starts = [c for c in pq.read_schema(path).names if c.startswith("starts_")]
+    columns = ["rep", "arm", "month", "households_on_benefit", *starts]
+    return read_where(path, columns, lambda f: (f["month"] >= FIRST_MONTH) & (f["month"] < END_MONTH))
+
+
+def compare(folder: Path, annual: pd.DataFrame, summary: Summary) -> list[dict]:
+    """Rows of (observed figure, model P50/P5/P95, inside the model's 90 % band) for the figures a run speaks to.
+
+    ``folder`` holds the run's monthly table and ledger, of which only the months compared are read.
+    """
     rows: list[dict] = []
     if summary.municipality and summary.municipality != OBSERVED_MUNICIPALITY:
         return rows  # the observed figures are another municipality's
+    monthly = _monthly(folder)
+    benefit = _benefit(folder)
     by_key = {o.key: o for o in OBSERVED}
 
     def add(o: Observed, model: tuple[float, float, float] | str, within: bool | None = None) -> None:
@@ -52,13 +84,11 @@ def compare(monthly: pd.DataFrame, annual: pd.DataFrame, ledger: pd.DataFrame | 
     be = summary.breakeven["cumulative"]
     claim = by_key["breakeven_claim"]
     add(claim, str(be.p50), _year(be.p5) <= float(claim.value or 0) <= _year(be.p95))
-    if ledger is not None and 2025 in set(annual["year"]):
-        ben = ledger[ledger["category"].isin(BENEFIT_CATEGORIES)]
-        ben = ben[ben["month"].dt.year == 2025].groupby(["rep", "arm"], observed=True)["sek"].sum().unstack("arm")
+    if 2025 in set(annual["year"]):
+        ben = benefit[benefit["year"] == 2025].set_index(["rep", "arm"])["benefit_sek"].unstack("arm")
         add(by_key["benefit_saved_by_2025"], _pct((ben["counterfactual"] - ben["programme"]).to_numpy()))
-    if ledger is not None and 2022 in set(annual["year"]):
-        cfl = ledger[(ledger["arm"] == "counterfactual") & (ledger["month"].dt.year == 2022)]
-        paid = cfl[cfl["category"].isin(BENEFIT_CATEGORIES)].groupby("rep")["sek"].sum()
+    if 2022 in set(annual["year"]):
+        paid = benefit[(benefit["arm"] == "counterfactual") & (benefit["year"] == 2022)].set_index("rep")["benefit_sek"]
         cfm = monthly[(monthly["arm"] == "counterfactual") & (monthly["month"].dt.year == 2022)]
         hh_months = cfm.groupby("rep")["households_on_benefit"].sum()
         add(by_key["benefit_per_household_month_2022"], _pct((paid / hh_months).to_numpy()))
@@ -103,13 +133,11 @@ def fills(monthly: pd.DataFrame) -> dict[str, tuple[float, float, float]]:
     return out
 
 
-def summary_rows(
-    monthly: pd.DataFrame, annual: pd.DataFrame, ledger: pd.DataFrame | None, summary: Summary
-) -> list[CalibrationRow]:
+def summary_rows(folder: Path, annual: pd.DataFrame, summary: Summary) -> list[CalibrationRow]:
     """The comparison for the summary: observed key, model P50/P5/P95 (or a year), inside the band."""
     return [
         CalibrationRow(key=r["observed"].key, model=r["model"], within=bool(r["within"]))
-        for r in compare(monthly, annual, ledger, summary)
+        for r in compare(folder, annual, summary)
     ]
 
 
@@ -126,12 +154,10 @@ def _shown(o: Observed, x: float) -> str:
 
 def table(folder: Path) -> str:
     """The calibration rows of a finished run as Markdown."""
-    monthly = pd.read_parquet(folder / "monthly.parquet")
     annual = pd.read_parquet(folder / "annual.parquet")
-    ledger = pd.read_parquet(folder / "ledger.parquet")
     summary = Summary.load(folder / "summary.json")
     lines = ["| figure | observed | model P50 [P5–P95] | inside the 90 % band | source |", "|---|---|---|---|---|"]
-    for row in compare(monthly, annual, ledger, summary):
+    for row in compare(folder, annual, summary):
         o, m = row["observed"], row["model"]
         seen = _shown(o, o.value) if o.value is not None else f"{_shown(o, o.low)}–{_shown(o, o.high)}"
         model = m if isinstance(m, str) else f"{_shown(o, m[0])} [{_shown(o, m[1])}–{_shown(o, m[2])}]"

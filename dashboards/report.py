@@ -171,7 +171,7 @@ def build_report(data: RunData) -> str:
         ]
 
     figs = [
-        households_figure(data.monthly, list(p.targets), lang)[0],
+        households_figure(data.households, list(p.targets), lang)[0],
         cost_figure(data.annual, p.frames, lang)[0],
         difference_figure(data.annual, lang)[0],
         breakeven_figure(s, lang)[0],

@@ -57,7 +57,6 @@ def run_replications(
     p: Params | Resolver,
     reps: Iterable[int],
     workers: int = 1,
-    on_result: Callable[[RepTables], None] | None = None,
     engine: str = DEFAULT_ENGINE,
     backend: Backend | None = None,
 ) -> list[RepTables]:
@@ -65,17 +64,28 @@ def run_replications(
 
     ``p`` is one set of parameters for every replication, or a :class:`Resolver` that gives each its own.
     ``backend`` says where they run (model/backends); by default here for one worker, else in ``workers``
-    processes on this machine. Each result goes to ``on_result`` as it arrives, in any order.
+    processes on this machine.
     """
     done: dict[int, RepTables] = {}
 
-    def finish(t: RepTables) -> None:
+    def keep(t: RepTables) -> None:
         done[t.rep] = t
-        if on_result is not None:
-            on_result(t)
 
-    (backend or on_this_machine(workers)).run(p, list(reps), engine, finish)
+    stream_replications(p, reps, keep, workers, engine, backend)
     return [done[r] for r in sorted(done)]
+
+
+def stream_replications(
+    p: Params | Resolver,
+    reps: Iterable[int],
+    on_result: Callable[[RepTables], None],
+    workers: int = 1,
+    engine: str = DEFAULT_ENGINE,
+    backend: Backend | None = None,
+) -> None:
+    """Run the given replications and hand each result to ``on_result`` as it arrives, in any order, keeping
+    none: a run of many replications saves each and lets it go, so its memory does not grow with them."""
+    (backend or on_this_machine(workers)).run(p, list(reps), engine, on_result)
 
 
 def run_monte_carlo(

@@ -9,13 +9,13 @@ year (annual and cumulative definitions, "never" allowed) and targets.
 from __future__ import annotations
 
 import math
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
 
-from model.ledger import CATEGORIES, DEPARTMENT_FIELDS, PARTIES, SIGNS
+from model.ledger import BENEFIT_CATEGORIES, CATEGORIES, DEPARTMENT_FIELDS, PARTIES, SIGNS
 from model.params import REPS_PER_DRAW, Params
 from model.participants import FIELDS, shares
 from model.participants import outcomes as participant_outcomes
@@ -118,8 +118,9 @@ def monthly_frame(p: Params, tables: list[RepTables]) -> pd.DataFrame:
 def ledger_frame(p: Params, tables: list[RepTables]) -> pd.DataFrame:
     """One row per (replication, arm, month, category) with money in it.
 
-    Built from all replications at once: (replications, arms, categories, months) stacked, the non-zero
-    cells taken in that order (the order a loop over replications, arms, categories, months would give).
+    Built from the given replications at once (a run gives them a chunk at a time, model.runtables):
+    (replications, arms, categories, months) stacked, the non-zero cells taken in that order (the order a
+    loop over replications, arms, categories, months would give).
     """
     months = pd.to_datetime([ym.first_day() for ym in p.calendar.months()]).values
     if not tables:
@@ -141,13 +142,11 @@ def ledger_frame(p: Params, tables: list[RepTables]) -> pd.DataFrame:
 
 
 def _categorical(labels: Sequence[str], index: np.ndarray) -> pd.Categorical:
-    """``pd.Categorical`` of ``labels[index]`` (categories: the labels present, sorted) from codes, without
-    building and comparing a string per row: the ledger has millions of rows and a few labels."""
+    """``pd.Categorical`` of ``labels[index]`` from codes, without building and comparing a string per row (the
+    ledger has millions of rows and a few labels). Its categories are every label, sorted, present or not, so
+    the tables of any set of replications share them: the ledger is written a chunk of replications at a time."""
     unique, code = np.unique(np.asarray(labels), return_inverse=True)
-    codes = code.reshape(-1)[index]
-    present = np.bincount(codes, minlength=len(unique)) > 0
-    renumber = np.cumsum(present) - 1
-    return pd.Categorical.from_codes(renumber[codes], categories=unique[present])
+    return pd.Categorical.from_codes(code.reshape(-1)[index], categories=unique)
 
 
 def departments_frame(p: Params, tables: list[RepTables]) -> pd.DataFrame | None:
@@ -177,21 +176,45 @@ def departments_frame(p: Params, tables: list[RepTables]) -> pd.DataFrame | None
     return df
 
 
+#: How departments_summary reports each field: mean places in the period, a median, or P5–P95 and mean.
+DEPARTMENT_PLACES = ("allocated_jobs", "allocated_internships", "filled_jobs", "filled_internships")
+DEPARTMENT_MEDIANS = (
+    "missing_place_months",
+    "starts_jobs",
+    "starts_internships",
+    "supervision_sek",
+    "compensation_sek",
+)
+DEPARTMENT_BANDS = ("penalty_sek",)
+_DEPARTMENT_KEYS = ["rep", "year", "department", "months"]
+
+
 def departments_summary(frame: pd.DataFrame) -> list[dict]:
     """Per department and year, and over the horizon: P50 of places and starts; penalty with P5–P95."""
-    out = []
-    whole = frame.groupby(["rep", "department"], observed=True).sum(numeric_only=True).reset_index()
-    whole["year"] = "all"
-    for (year, dept), g in pd.concat([frame, whole]).groupby(["year", "department"], observed=True, sort=False):
-        months = float(g["months"].iloc[0])
-        row = {"year": str(year), "department": str(dept), "months": months}
-        for f in ("allocated_jobs", "allocated_internships", "filled_jobs", "filled_internships"):
-            row[f"{f}_places"] = float(np.median(g[f])) / months  # mean places in the period
-        for f in ("missing_place_months", "starts_jobs", "starts_internships", "supervision_sek", "compensation_sek"):
-            row[f] = float(np.median(g[f]))
-        row["penalty_sek"] = _pct(g["penalty_sek"].to_numpy())
-        out.append(row)
-    return out
+    return departments_summary_by_field(lambda columns: frame[columns])
+
+
+def departments_summary_by_field(read: Callable[[list[str]], pd.DataFrame]) -> list[dict]:
+    """:func:`departments_summary` from ``read(columns)``, one field at a time: the whole table of a run with many
+    replications need not be in memory at once (``read`` takes the columns from departments.parquet)."""
+    rows: dict[tuple[str, str], dict] = {}
+    for f in (*DEPARTMENT_PLACES, *DEPARTMENT_MEDIANS, *DEPARTMENT_BANDS):
+        frame = read([*_DEPARTMENT_KEYS, f])
+        whole = frame.groupby(["rep", "department"], observed=True)[["months", f]].sum().reset_index()
+        by_year = frame.groupby(["year", "department"], observed=True, sort=False)
+        by_department = whole.groupby("department", observed=True, sort=False)
+        groups = [*((str(y), d, g) for (y, d), g in by_year), *(("all", d, g) for d, g in by_department)]
+        for year, dept, g in groups:
+            months = float(g["months"].iloc[0])
+            row = rows.setdefault((year, str(dept)), {"year": year, "department": str(dept), "months": months})
+            if f in DEPARTMENT_PLACES:
+                row[f"{f}_places"] = float(np.median(g[f])) / months  # mean places in the period
+            elif f in DEPARTMENT_BANDS:
+                row[f] = _pct(g[f].to_numpy())
+            else:
+                row[f] = float(np.median(g[f]))
+        del frame, whole, by_year, by_department, groups
+    return list(rows.values())
 
 
 def annual_frame(p: Params, monthly: pd.DataFrame) -> pd.DataFrame:
@@ -217,39 +240,66 @@ def annual_frame(p: Params, monthly: pd.DataFrame) -> pd.DataFrame:
     return out
 
 
+def households_frame(monthly: pd.DataFrame) -> pd.DataFrame:
+    """Households on benefit per (replication, arm, month): the one monthly figure the summary (targets) and the
+    report (its bands) need for every replication; a run keeps it while the full monthly table goes to disk.
+    A copy: a selection of columns can share the table's memory (copy-on-write) and so keep all of it alive."""
+    return monthly[["rep", "arm", "month", "households_on_benefit"]].reset_index(drop=True).copy(deep=True)
+
+
+#: The programme's places per replication and year (:func:`places_by_year`): held at month end and started.
+PLACE_FIGURES = ("held_jobs", "held_internships", "starts_jobs", "starts_internships")
+
+
+def places_by_year(monthly: pd.DataFrame) -> pd.DataFrame:
+    """Per (replication, year) of the programme arm: place-months held (month-end stocks) and places started,
+    jobs and internships; what :func:`places_rows` reports, reduced a chunk of replications at a time."""
+    prog = monthly[monthly["arm"] == "programme"]
+    figures = pd.DataFrame(
+        {
+            "rep": prog["rep"],
+            "year": prog["month"].dt.year,
+            "held_jobs": prog[[STATE_LABELS[int(s)] for s in JOB_STATES]].sum(axis=1),
+            "held_internships": prog[STATE_LABELS[int(State.INTERNSHIP)]],
+            "starts_jobs": prog[[f"starts_{t}" for t in PLACE_TYPES if t != "internship"]].sum(axis=1),
+            "starts_internships": prog["starts_internship"],
+        }
+    )
+    return figures.groupby(["rep", "year"], sort=True)[list(PLACE_FIGURES)].sum().reset_index()
+
+
+def benefit_by_year(ledger: pd.DataFrame) -> pd.DataFrame:
+    """Social assistance paid (ledger.BENEFIT_CATEGORIES) per (replication, arm, year) that paid any."""
+    ben = ledger[ledger["category"].isin(BENEFIT_CATEGORIES)]
+    year = ben["month"].dt.year.rename("year")
+    out = ben.groupby([ben["rep"], ben["arm"], year], observed=True, sort=True)["sek"].sum()
+    return out.rename("benefit_sek").reset_index()
+
+
 # --- places ---------------------------------------------------------------------------
 
 #: Below this share of the planned place-months filled, a class and year is flagged (places stay empty).
 FILL_WARNING = 0.9
 
 
-def places_rows(p: Params, monthly: pd.DataFrame, unit: str) -> list[PlaceRow]:
+def places_rows(p: Params, by_year: pd.DataFrame, unit: str) -> list[PlaceRow]:
     """Places by class and year, the starts they imply, and what the run filled (P50 over replications).
 
     Both units (DESIGN): the scenario gives starts per year (places follow from the
     planned length) or places (starts follow); ``unit`` says which was given. The fill
     is the place-months held (month-end stocks) over the planned place-months.
+    ``by_year``: :func:`places_by_year` of every replication.
     """
-    prog = monthly[monthly["arm"] == "programme"]
-    year = prog["month"].dt.year
-    held = {
-        "jobs": prog[[STATE_LABELS[int(s)] for s in JOB_STATES]].sum(axis=1),
-        "internships": prog[STATE_LABELS[int(State.INTERNSHIP)]],
-    }
-    started = {
-        "jobs": prog[[f"starts_{t}" for t in PLACE_TYPES if t != "internship"]].sum(axis=1),
-        "internships": prog["starts_internship"],
-    }
     years = p.calendar.year_of_month()
     rows = []
     for y in sorted(set(years)):
         idx = [m for m, yy in enumerate(years) if yy == y]
-        sel = year == y
+        sel = by_year[by_year["year"] == y]
         for c, cls in enumerate(PLACE_CLASSES):
             places = float(p.capacity_full[c, idx].mean())
             planned = float(p.capacity_full[c, idx].sum())
-            per_rep_held = held[cls][sel].groupby(prog["rep"][sel]).sum()
-            per_rep_starts = started[cls][sel].groupby(prog["rep"][sel]).sum()
+            per_rep_held = sel[f"held_{cls}"].to_numpy()
+            per_rep_starts = sel[f"starts_{cls}"].to_numpy()
             rows.append(
                 PlaceRow(
                     year=y,

@@ -15,13 +15,13 @@ from model.summary import Summary
 
 @dataclass(frozen=True)
 class RunData:
-    """A finished run in memory: its summary, its tables, its parameters and the scenario's assumptions."""
+    """A finished run in memory: its summary, its annual table and households on benefit by month, its
+    parameters and the scenario's assumptions. The monthly, ledger and departments tables stay on disk (they grow
+    with the replications): a writer that needs them reads them from the run folder it is given."""
 
     summary: Summary
-    monthly: pd.DataFrame
+    households: pd.DataFrame  # model.outcomes.households_frame; the full tables are the folder's Parquet files
     annual: pd.DataFrame
-    ledger: pd.DataFrame
-    departments: pd.DataFrame | None
     params: Params
     assumptions: list[AssumptionRow]
     lang: str = "sv"

@@ -18,7 +18,7 @@ import os
 import platform
 import shutil
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from importlib import metadata
 from pathlib import Path
@@ -33,21 +33,12 @@ from model.engines import DEFAULT_ENGINE
 from model.errors import AmsimError
 from model.folderlock import Busy, FolderLock
 from model.ledger import CATEGORIES, price
-from model.montecarlo import run_replications
-from model.outcomes import (
-    RepTables,
-    annual_frame,
-    departments_frame,
-    departments_summary,
-    ledger_frame,
-    monthly_frame,
-    place_notices,
-    places_rows,
-    summarise,
-)
+from model.montecarlo import stream_replications
+from model.outcomes import RepTables, departments_summary_by_field, place_notices, places_rows, summarise
 from model.params import REPS_PER_DRAW, Params, Resolver, closed_financing_text, parameter_set
 from model.rules.functions import NYSTARTSJOBB_LEVELS
 from model.rundata import RunData, Writer
+from model.runtables import chunks, write_tables
 from model.scenario import Scenario, scenario_notices
 from model.simulate import ARMS, simulate
 from model.states import REASONS, STATE_LABELS, State
@@ -161,7 +152,7 @@ def run(
     req: RunRequest,
     progress: Callable[[int, int], None] | None = None,
     writers: Sequence[Writer] = (),
-    checks: Callable[[pd.DataFrame, pd.DataFrame, pd.DataFrame, Summary], list] | None = None,
+    checks: Callable[[Path, pd.DataFrame, Summary], list] | None = None,
 ) -> RunOutcome:
     """Run the Monte Carlo and write the run folder.
 
@@ -238,11 +229,11 @@ def _run_locked(
     except OSError as err:
         raise AmsimError(f"{staging}: cannot write into the run folder: {err.strerror or err}") from None
 
-    saved: dict[int, RepTables] = {}
+    saved: set[int] = set()  # replications on disk; their tables are read again, a chunk at a time, for the outputs
     for f in sorted(parts.glob(CHECKPOINT.replace("{rep:05d}", "*"))):
-        t = load_checkpoint(f)
-        if t.rep < req.reps:
-            saved[t.rep] = t
+        rep = load_checkpoint(f).rep
+        if rep < req.reps:
+            saved.add(rep)
     resumed = len(saved)
     todo = [r for r in range(req.reps) if r not in saved]
     started = time.perf_counter()
@@ -258,17 +249,23 @@ def _run_locked(
                 f"{parts}: cannot save replication {t.rep} ({err.strerror or err}); the {count[0]} finished "
                 "replications are kept: make room and run the same command again to resume"
             ) from None
-        saved[t.rep] = t
         count[0] += 1
         if progress:
             progress(count[0], req.reps)
 
-    run_replications(req.resolver, todo, req.workers, on_result=keep, engine=req.engine, backend=req.backend)
+    stream_replications(req.resolver, todo, keep, req.workers, req.engine, req.backend)
     sim_seconds = time.perf_counter() - started
-    tables = [saved[r] for r in range(req.reps)]
+
+    def load(rep: int) -> RepTables:
+        path = parts / CHECKPOINT.format(rep=rep)
+        t = load_checkpoint(path)
+        if t.rep != rep:
+            raise AmsimError(f"{path}: holds replication {t.rep}; remove it to run replication {rep} again")
+        return t
 
     try:
-        outcome = _write_outputs(req, staging, tables, resumed, len(todo), sim_seconds, writers, checks, mine)
+        parts_in_order = chunks(req.reps, load)
+        outcome = _write_outputs(req, staging, parts_in_order, resumed, len(todo), sim_seconds, writers, checks, mine)
     except OSError as err:
         raise AmsimError(
             f"{staging}: cannot write the run's files ({err.strerror or err}); every replication is saved there: "
@@ -280,7 +277,7 @@ def _run_locked(
 def _write_outputs(
     req: RunRequest,
     staging: Path,
-    tables: list[RepTables],
+    parts: Iterable[Sequence[RepTables]],
     resumed: int,
     simulated: int,
     sim_seconds: float,
@@ -288,54 +285,51 @@ def _write_outputs(
     checks: Callable | None,
     mine: dict[str, str],
 ) -> RunOutcome:
-    """Tables, summary, report and the other outputs into ``staging``; the manifest, which lists them, last."""
+    """Tables, summary, report and the other outputs into ``staging``; the manifest, which lists them, last.
+
+    ``parts``: every replication in order, a chunk at a time (model.runtables), so memory stays bounded.
+    """
     p = req.params
-    monthly = monthly_frame(p, tables)
-    annual = annual_frame(p, monthly)
-    participants = np.stack([t.participants for t in tables])
-    summary = summarise(p, annual, monthly, participants, uncertain=req.resolver.uncertain)
-    places = places_rows(p, monthly, req.scenario.programme.target_unit)
+    kept = write_tables(p, staging, parts)
+    summary = summarise(p, kept.annual, kept.households, kept.participants, uncertain=req.resolver.uncertain)
+    places = places_rows(p, kept.places, req.scenario.programme.target_unit)
     update: dict = {
         "municipality": req.scenario.municipality,
         "places": places,
         "notices": [*scenario_notices(req.scenario), *place_notices(places)],
     }
-    departments = departments_frame(p, tables)
-    if departments is not None:
+    if p.departments is not None:
+        table = staging / "departments.parquet"
         update["departments"] = DepartmentsSummary(
             method=p.departments.method,
             allocations=[
                 {"jobs": jobs, "internships": internships, "departments": a.rows()}
                 for (jobs, internships), a in p.departments.allocations.items()
             ],
-            rows=[DepartmentRow(**r) for r in departments_summary(departments)],
+            rows=[
+                DepartmentRow(**r)
+                for r in departments_summary_by_field(lambda columns: pd.read_parquet(table, columns=columns))
+            ],
         )
-        departments.to_parquet(staging / "departments.parquet", index=False)
-    monthly.to_parquet(staging / "monthly.parquet", index=False)
     parameters_frame(req.resolver, req.reps).to_parquet(staging / "parameters.parquet", index=False)
-    ledger = ledger_frame(p, tables)
-    ledger.to_parquet(staging / "ledger.parquet", index=False)
-    annual.to_parquet(staging / "annual.parquet", index=False)
+    kept.annual.to_parquet(staging / "annual.parquet", index=False)
     summary = summary.model_copy(update=update)
     if checks is not None:
-        summary = summary.model_copy(update={"calibration": checks(monthly, annual, ledger, summary)})
+        summary = summary.model_copy(update={"calibration": checks(staging, kept.annual, summary)})
     _write_text(staging / "summary.json", summary.to_json())
     if req.trace:
         write_trace(req.resolver.for_replication(req.trace_rep), req.trace_rep, staging, req.engine)
     data = RunData(
         summary=summary,
-        monthly=monthly,
-        annual=annual,
-        ledger=ledger,
-        departments=departments,
+        households=kept.households,
+        annual=kept.annual,
         params=p,
         assumptions=assumption_rows(req.scenario, scenario_files(Path(req.scenario_file))),
         lang=req.lang,
     )
     for write in writers:
         write(staging, data)
-    events = sum(t.events for t in tables)
-    hh_months = sum(t.household_months for t in tables)
+    events, hh_months = kept.events, kept.household_months
     manifest = {
         "amsim_version": _version("amsim"),
         "scenario": req.scenario.model_dump(mode="json"),
@@ -441,10 +435,14 @@ def _npy_header(layout: tuple) -> bytes:
 
 
 def load_checkpoint(path: Path) -> RepTables:
-    """A saved replication; arrays only (``allow_pickle=False``), a damaged file is an error naming it."""
+    """A saved replication; arrays only (no object fields, so no pickle), a damaged file is an error naming it."""
     try:
-        record = np.load(path, allow_pickle=False)
-        names = record.dtype.names or ()
+        data = path.read_bytes()
+        start, dtype = _record_layout(data[: _header_end(data)])
+        if len(data) != start + dtype.itemsize:
+            raise ValueError(f"{len(data)} bytes, not the {start + dtype.itemsize} its header announces")
+        record = np.frombuffer(data, dtype=dtype, count=1, offset=start)[0]
+        names = dtype.names or ()
         z = {name: np.array(record[name]) for name in names}
         arms: dict[str, dict[str, np.ndarray]] = {}
         for key in names:
@@ -459,8 +457,35 @@ def load_checkpoint(path: Path) -> RepTables:
             simulated_household_months=float(z["simulated_household_months"]),
             participants=z["participants"],
         )
-    except (OSError, ValueError, KeyError, TypeError) as err:
+    except (OSError, ValueError, KeyError, TypeError, IndexError) as err:
         raise AmsimError(f"{path}: a damaged checkpoint ({err}); remove it to run that replication again") from None
+
+
+def _header_end(data: bytes) -> int:
+    """Where a .npy file's header ends: after the magic, the version and the header's length (2 or 4 bytes)."""
+    if data[:6] != b"\x93NUMPY" or len(data) < 12:
+        raise ValueError("not a .npy file")
+    size = 2 if data[6] == 1 else 4
+    return 8 + size + int.from_bytes(data[8 : 8 + size], "little")
+
+
+@functools.lru_cache(maxsize=64)
+def _record_layout(header: bytes) -> tuple[int, np.dtype]:
+    """The record's offset and dtype from a .npy header, read once per layout (a run's checkpoints share one).
+
+    Refuses what a checkpoint never is: not one record, or fields of Python objects (which would be pickles).
+    """
+    f = io.BytesIO(header)
+    version = np.lib.format.read_magic(f)
+    readers = {(1, 0): np.lib.format.read_array_header_1_0, (2, 0): np.lib.format.read_array_header_2_0}
+    if version not in readers:
+        raise ValueError(f".npy version {version[0]}.{version[1]}, which amsim does not write")
+    shape, _fortran, dtype = readers[version](f)
+    if shape != () or dtype.names is None:
+        raise ValueError("not one record of arrays")
+    if dtype.hasobject:
+        raise ValueError("it holds Python objects, which only pickle can read")
+    return len(header), dtype
 
 
 def parameters_frame(resolver: Resolver, reps: int) -> pd.DataFrame:

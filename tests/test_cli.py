@@ -191,23 +191,23 @@ def test_interrupted_run_resumes_from_saved_replications(small_file, small_run, 
     import model.runfolder as rf
 
     out = tmp_path / "r"
-    real = rf.run_replications
+    real = rf.stream_replications
     calls = {"n": 0}
 
-    def flaky(p, reps, workers, on_result, engine, backend=None):
+    def flaky(p, reps, on_result, workers, engine, backend=None):
         def once(t):
             on_result(t)
             calls["n"] += 1
             if calls["n"] == 2:
                 raise KeyboardInterrupt
 
-        return real(p, reps, workers, on_result=once, engine=engine, backend=backend)
+        return real(p, reps, once, workers, engine, backend)
 
-    monkeypatch.setattr(rf, "run_replications", flaky)
+    monkeypatch.setattr(rf, "stream_replications", flaky)
     res = invoke("run", str(small_file), "--out", str(out), "--quiet")
     assert res.exit_code == 130 and "resume" in res.output
     assert not out.exists() and len(list((tmp_path / "r.partial" / "parts").glob("rep-*.npy"))) == 2
-    monkeypatch.setattr(rf, "run_replications", real)
+    monkeypatch.setattr(rf, "stream_replications", real)
     res = invoke("run", str(small_file), "--out", str(out), "--quiet")
     assert res.exit_code == 0, res.output
     assert "resumed 2" in res.output

@@ -410,9 +410,9 @@ def _interrupt_after(monkeypatch, n: int) -> None:
     """The next run stops (as at Ctrl-C) after ``n`` replications are saved."""
     import model.runfolder as rf
 
-    real = rf.run_replications
+    real = rf.stream_replications
 
-    def flaky(p, reps, workers, on_result, engine, backend=None):
+    def flaky(p, reps, on_result, workers, engine, backend=None):
         count = [0]
 
         def once(t):
@@ -421,9 +421,9 @@ def _interrupt_after(monkeypatch, n: int) -> None:
             if count[0] == n:
                 raise KeyboardInterrupt
 
-        return real(p, reps, workers, on_result=once, engine=engine, backend=backend)
+        return real(p, reps, once, workers, engine, backend)
 
-    monkeypatch.setattr(rf, "run_replications", flaky)
+    monkeypatch.setattr(rf, "stream_replications", flaky)
 
 
 def _edit_departments(tmp_path: Path, d: dict) -> None:
