@@ -397,7 +397,8 @@ def variance_split(values: np.ndarray, reps: np.ndarray, uncertain: bool) -> dic
         sd = math.sqrt(total)
         return {"total_sd": sd, "process_sd": sd, "parameter_sd": 0.0, "parameter_share": 0.0, "draws": len(v)}
     sets = np.asarray(reps) // REPS_PER_DRAW
-    full = [k for k in np.unique(sets) if (sets == k).sum() == REPS_PER_DRAW]
+    keys, inverse, counts = np.unique(sets, return_inverse=True, return_counts=True)
+    full = keys[counts == REPS_PER_DRAW]
     if len(full) < 2:
         nan = math.nan
         return {
@@ -407,7 +408,9 @@ def variance_split(values: np.ndarray, reps: np.ndarray, uncertain: bool) -> dic
             "parameter_share": nan,
             "draws": len(full),
         }
-    groups = np.array([v[sets == k] for k in full])  # (draws, REPS_PER_DRAW)
+    # (draws, REPS_PER_DRAW): each full draw's replications in their order, draws in order of their key
+    order = np.argsort(inverse, kind="stable")
+    groups = v[order[counts[inverse[order]] == REPS_PER_DRAW]].reshape(len(full), REPS_PER_DRAW)
     # one-way ANOVA: the within-draw variance is chance; the variance of the draws' means holds the parameters'
     # variance plus chance / REPS_PER_DRAW
     process = float(np.mean(np.var(groups, axis=1, ddof=1)))
