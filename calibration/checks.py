@@ -2,11 +2,14 @@
 
     python -m calibration.checks RUN_FOLDER
 
-prints the rows as a Markdown table (the README's calibration table).
+prints the rows as a Markdown table (the README's calibration table). The
+figures are those of the run's municipality (calibration/data/<municipality>.yaml);
+rows whose months the run does not cover are left out.
 """
 
 from __future__ import annotations
 
+import math
 import sys
 from pathlib import Path
 
@@ -14,19 +17,18 @@ import numpy as np
 import pandas as pd
 import pyarrow.parquet as pq
 
-from calibration.observed import OBSERVED, OBSERVED_MUNICIPALITY, Observed
+from calibration.statistics import Tables, band, benefit_rows, values, year_band
+from calibration.targets import STATISTICS, Observation, Period, outside, targets_for
+from model.calendar import Calendar, YearMonth
 from model.ledger import BENEFIT_CATEGORIES
-from model.outcomes import benefit_by_year
 from model.runtables import read_where
 from model.summary import CalibrationRow, Summary
 
-
-def _pct(values: np.ndarray) -> tuple[float, float, float]:
-    v = np.asarray(values, dtype=float)
-    return float(np.percentile(v, 50)), float(np.percentile(v, 5)), float(np.percentile(v, 95))
+#: Participants' shares a run's summary carries as bands (the fallback when the counts were not kept).
+_SHARES = tuple(name for name, kind in STATISTICS.items() if not kind.period and not kind.year)
 
 
-def within_band(o: Observed, model: tuple[float, float, float]) -> bool:
+def within_band(o: Observation, model: tuple[float, float, float]) -> bool:
     """Is the observed figure inside the model's 90 % band (P5–P95)? An interval: does it overlap the band?"""
     _p50, p5, p95 = model
     if o.value is not None:
@@ -34,122 +36,107 @@ def within_band(o: Observed, model: tuple[float, float, float]) -> bool:
     return (o.low is None or o.low <= p95) and (o.high is None or o.high >= p5)
 
 
-def _year(v: int | str) -> float:
-    return float("inf") if v == "never" else float(v)
+def run_calendar(folder: Path) -> Calendar:
+    """The run's months, from its first replication's rows of the monthly table."""
+    months = pq.ParquetFile(folder / "monthly.parquet").read_row_group(0, columns=["month"]).to_pandas()["month"]
+    return Calendar.between(
+        YearMonth(months.min().year, months.min().month), YearMonth(months.max().year, months.max().month)
+    )
 
 
-#: The months the checks read of a run's monthly table and ledger: Lund's reported periods and 2022.
-FIRST_MONTH, END_MONTH = pd.Timestamp("2021-09-01"), pd.Timestamp("2023-01-01")
-#: The years whose social assistance the checks compare.
-BENEFIT_YEARS = (2022, 2025)
+def _months_mask(frame: pd.DataFrame, periods: list[Period]) -> pd.Series:
+    mask = pd.Series(False, index=frame.index)
+    for p in periods:
+        first, end = pd.Timestamp(p.first.first_day()), pd.Timestamp(p.last.plus(1).first_day())
+        mask |= (frame["month"] >= first) & (frame["month"] < end)
+    return mask
 
 
-def _benefit(folder: Path) -> pd.DataFrame:
-    """Social assistance paid per (replication, arm, year) in :data:`BENEFIT_YEARS` (outcomes.benefit_by_year)."""
+def folder_tables(
+    folder: Path, rows: list[Observation], annual: pd.DataFrame, participants: np.ndarray | None
+) -> Tables:
+    """What ``rows`` need of a finished run's tables: only their months, read a row group at a time."""
+    periods = [p for o in rows for p in o.periods()]
+    path = folder / "monthly.parquet"
+    starts = [c for c in pq.read_schema(path).names if c.startswith("starts_")]
+    monthly = read_where(
+        path, ["rep", "arm", "month", "households_on_benefit", *starts], lambda f: _months_mask(f, periods)
+    )
     ledger = read_where(
         folder / "ledger.parquet",
         ["rep", "arm", "month", "category", "sek"],
-        lambda f: f["category"].isin(BENEFIT_CATEGORIES) & f["month"].dt.year.isin(BENEFIT_YEARS),
+        lambda f: f["category"].isin(BENEFIT_CATEGORIES) & _months_mask(f, periods),
     )
-    return benefit_by_year(ledger)
+    reps = np.array(sorted(annual["rep"].unique()))
+    return Tables(reps, monthly, benefit_rows(ledger), annual, participants)
 
 
-def _monthly(folder: Path) -> pd.DataFrame:
-    """The monthly table's households and starts from :data:`FIRST_MONTH` to :data:`END_MONTH`."""
-    path = folder / "monthly.parquet"
-    starts = [c for c in pq.read_schema(path).names if c.startswith("starts_")]
-    columns = ["rep", "arm", "month", "households_on_benefit", *starts]
-    return read_where(path, columns, lambda f: (f["month"] >= FIRST_MONTH) & (f["month"] < END_MONTH))
-
-
-def compare(folder: Path, annual: pd.DataFrame, summary: Summary) -> list[dict]:
-    """Rows of (observed figure, model P50/P5/P95, inside the model's 90 % band) for the figures a run speaks to.
-
-    ``folder`` holds the run's monthly table and ledger, of which only the months compared are read.
-    """
-    rows: list[dict] = []
-    if summary.municipality and summary.municipality != OBSERVED_MUNICIPALITY:
-        return rows  # the observed figures are another municipality's
-    monthly = _monthly(folder)
-    benefit = _benefit(folder)
-    by_key = {o.key: o for o in OBSERVED}
-
-    def add(o: Observed, model: tuple[float, float, float] | str, within: bool | None = None) -> None:
-        rows.append({"observed": o, "model": model, "within": within_band(o, model) if within is None else within})
-
-    prog = annual[annual["arm"] == "programme"]
-    y22 = prog[prog["year"] == 2022]
-    if len(y22) and not y22["deficit_sek"].isna().all():
-        add(by_key["deficit_2022"], _pct(y22["deficit_sek"]))
-    be = summary.breakeven["cumulative"]
-    claim = by_key["breakeven_claim"]
-    add(claim, str(be.p50), _year(be.p5) <= float(claim.value or 0) <= _year(be.p95))
-    if 2025 in set(annual["year"]):
-        ben = benefit[benefit["year"] == 2025].set_index(["rep", "arm"])["benefit_sek"].unstack("arm")
-        add(by_key["benefit_saved_by_2025"], _pct((ben["counterfactual"] - ben["programme"]).to_numpy()))
-    if 2022 in set(annual["year"]):
-        paid = benefit[(benefit["arm"] == "counterfactual") & (benefit["year"] == 2022)].set_index("rep")["benefit_sek"]
-        cfm = monthly[(monthly["arm"] == "counterfactual") & (monthly["month"].dt.year == 2022)]
-        hh_months = cfm.groupby("rep")["households_on_benefit"].sum()
-        add(by_key["benefit_per_household_month_2022"], _pct((paid / hh_months).to_numpy()))
-    for key, name in (
-        ("work_or_studies_3m_after_job", "work_or_studies_3m_after_job"),
-        ("on_benefit_year_after_job", "on_benefit_year_after_job"),
-    ):
-        share = summary.participants.get(name)
-        if share:
-            add(by_key[key], (share.p50, share.p5, share.p95))
-    for k, v in fills(monthly).items():
-        add(by_key[k], v)
-    early = monthly[(monthly["arm"] == "counterfactual") & (monthly["month"].dt.year == 2022)]
-    early = early[early["month"].dt.month <= 3]
-    if len(early):
-        add(by_key["households_early_2022"], _pct(early.groupby("rep")["households_on_benefit"].mean().to_numpy()))
-    return rows
-
-
-#: Lund's reported fills (starts) and the months they cover (Lund §4).
-FILL_PERIODS = {
-    "jobs_filled_2021": ("jobs", "2021-09-01", "2022-01-01"),
-    "internships_filled_2021": ("internships", "2021-09-01", "2022-01-01"),
-    "jobs_filled_2022_aug": ("jobs", "2022-01-01", "2022-09-01"),
-    "internships_filled_2022_aug": ("internships", "2022-01-01", "2022-09-01"),
-}
-
-
-def fills(monthly: pd.DataFrame) -> dict[str, tuple[float, float, float]]:
-    """Placements started in the programme arm in each of Lund's reported periods the run covers (P50, P5, P95)."""
-    prog = monthly[monthly["arm"] == "programme"]
-    jobs = [c for c in prog.columns if c.startswith("starts_") and c != "starts_internship"]
-    out = {}
-    for key, (cls, first, end) in FILL_PERIODS.items():
-        if prog["month"].min() > pd.Timestamp(first) or prog["month"].max() < pd.Timestamp(end) - pd.DateOffset(
-            months=1
-        ):
-            continue
-        sel = prog[(prog["month"] >= first) & (prog["month"] < end)]
-        per_rep = (sel[jobs].sum(axis=1) if cls == "jobs" else sel["starts_internship"]).groupby(sel["rep"]).sum()
-        out[key] = _pct(per_rep.to_numpy())
+def compare(
+    folder: Path, annual: pd.DataFrame, summary: Summary, participants: np.ndarray | None = None
+) -> list[CalibrationRow]:
+    """The run held against its municipality's observed figures: model P50/P5/P95 (or a year) and whether the
+    figure is inside the model's 90 % band. ``participants``: the run's counts, if kept (else the summary's
+    bands of the shares serve)."""
+    targets = targets_for(summary.municipality)
+    if targets is None:
+        return []
+    rows = [o for o in targets.observations if o not in outside(targets, run_calendar(folder))]
+    tables = folder_tables(folder, rows, annual, participants)
+    out = []
+    for o in rows:
+        if o.statistic in _SHARES and participants is None:
+            b = summary.participants.get(o.statistic)
+            if b is None:
+                continue
+            model: tuple[float, float, float] | str = (b.p50, b.p5, b.p95)
+            within = within_band(o, model)
+        elif STATISTICS[o.statistic].year:
+            p50, p5, p95 = year_band(values(o, tables))
+            model = "never" if math.isinf(p50) else str(int(p50))
+            within = within_band(o, (p50, p5, p95))
+        else:
+            model = band(values(o, tables))
+            if math.isnan(model[0]):
+                continue
+            within = within_band(o, model)
+        out.append(_row(o, model, within))
     return out
 
 
-def summary_rows(folder: Path, annual: pd.DataFrame, summary: Summary) -> list[CalibrationRow]:
-    """The comparison for the summary: observed key, model P50/P5/P95 (or a year), inside the band."""
-    return [
-        CalibrationRow(key=r["observed"].key, model=r["model"], within=bool(r["within"]))
-        for r in compare(folder, annual, summary)
-    ]
+#: What a summary's row carries of its observation, so its readers need not read the target file.
+_CARRIED = {"value", "low", "high", "unit", "source", "text_sv", "text_en"}
 
 
-def _shown(o: Observed, x: float) -> str:
+def _row(o: Observation, model: tuple[float, float, float] | str, within: bool) -> CalibrationRow:
+    return CalibrationRow(key=o.key, model=model, within=bool(within), **o.model_dump(include=_CARRIED))
+
+
+def summary_rows(
+    folder: Path, annual: pd.DataFrame, summary: Summary, participants: np.ndarray | None = None
+) -> list[CalibrationRow]:
+    """The comparison for the summary (the run folder's ``checks``)."""
+    return compare(folder, annual, summary, participants)
+
+
+def _shown(unit: str, x: float) -> str:
     """A figure in the observed figure's unit: mnkr, a percentage, a year or a count."""
-    if o.unit == "SEK" and abs(x) > 1e5:
+    if unit == "SEK" and abs(x) > 1e5:
         return f"{x / 1e6:.1f} mnkr"
-    if o.unit == "share":
+    if unit == "share":
         return f"{100 * x:.1f} %"
-    if o.unit == "year":
+    if unit == "year":
         return str(int(x))
     return f"{x:,.0f}".replace(",", " ")
+
+
+def _observed(r: CalibrationRow) -> str:
+    if r.value is not None:
+        return _shown(r.unit, r.value)
+    if r.low is None:
+        return f"≤ {_shown(r.unit, r.high)}"
+    if r.high is None:
+        return f"≥ {_shown(r.unit, r.low)}"
+    return f"{_shown(r.unit, r.low)}–{_shown(r.unit, r.high)}"
 
 
 def table(folder: Path) -> str:
@@ -157,11 +144,11 @@ def table(folder: Path) -> str:
     annual = pd.read_parquet(folder / "annual.parquet")
     summary = Summary.load(folder / "summary.json")
     lines = ["| figure | observed | model P50 [P5–P95] | inside the 90 % band | source |", "|---|---|---|---|---|"]
-    for row in compare(folder, annual, summary):
-        o, m = row["observed"], row["model"]
-        seen = _shown(o, o.value) if o.value is not None else f"{_shown(o, o.low)}–{_shown(o, o.high)}"
-        model = m if isinstance(m, str) else f"{_shown(o, m[0])} [{_shown(o, m[1])}–{_shown(o, m[2])}]"
-        lines.append(f"| {o.text_en} | {seen} | {model} | {'yes' if row['within'] else '**no**'} | {o.source} |")
+    for r in compare(folder, annual, summary):
+        seen = _observed(r)
+        m = r.model
+        model = m if isinstance(m, str) else f"{_shown(r.unit, m[0])} [{_shown(r.unit, m[1])}–{_shown(r.unit, m[2])}]"
+        lines.append(f"| {r.text_en} | {seen} | {model} | {'yes' if r.within else '**no**'} | {r.source} |")
     return "\n".join(lines)
 
 

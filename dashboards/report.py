@@ -12,7 +12,6 @@ from pathlib import Path
 
 import plotly.io as pio
 
-from calibration.observed import OBSERVED_BY_KEY
 from dashboards.figures import breakeven_figure, cost_figure, difference_figure, households_figure
 from dashboards.labels import (
     NBSP,
@@ -343,16 +342,19 @@ def _observed_section(s: Summary, lang: str) -> list[str]:
         return []
     rows, outside = [], []
     for row in s.calibration:
-        o, m = OBSERVED_BY_KEY[row.key], row.model
+        o, m = row, row.model
         if o.unit == "share":
             reported = percent(o.value or 0.0, lang)
         elif o.unit == "year":
             reported = str(int(o.value or 0))
         elif o.value is None:
-            if o.unit == "SEK":
-                reported = f"{mnkr(o.low, lang)}–{mnkr(o.high, lang)}"
+            show = (lambda x: mnkr(x, lang)) if o.unit == "SEK" else (lambda x: _n0(x, lang))
+            if o.low is None:
+                reported = f"≤ {show(o.high)}"
+            elif o.high is None:
+                reported = f"≥ {show(o.low)}"
             else:
-                reported = f"{_n0(o.low, lang)}–{_n0(o.high, lang)}"
+                reported = f"{show(o.low)}–{show(o.high)}"
         else:
             reported = mnkr(o.value, lang) if o.unit == "SEK" and o.value > 1e5 else _n0(o.value, lang)
         if isinstance(m, str):

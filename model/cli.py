@@ -347,9 +347,7 @@ def _print_summary(summary: Summary, lang: str) -> None:
         )
     outside = [row for row in summary.calibration if not row.within]
     if outside:
-        from calibration.observed import OBSERVED_BY_KEY
-
-        texts = "; ".join(getattr(OBSERVED_BY_KEY[row.key], f"text_{lang}") for row in outside)
+        texts = "; ".join(getattr(row, f"text_{lang}") for row in outside)
         out_console.print(
             f"{t('observed', lang)}: {len(outside)} {t('outside_band', lang)}: {texts}", highlight=False, soft_wrap=True
         )

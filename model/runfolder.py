@@ -152,7 +152,7 @@ def run(
     req: RunRequest,
     progress: Callable[[int, int], None] | None = None,
     writers: Sequence[Writer] = (),
-    checks: Callable[[Path, pd.DataFrame, Summary], list] | None = None,
+    checks: Callable[[Path, pd.DataFrame, Summary, np.ndarray], list] | None = None,
 ) -> RunOutcome:
     """Run the Monte Carlo and write the run folder.
 
@@ -315,7 +315,8 @@ def _write_outputs(
     kept.annual.to_parquet(staging / "annual.parquet", index=False)
     summary = summary.model_copy(update=update)
     if checks is not None:
-        summary = summary.model_copy(update={"calibration": checks(staging, kept.annual, summary)})
+        calibration = checks(staging, kept.annual, summary, kept.participants)
+        summary = summary.model_copy(update={"calibration": calibration})
     _write_text(staging / "summary.json", summary.to_json())
     if req.trace:
         write_trace(req.resolver.for_replication(req.trace_rep), req.trace_rep, staging, req.engine)

@@ -152,9 +152,19 @@ class DepartmentsSummary(Part):
 
 
 class CalibrationRow(Part):
+    """An observed figure against the model: what was observed (value or interval), with its unit, source and
+    texts, so readers of the summary need nothing else; and the model's P50, P5, P95 (or a year)."""
+
     key: str
     model: tuple[float, float, float] | str  # P50, P5, P95, or a year
     within: bool
+    value: float | None = None
+    low: float | None = None
+    high: float | None = None
+    unit: str = ""
+    source: str = ""
+    text_sv: str = ""
+    text_en: str = ""
 
 
 class Notice(Part):

@@ -302,3 +302,24 @@ def test_a_checkpoint_is_the_record_numpy_saves_and_reads_back(lund_params, tmp_
         back = load_checkpoint(tmp_path / f"rep-{rep}.npy")
         assert back.rep == rep and back.events == t.events and np.array_equal(back.participants, t.participants)
         assert all(np.array_equal(back.arms[a][k], v) for a in t.arms for k, v in t.arms[a].items())
+
+
+def test_the_run_is_held_against_its_municipalitys_figures_within_its_months(small_run):
+    """Rows come from calibration/data/lund.yaml; those whose months the run (2022–2023) lacks are left out."""
+    from calibration.targets import DATA, load_targets
+    from model.summary import Summary
+
+    summary = Summary.load(small_run / "summary.json")
+    rows = {r.key: r for r in summary.calibration}
+    assert {"deficit_2022", "jobs_filled_2022_aug", "households_early_2022", "breakeven_claim"} <= set(rows)
+    assert not {"households_2019", "jobs_filled_2021", "benefit_saved_by_2025"} & set(rows)
+    shipped = load_targets(DATA / "lund.yaml").by_key()
+    for key, row in rows.items():
+        o = shipped[key]
+        assert (row.value, row.low, row.high, row.source, row.text_en) == (o.value, o.low, o.high, o.source, o.text_en)
+    other = small_run.parent / "other"
+    d = small_dict()
+    d["municipality"] = "Malmö"  # no figures shipped for it
+    res = invoke("run", str(write_yaml(small_run.parent / "m.yaml", d)), "--out", str(other), "--quiet", "--reps", "2")
+    assert res.exit_code == 0, res.output
+    assert Summary.load(other / "summary.json").calibration == []
