@@ -115,16 +115,17 @@ TEXT: dict[str, dict[str, str]] = {
     "places_col": {"sv": "Platser (samtidiga)", "en": "Places (concurrent)"},
     "starts_col": {"sv": "Starter per år", "en": "Starts per year"},
     "simulated_starts": {"sv": "Simulerade starter (P50)", "en": "Simulated starts (P50)"},
-    "observed": {"sv": "Lunds uppgifter mot modellen", "en": "Lund's figures vs the model"},
+    "observed": {"sv": "Observerade uppgifter mot modellen", "en": "Observed figures vs the model"},
     "outside_band": {"sv": "utanför modellens 90 %-band", "en": "outside the model's 90 % band"},
     "within_band": {"sv": "Inom modellens 90 %-band", "en": "Inside the model's 90 % band"},
     "yes": {"sv": "ja", "en": "yes"},
     "no": {"sv": "nej", "en": "no"},
     "observed_note": {
         "sv": "Rader där den rapporterade uppgiften ligger utanför modellens 90 %-band (P5–P95) är markerade. "
-        "Brytpunkten och de undvikna kostnaderna är socialnämndens egna bedömningar, inte utfall.",
+        "Några rader är bedömningar (som socialnämndens brytpunkt) eller en annan kommuns utfall: källan säger vilket.",
         "en": "Rows where the reported figure lies outside the model's 90 % band (P5–P95) are marked. "
-        "The breakeven year and the avoided costs are the social board's own estimates, not outcomes.",
+        "Some rows are estimates (such as the social board's breakeven) or another municipality's outcomes: "
+        "the source says which.",
     },
     "figure": {"sv": "Uppgift", "en": "Figure"},
     "reported": {"sv": "Rapporterat", "en": "Reported"},
