@@ -22,9 +22,10 @@ from model.departments import load_departments
 from model.errors import InputError, Problem, RuleError
 from model.hazards import readiness_multiplier
 from model.labour_market import MarketFactor, factor_path, market_factor
+from model.posterior import load_posterior
 from model.rules import RuleSet, StaleUse, load_rules
 from model.rules import functions as rf
-from model.scenario import Scenario, Target, set_path, value_keys, with_values
+from model.scenario import Scenario, Target, is_number_at, set_path, value_keys, with_values
 from model.states import INTERNSHIPS, JOB_TYPES, JOBS, PLACE_CLASSES, REASONS, SUBSIDY_TYPES
 from model.uncertainty import draw_all, draw_many
 
@@ -340,6 +341,11 @@ class Resolver:
         self._keys = value_keys(sc)
         alloc = sc.programme.allocation  # read once, here: replications on other machines get it as data
         self.departments = load_departments(alloc.departments) if alloc is not None else None
+        self.posterior = (  # read once, here, like the departments table
+            load_posterior(sc.posterior, lambda path: is_number_at(sc, path), set(sc.distributions), file)
+            if sc.posterior is not None
+            else None
+        )
         self._last: tuple[int, Params] | None = None
         self._drawn: dict[int, dict[str, float]] = {}
         self.central = self._resolve(sc, None)
@@ -353,7 +359,8 @@ class Resolver:
         lm = self.scenario.labour_market
         years = self.scenario.calendar.years()
         market = lm is not None and lm.sigma > 0 and lm.first_year <= years[-1]
-        return not self.fixed and (any(not d.point for d in self.scenario.distributions.values()) or market)
+        joint = self.posterior is not None  # even one row: its values replace the scenario's
+        return not self.fixed and (any(not d.point for d in self.scenario.distributions.values()) or market or joint)
 
     def draws(self, rep: int) -> dict[str, float]:
         """Replication ``rep``'s value of every uncertain path (empty when fixed).
@@ -366,7 +373,7 @@ class Resolver:
         key = parameter_set(rep)
         found = self._drawn.get(key)
         if found is None:
-            found = draw_all(self.scenario.distributions, self.scenario.seed, key)
+            found = draw_all(self.scenario.distributions, self.scenario.seed, key) | self._joint(key)
             if len(self._drawn) < DRAWS_KEPT:
                 self._drawn[key] = found
         return dict(found)
@@ -377,7 +384,11 @@ class Resolver:
         keys = sorted({parameter_set(r) for r in range(reps)} - set(self._drawn))[: DRAWS_KEPT - len(self._drawn)]
         if keys and not self.fixed:
             drawn = draw_many(self.scenario.distributions, self.scenario.seed, keys)
-            self._drawn |= dict(zip(keys, drawn, strict=True))
+            self._drawn |= {k: d | self._joint(k) for k, d in zip(keys, drawn, strict=True)}
+
+    def _joint(self, key: int) -> dict[str, float]:
+        """Parameter set ``key``'s row of the posterior (none without one)."""
+        return self.posterior.draw(self.scenario.seed, key) if self.posterior is not None else {}
 
     def market(self, sc: Scenario, rep: int) -> MarketFactor | None:
         return None if self.fixed else market_factor(sc.labour_market, sc.calendar, sc.seed, parameter_set(rep))

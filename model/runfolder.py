@@ -103,7 +103,7 @@ def default_out(root: Path, scenario: str, now: dt.datetime | None = None) -> Pa
 
 def input_files(scenario: Scenario, scenario_file: str) -> dict[str, Path]:
     """Every file the results depend on besides the code: the scenario, the files it extends, its departments
-    table; named by their role, so a moved folder still resumes."""
+    table and its posterior; named by their role, so a moved folder still resumes."""
     files: dict[str, Path] = {}
     path = Path(scenario_file)
     if path.is_file():
@@ -112,6 +112,8 @@ def input_files(scenario: Scenario, scenario_file: str) -> dict[str, Path]:
     alloc = scenario.programme.allocation
     if alloc is not None:
         files[f"departments table {Path(alloc.departments).name}"] = Path(alloc.departments)
+    if scenario.posterior is not None:
+        files[f"posterior {Path(scenario.posterior).name}"] = Path(scenario.posterior)
     return files
 
 

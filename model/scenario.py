@@ -417,6 +417,9 @@ class Scenario(Strict):
     #: uncertain values by path, each drawn per replication (model/uncertainty.py); the fields above hold
     #: their central values. Written in place of a number in the YAML, or here as {path: distribution}.
     distributions: dict[str, Distribution] = Field(default_factory=dict)
+    #: joint draws of values from a file (model/posterior.py: a calibration's posterior), one row per parameter
+    #: set; a relative path is read from the scenario file's folder
+    posterior: Annotated[str, Field(min_length=1)] | None = None
 
     @model_validator(mode="after")
     def _time(self) -> Scenario:
@@ -830,14 +833,28 @@ def _merge(base: Any, over: Any) -> Any:
 
 
 def _resolve_departments_path(data: Any, folder: Path) -> None:
-    """A relative departments path is read from the scenario file's folder (wherever amsim is run from)."""
+    """Relative paths of files a scenario names (its departments table, its posterior) are read from the
+    scenario file's folder (wherever amsim is run from)."""
     try:
         spec = data["programme"]["allocation"]
         rel = Path(spec["departments"])
+        if not rel.is_absolute():
+            spec["departments"] = str((folder / rel).resolve())
     except (KeyError, TypeError):
-        return
-    if not rel.is_absolute():
-        spec["departments"] = str((folder / rel).resolve())
+        pass
+    if isinstance(data, dict) and isinstance(data.get("posterior"), str) and not Path(data["posterior"]).is_absolute():
+        data["posterior"] = str((folder / data["posterior"]).resolve())
+
+
+def is_number_at(sc: Scenario, path: str) -> bool:
+    """Whether ``path`` names a number in the scenario (a value a distribution or a posterior may give)."""
+    node: Any = sc.model_dump(mode="json", exclude={"distributions"})
+    keys = _locate(node, path)
+    if not keys:
+        return False
+    for k in keys:
+        node = node[k]
+    return isinstance(node, int | float) and not isinstance(node, bool)
 
 
 def packaged_scenarios() -> list[Path]:

@@ -440,15 +440,22 @@ def _edit_base(tmp_path: Path, d: dict) -> None:
     base.write_text(base.read_text(encoding="utf-8").replace("couple_share: 0.", "couple_share: 0.0", 1))
 
 
+def _edit_posterior(tmp_path: Path, d: dict) -> None:
+    (tmp_path / "post.csv").write_text("population.inflow_per_month\n2.5\n3.5\n", encoding="utf-8")
+
+
 @pytest.mark.parametrize(
     ("edit", "changed"),
     [
         pytest.param(_edit_departments, "departments table deps.csv", id="departments-table"),
         pytest.param(_edit_base, "extends 1: base.yaml", id="extends-base"),
+        pytest.param(_edit_posterior, "posterior post.csv", id="posterior"),
     ],
 )
 def test_a_resume_after_an_input_changed_is_refused(tmp_path, monkeypatch, edit, changed):
     d = _with_departments(tmp_path, "A,100,5,10,8,4,0.5\nB,50,2,5,6,3,0.5\n")
+    (tmp_path / "post.csv").write_text("population.inflow_per_month\n2\n3\n", encoding="utf-8")
+    d["posterior"] = str(tmp_path / "post.csv")
     write_yaml(tmp_path / "base.yaml", d)
     path = _scenario_text(tmp_path, "extends: base.yaml\nseed: 11\n")
     with monkeypatch.context() as m:
