@@ -17,8 +17,8 @@ import numpy as np
 import pandas as pd
 import pyarrow.parquet as pq
 
-from calibration.statistics import Tables, band, benefit_rows, values, year_band
-from calibration.targets import STATISTICS, Observation, Period, outside, targets_for
+from calibration.statistics import Tables, band, benefit_rows, in_periods, values, year_band
+from calibration.targets import STATISTICS, Observation, outside, targets_for
 from model.calendar import Calendar, YearMonth
 from model.ledger import BENEFIT_CATEGORIES
 from model.runtables import read_where
@@ -44,14 +44,6 @@ def run_calendar(folder: Path) -> Calendar:
     )
 
 
-def _months_mask(frame: pd.DataFrame, periods: list[Period]) -> pd.Series:
-    mask = pd.Series(False, index=frame.index)
-    for p in periods:
-        first, end = pd.Timestamp(p.first.first_day()), pd.Timestamp(p.last.plus(1).first_day())
-        mask |= (frame["month"] >= first) & (frame["month"] < end)
-    return mask
-
-
 def folder_tables(
     folder: Path, rows: list[Observation], annual: pd.DataFrame, participants: np.ndarray | None
 ) -> Tables:
@@ -60,12 +52,12 @@ def folder_tables(
     path = folder / "monthly.parquet"
     starts = [c for c in pq.read_schema(path).names if c.startswith("starts_")]
     monthly = read_where(
-        path, ["rep", "arm", "month", "households_on_benefit", *starts], lambda f: _months_mask(f, periods)
+        path, ["rep", "arm", "month", "households_on_benefit", *starts], lambda f: in_periods(f, periods)
     )
     ledger = read_where(
         folder / "ledger.parquet",
         ["rep", "arm", "month", "category", "sek"],
-        lambda f: f["category"].isin(BENEFIT_CATEGORIES) & _months_mask(f, periods),
+        lambda f: f["category"].isin(BENEFIT_CATEGORIES) & in_periods(f, periods),
     )
     reps = np.array(sorted(annual["rep"].unique()))
     return Tables(reps, monthly, benefit_rows(ledger), annual, participants)

@@ -35,10 +35,17 @@ def benefit_rows(ledger: pd.DataFrame) -> pd.DataFrame:
     return ledger.loc[ledger["category"].isin(BENEFIT_CATEGORIES), ["rep", "arm", "month", "sek"]]
 
 
+def in_periods(frame: pd.DataFrame, periods: list[Period]) -> pd.Series:
+    """Which rows' ``month`` lies in any of ``periods``."""
+    mask = pd.Series(False, index=frame.index)
+    for p in periods:
+        first, end = pd.Timestamp(p.first.first_day()), pd.Timestamp(p.last.plus(1).first_day())
+        mask |= (frame["month"] >= first) & (frame["month"] < end)
+    return mask
+
+
 def _within(frame: pd.DataFrame, period: Period, arm: str | None) -> pd.DataFrame:
-    first = pd.Timestamp(period.first.first_day())
-    end = pd.Timestamp(period.last.plus(1).first_day())
-    sel = (frame["month"] >= first) & (frame["month"] < end)
+    sel = in_periods(frame, [period])
     if arm is not None:
         sel &= frame["arm"] == arm
     return frame[sel]

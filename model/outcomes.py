@@ -15,7 +15,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from model.ledger import BENEFIT_CATEGORIES, CATEGORIES, DEPARTMENT_FIELDS, PARTIES, SIGNS
+from model.ledger import CATEGORIES, DEPARTMENT_FIELDS, PARTIES, SIGNS
 from model.params import REPS_PER_DRAW, Params
 from model.participants import FIELDS, shares
 from model.participants import outcomes as participant_outcomes
@@ -189,14 +189,11 @@ DEPARTMENT_BANDS = ("penalty_sek",)
 _DEPARTMENT_KEYS = ["rep", "year", "department", "months"]
 
 
-def departments_summary(frame: pd.DataFrame) -> list[dict]:
-    """Per department and year, and over the horizon: P50 of places and starts; penalty with P5–P95."""
-    return departments_summary_by_field(lambda columns: frame[columns])
+def departments_summary(read: Callable[[list[str]], pd.DataFrame]) -> list[dict]:
+    """Per department and year, and over the horizon: P50 of places and starts; penalty with P5–P95.
 
-
-def departments_summary_by_field(read: Callable[[list[str]], pd.DataFrame]) -> list[dict]:
-    """:func:`departments_summary` from ``read(columns)``, one field at a time: the whole table of a run with many
-    replications need not be in memory at once (``read`` takes the columns from departments.parquet)."""
+    From ``read(columns)`` (of departments_frame's table), one field at a time: the table of a run with many
+    replications need not be in memory at once (a run reads the columns from its departments.parquet)."""
     rows: dict[tuple[str, str], dict] = {}
     for f in (*DEPARTMENT_PLACES, *DEPARTMENT_MEDIANS, *DEPARTMENT_BANDS):
         frame = read([*_DEPARTMENT_KEYS, f])
@@ -266,14 +263,6 @@ def places_by_year(monthly: pd.DataFrame) -> pd.DataFrame:
         }
     )
     return figures.groupby(["rep", "year"], sort=True)[list(PLACE_FIGURES)].sum().reset_index()
-
-
-def benefit_by_year(ledger: pd.DataFrame) -> pd.DataFrame:
-    """Social assistance paid (ledger.BENEFIT_CATEGORIES) per (replication, arm, year) that paid any."""
-    ben = ledger[ledger["category"].isin(BENEFIT_CATEGORIES)]
-    year = ben["month"].dt.year.rename("year")
-    out = ben.groupby([ben["rep"], ben["arm"], year], observed=True, sort=True)["sek"].sum()
-    return out.rename("benefit_sek").reset_index()
 
 
 # --- places ---------------------------------------------------------------------------

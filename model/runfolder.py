@@ -34,7 +34,7 @@ from model.errors import AmsimError
 from model.folderlock import Busy, FolderLock
 from model.ledger import CATEGORIES, price
 from model.montecarlo import stream_replications
-from model.outcomes import RepTables, departments_summary_by_field, place_notices, places_rows, summarise
+from model.outcomes import RepTables, departments_summary, place_notices, places_rows, summarise
 from model.params import REPS_PER_DRAW, Params, Resolver, closed_financing_text, parameter_set
 from model.rules.functions import NYSTARTSJOBB_LEVELS
 from model.rundata import RunData, Writer
@@ -309,8 +309,7 @@ def _write_outputs(
                 for (jobs, internships), a in p.departments.allocations.items()
             ],
             rows=[
-                DepartmentRow(**r)
-                for r in departments_summary_by_field(lambda columns: pd.read_parquet(table, columns=columns))
+                DepartmentRow(**r) for r in departments_summary(lambda columns: pd.read_parquet(table, columns=columns))
             ],
         )
     parameters_frame(req.resolver, req.reps).to_parquet(staging / "parameters.parquet", index=False)

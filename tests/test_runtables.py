@@ -10,10 +10,8 @@ import pytest
 
 from model.outcomes import (
     annual_frame,
-    benefit_by_year,
     departments_frame,
     departments_summary,
-    departments_summary_by_field,
     households_frame,
     ledger_frame,
     monthly_frame,
@@ -66,8 +64,9 @@ def test_tables_written_by_chunks_are_those_of_all_replications_at_once(run, tmp
     assert summarise(p, kept.annual, kept.households, kept.participants).to_json() == whole.to_json()
     assert places_rows(p, kept.places, "starts") == places_rows(p, places_by_year(monthly), "starts")
     table = tmp_path / "departments.parquet"
-    by_field = departments_summary_by_field(lambda columns: pd.read_parquet(table, columns=columns))
-    assert by_field == departments_summary(departments_frame(p, tables))
+    by_field = departments_summary(lambda columns: pd.read_parquet(table, columns=columns))
+    whole = departments_frame(p, tables)
+    assert by_field == departments_summary(lambda columns: whole[columns])
 
 
 def test_places_by_year_sums_the_programme_arm_by_replication_and_year(run):
@@ -117,20 +116,3 @@ def test_one_chunk_of_replications_is_in_memory_at_a_time(run, tmp_path):
 def test_chunks_are_the_replications_in_order():
     assert list(chunks(7, lambda r: r, 3)) == [[0, 1, 2], [3, 4, 5], [6]]
     assert list(chunks(0, lambda r: r, 3)) == []
-
-
-def test_benefit_by_year_sums_social_assistance_only():
-    """Hand case: benefit and its top-ups count, wages do not; by replication, arm and year."""
-    month = pd.to_datetime(["2022-11-01", "2022-12-01", "2023-01-01", "2022-12-01", "2022-12-01"])
-    ledger = pd.DataFrame(
-        {
-            "rep": [0, 0, 0, 0, 1],
-            "arm": pd.Categorical(["programme", "programme", "programme", "programme", "counterfactual"]),
-            "month": month,
-            "category": pd.Categorical(["benefit", "topup_wage", "benefit", "municipal_wage", "benefit"]),
-            "sek": [100.0, 20.0, 7.0, 1000.0, 50.0],
-        }
-    )
-    got = benefit_by_year(ledger)
-    assert got[["rep", "year", "benefit_sek"]].values.tolist() == [[0, 2022, 120.0], [0, 2023, 7.0], [1, 2022, 50.0]]
-    assert got["arm"].astype(str).tolist() == ["programme", "programme", "counterfactual"]
