@@ -775,7 +775,7 @@ def load_scenario(path: str | Path | None = None) -> Scenario:
         raise InputError([Problem(file, "", f"cannot read scenario file: {err}")]) from None
     except yaml.YAMLError as err:
         raise InputError([Problem(file, "", f"not valid YAML: {err}")]) from None
-    _resolve_departments_path(data, path.parent)
+    _resolve_relative_paths(data, path.parent)
     data = _extended(data, path, (path.resolve(),))
     return parse_scenario(data, file)
 
@@ -811,7 +811,7 @@ def _extended(data: Any, path: Path, chain: tuple[Path, ...]) -> Any:
     if not isinstance(base, dict):  # an empty file is None: laid over, it would silently be nothing
         what = "is empty" if base is None else "is not a scenario (a mapping of keys)"
         raise InputError([Problem(file, "extends", f"{base_path} {what}; extend a complete scenario")])
-    _resolve_departments_path(base, base_path.parent)
+    _resolve_relative_paths(base, base_path.parent)
     base = _extended(base, base_path, (*chain, base_path))
     over = {k: v for k, v in data.items() if k != "extends"}
     merged = _merge(base, over)
@@ -832,7 +832,7 @@ def _merge(base: Any, over: Any) -> Any:
     return over
 
 
-def _resolve_departments_path(data: Any, folder: Path) -> None:
+def _resolve_relative_paths(data: Any, folder: Path) -> None:
     """Relative paths of files a scenario names (its departments table, its posterior) are read from the
     scenario file's folder (wherever amsim is run from)."""
     try:
