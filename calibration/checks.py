@@ -66,9 +66,9 @@ def folder_tables(
 def compare(
     folder: Path, annual: pd.DataFrame, summary: Summary, participants: np.ndarray | None = None
 ) -> list[CalibrationRow]:
-    """The run held against its municipality's observed figures: model P50/P5/P95 (or a year) and whether the
-    figure is inside the model's 90 % band. ``participants``: the run's counts, if kept (else the summary's
-    bands of the shares serve)."""
+    """The run held against its municipality's observed figures (a run folder's ``checks``): model P50/P5/P95
+    (or a year) and whether the figure is inside the model's 90 % band. ``participants``: the run's counts,
+    if kept (else the summary's bands of the shares serve)."""
     targets = targets_for(summary.municipality)
     if targets is None:
         return []
@@ -101,13 +101,6 @@ _CARRIED = {"value", "low", "high", "unit", "source", "text_sv", "text_en"}
 
 def _row(o: Observation, model: tuple[float, float, float] | str, within: bool) -> CalibrationRow:
     return CalibrationRow(key=o.key, model=model, within=bool(within), **o.model_dump(include=_CARRIED))
-
-
-def summary_rows(
-    folder: Path, annual: pd.DataFrame, summary: Summary, participants: np.ndarray | None = None
-) -> list[CalibrationRow]:
-    """The comparison for the summary (the run folder's ``checks``)."""
-    return compare(folder, annual, summary, participants)
 
 
 def _shown(unit: str, x: float) -> str:

@@ -126,7 +126,7 @@ def run(
     scheduler: Annotated[str | None, typer.Option("--scheduler", metavar="ADDRESS", help=SCHEDULER_HELP)] = None,
 ) -> None:
     """Monte Carlo run of a scenario and its counterfactual; writes the run folder and prints a summary."""
-    from calibration.checks import summary_rows
+    from calibration.checks import compare as checks
     from dashboards.excel import write_csv, write_results_xlsx
     from dashboards.report import write_report
 
@@ -141,7 +141,7 @@ def run(
         _fail(err)
     writers = [write_report, write_results_xlsx, *([write_csv] if csv else [])]
     run_scenario(
-        sc, str(path), reps or sc.replications, out, workers, fixed, lang.value, quiet, writers, summary_rows,
+        sc, str(path), reps or sc.replications, out, workers, fixed, lang.value, quiet, writers, checks,
         trace=trace, trace_rep=trace_rep, engine=engine.value, dask=dask, scheduler=scheduler,
     )  # fmt: skip
 

@@ -118,7 +118,7 @@ def compare_command(
         staging.mkdir(parents=True, exist_ok=True)
     except OSError as err:
         _fail(AmsimError(f"{folder}: cannot create the comparison folder here: {err.strerror or err}"))
-    from calibration.checks import summary_rows
+    from calibration.checks import compare as checks
     from dashboards.compare_report import write_compare_report, write_compare_xlsx
     from dashboards.excel import write_results_xlsx
     from dashboards.report import write_report
@@ -134,7 +134,7 @@ def compare_command(
             sc = sc.model_copy(update={"seed": common_seed})
             if not _is_run_folder(run_out):
                 run_scenario(
-                    sc, file, n, run_out, workers, fixed, lang, quiet, writers, summary_rows, print_summary=False,
+                    sc, file, n, run_out, workers, fixed, lang, quiet, writers, checks, print_summary=False,
                     engine=engine.value, dask=dask, scheduler=scheduler,
                 )  # fmt: skip
             arm = load_arm(tag, run_out)

@@ -51,7 +51,7 @@ class Kept:
 
 
 class _ParquetFile:
-    """One Parquet file written a row group at a time; the same bytes as ``DataFrame.to_parquet`` for one."""
+    """One Parquet file written a row group at a time (pandas' schema and snappy, as ``DataFrame.to_parquet``)."""
 
     def __init__(self, path: Path) -> None:
         self.path = path
