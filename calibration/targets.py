@@ -214,18 +214,19 @@ def outside(targets: Targets, calendar: Calendar) -> list[Observation]:
 def check_within(targets: Targets, calendar: Calendar, file: str, keys: list[str] | None = None) -> None:
     """Refuse (for a calibration) observations outside the run's months, naming each row and the horizon."""
     wanted = set(keys) if keys is not None else None
-    bad = [o for o in outside(targets, calendar) if wanted is None or o.key in wanted]
+    out = outside(targets, calendar)
+    bad = [(i, o) for i, o in enumerate(targets.observations) if o in out and (wanted is None or o.key in wanted)]
     if bad:
         months = calendar.months()
         raise InputError(
             [
                 Problem(
                     file,
-                    f"observations ({o.key}).period",
+                    f"observations[{i}] ({o.key}).period",
                     f"{', '.join(str(p) for p in o.periods())} is outside the scenario's months "
                     f"{months[0]}..{months[-1]}",
                 )
-                for o in bad
+                for i, o in bad
             ]
         )
 

@@ -127,6 +127,57 @@ TEXT: dict[str, dict[str, str]] = {
         "Some rows are estimates (such as the social board's breakeven) or another municipality's outcomes: "
         "the source says which.",
     },
+    "from_posterior": {
+        "sv": "a posteriori, {rows} dragningar ur kalibreringen",
+        "en": "posterior, {rows} draws from the calibration",
+    },
+    "fit_title": {"sv": "amsim – kalibrering", "en": "amsim – calibration"},
+    "fit_meta": {
+        "sv": "Mål: {targets} · {population} partiklar per generation · {generations} generationer · "
+        "{reps} replikering(ar) per förslag · frö {seed} · {simulations} simuleringar · {seconds} s",
+        "en": "Targets: {targets} · {population} particles a generation · {generations} generations · "
+        "{reps} replication(s) a proposal · seed {seed} · {simulations} simulations · {seconds} s",
+    },
+    "fit_how": {
+        "sv": "Approximativ bayesiansk beräkning (ABC-SMC, pyabc): värden dras ur sina a priori-fördelningar "
+        "(scenariots), simuleras, och behålls när de simulerade uppgifterna ligger nära de observerade; "
+        "tröskeln sänks generation för generation. A posteriori-dragningarna står i posterior.csv: skriv "
+        "<code>posterior: posterior.csv</code> i ett scenario för att bära osäkerheten vidare i varje resultat.",
+        "en": "Approximate Bayesian computation (ABC-SMC, pyabc): values are drawn from their priors (the "
+        "scenario's), simulated, and kept when the simulated figures come close to the observed ones; the "
+        "threshold falls generation by generation. The posterior draws are in posterior.csv: write "
+        "<code>posterior: posterior.csv</code> in a scenario to carry the remaining uncertainty into every result.",
+    },
+    "fit_targets": {"sv": "Observerat mot simulerat", "en": "Observed vs simulated"},
+    "fit_targets_note": {
+        "sv": "Banden är P50 [P5–P95] över simuleringar med värden dragna ur a priori- respektive "
+        "a posteriori-fördelningen. Markerade rader ligger utanför a posteriori-bandet. Rader som inte "
+        "anpassades (kontroller) visas också.",
+        "en": "The bands are P50 [P5–P95] over simulations with values drawn from the prior and from the "
+        "posterior. Marked rows lie outside the posterior band. Rows not fitted to (checks) are shown too.",
+    },
+    "prior_band": {"sv": "A priori P50 [P5–P95]", "en": "Prior P50 [P5–P95]"},
+    "posterior_band": {"sv": "A posteriori P50 [P5–P95]", "en": "Posterior P50 [P5–P95]"},
+    "fitted": {"sv": "Anpassad", "en": "Fitted"},
+    "fit_values": {"sv": "Anpassade värden", "en": "Fitted values"},
+    "prior": {"sv": "A priori", "en": "Prior"},
+    "posterior": {"sv": "A posteriori", "en": "Posterior"},
+    "marginals": {"sv": "Marginalfördelningar", "en": "Marginal distributions"},
+    "pairs": {"sv": "Par av värden (a posteriori)", "en": "Pairs of values (posterior)"},
+    "diagnostics": {"sv": "Diagnostik per generation", "en": "Diagnostics by generation"},
+    "generation": {"sv": "Generation", "en": "Generation"},
+    "epsilon": {"sv": "Tröskel (ε)", "en": "Threshold (ε)"},
+    "evaluated": {"sv": "Bedömda förslag", "en": "Proposals judged"},
+    "simulated": {"sv": "Simulerade förslag", "en": "Proposals simulated"},
+    "accepted": {"sv": "Accepterade", "en": "Accepted"},
+    "acceptance": {"sv": "Acceptansgrad", "en": "Acceptance rate"},
+    "ess": {"sv": "Effektiv urvalsstorlek", "en": "Effective sample size"},
+    "wall": {"sv": "Tid (s)", "en": "Wall time (s)"},
+    "fit_stopped": {
+        "sv": "Kalibreringen stannade i generation {generation}: för få förslag accepterades (under --min-acceptance).",
+        "en": "The calibration stopped in generation {generation}: too few proposals were accepted "
+        "(below --min-acceptance).",
+    },
     "figure": {"sv": "Uppgift", "en": "Figure"},
     "reported": {"sv": "Rapporterat", "en": "Reported"},
     "modelled": {"sv": "Modellen (P50 [P5–P95])", "en": "Model (P50 [P5–P95])"},
@@ -531,6 +582,39 @@ def percent(p: float, lang: str) -> str:
     """A probability as a percentage; one decimal near 0 and 1, so 0.5 % is not shown as 0 %."""
     decimals = 1 if 0 < p < 0.01 or 0.99 < p < 1 else 0
     return f"{number(100 * p, decimals, lang)}{NBSP}%"
+
+
+def figure_text(unit: str, x: float | None, lang: str) -> str:
+    """An observed or modelled figure in its unit: a percentage, a year ("never" for none), mnkr for large
+    sums, else a count; "–" for no value."""
+    if unit == "year" and (x is None or math.isinf(x)):
+        return t("never", lang)
+    if x is None or math.isnan(x):
+        return "–"
+    if unit == "share":
+        return percent(x, lang)
+    if unit == "year":
+        return str(int(x))
+    if unit == "SEK" and abs(x) > 1e5:
+        return mnkr(x, lang)
+    return number(x, 0, lang)
+
+
+def observed_text(value: float | None, low: float | None, high: float | None, unit: str, lang: str) -> str:
+    """An observed figure: its value, or its interval ('≤ a', '≥ b', 'a–b')."""
+    if value is not None:
+        return figure_text(unit, value, lang)
+    if low is None:
+        return f"≤ {figure_text(unit, high, lang)}"  # type: ignore[arg-type]
+    if high is None:
+        return f"≥ {figure_text(unit, low, lang)}"
+    return f"{figure_text(unit, low, lang)}–{figure_text(unit, high, lang)}"
+
+
+def model_band_text(unit: str, band: tuple[float, float, float] | list[float], lang: str) -> str:
+    """A modelled figure as P50 [P5–P95] in the observed figure's unit."""
+    p50, p5, p95 = band
+    return f"{figure_text(unit, p50, lang)} [{figure_text(unit, p5, lang)}–{figure_text(unit, p95, lang)}]"
 
 
 def target_text(target: Target | TargetResult, lang: str) -> str:

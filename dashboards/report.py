@@ -18,9 +18,10 @@ from dashboards.labels import (
     band_text,
     closed_text,
     department_table,
-    mnkr,
+    model_band_text,
     notice_text,
     number,
+    observed_text,
     percent,
     sources_text,
     t,
@@ -343,28 +344,11 @@ def _observed_section(s: Summary, lang: str) -> list[str]:
     rows, outside = [], []
     for row in s.calibration:
         o, m = row, row.model
-        if o.unit == "share":
-            reported = percent(o.value or 0.0, lang)
-        elif o.unit == "year":
-            reported = str(int(o.value or 0))
-        elif o.value is None:
-            show = (lambda x: mnkr(x, lang)) if o.unit == "SEK" else (lambda x: _n0(x, lang))
-            if o.low is None:
-                reported = f"≤ {show(o.high)}"
-            elif o.high is None:
-                reported = f"≥ {show(o.low)}"
-            else:
-                reported = f"{show(o.low)}–{show(o.high)}"
-        else:
-            reported = mnkr(o.value, lang) if o.unit == "SEK" and o.value > 1e5 else _n0(o.value, lang)
+        reported = observed_text(o.value, o.low, o.high, o.unit, lang)
         if isinstance(m, str):
             modelled = _year(m if m == "never" else int(m), lang)
-        elif o.unit == "share":
-            modelled = f"{percent(m[0], lang)} [{percent(m[1], lang)}–{percent(m[2], lang)}]"
-        elif o.unit == "SEK" and abs(m[0]) > 1e5:
-            modelled = f"{mnkr(m[0], lang)} [{mnkr(m[1], lang)}–{mnkr(m[2], lang)}]"
         else:
-            modelled = f"{_n0(m[0], lang)} [{_n0(m[1], lang)}–{_n0(m[2], lang)}]"
+            modelled = model_band_text(o.unit, m, lang)
         within = t("yes", lang) if row.within else t("no", lang)
         source = sources_text(references(o.source), lang) or o.source
         rows.append([o.text_sv if lang == "sv" else o.text_en, reported, modelled, within, source])
@@ -384,16 +368,21 @@ def _assumptions_section(data: RunData, lang: str) -> list[str]:
     rows = []
     for a in data.assumptions:
         d = a.distribution
-        if d is None:
+        if a.posterior is not None:  # the fit's posterior gives it; its distribution was the prior
+            central, lo, hi = a.posterior
+            shown = t("from_posterior", lang).format(rows=a.posterior_rows)
+            shown += f" ({t('prior', lang).lower()}: {d.text()})" if d is not None else ""
+        elif d is not None:
+            central, lo, hi, shown = float(a.value), d.ppf(0.05), d.ppf(0.95), d.text()
+        else:
             continue
-        lo, hi = d.ppf(0.05), d.ppf(0.95)
         digits = 3 if max(abs(lo), abs(hi)) < 10 else 0
         rows.append(
             [
                 a.path.replace(".", ".\u200b"),  # a break opportunity after each dot
-                number(float(a.value), digits, lang),
+                number(float(central), digits, lang),
                 f"{number(float(lo), digits, lang)}–{number(float(hi), digits, lang)}",
-                d.text(),
+                shown,
                 unit_text(a.unit, lang),
                 "; ".join(
                     x for x in (t("assumption", lang) if a.assumption else "", sources_text(a.references, lang)) if x

@@ -17,6 +17,7 @@ from typing import Any
 import yaml
 
 from model import yamlfile
+from model.posterior import Posterior
 from model.scenario import Scenario, extends_path
 from model.uncertainty import Distribution
 
@@ -75,6 +76,9 @@ class AssumptionRow:
     comment: str  # the scenario author's words, verbatim
     references: tuple[tuple[str, str], ...]  # (kind, section) named in the comment
     assumption: bool  # the comment marks it an assumption
+    #: P50, P5, P95 over the scenario's posterior, when it gives the value (its distribution was the prior)
+    posterior: tuple[float, float, float] | None = None
+    posterior_rows: int = 0
 
 
 def unit_of(path: str) -> str:
@@ -149,10 +153,11 @@ def _leaves(data: Any, path: str = "") -> list[tuple[str, Any]]:
 _NOT_PARAMETERS = ("name", "municipality", "description", "start", "horizon", "replications", "seed", "distributions")
 
 
-def assumption_rows(sc: Scenario, files: list[Path]) -> list[AssumptionRow]:
+def assumption_rows(sc: Scenario, files: list[Path], posterior: Posterior | None = None) -> list[AssumptionRow]:
     """Every value of the scenario (central values), its distribution if uncertain, unit and comment.
 
     ``files``: the scenario file and the files it extends (base first); a later file's comment wins.
+    ``posterior``: the scenario's posterior, whose columns give their values instead of a distribution.
     """
     comments: dict[str, str] = {}
     for f in files:
@@ -176,6 +181,8 @@ def assumption_rows(sc: Scenario, files: list[Path]) -> list[AssumptionRow]:
                 comment=comment,
                 references=references(comment),
                 assumption="assumption" in comment.lower(),
+                posterior=posterior.band(path) if posterior is not None and path in posterior.paths else None,
+                posterior_rows=len(posterior.values) if posterior is not None and path in posterior.paths else 0,
             )
         )
     return rows

@@ -6,13 +6,14 @@ import time
 from collections.abc import Callable
 from enum import StrEnum
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, NoReturn
 
 import typer
 from rich.markup import escape
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn, TimeRemainingColumn
 from rich.table import Table
 
+from calibration.cli_calibrate import calibrate_command
 from model.backends import Backend, on_dask, on_this_machine
 from model.cli_allocate import allocate_command
 from model.cli_compare import DASK_HELP, ENGINE_HELP, SCHEDULER_HELP, Engine, compare_command
@@ -38,11 +39,22 @@ app = typer.Typer(
 app.add_typer(rules_app, name="rules")
 app.command("allocate")(allocate_command)
 app.command("compare")(compare_command)
+app.command("calibrate")(calibrate_command)
 
 
 class Lang(StrEnum):
     sv = "sv"
     en = "en"
+
+
+def interrupted(folder: Path, kept: str) -> NoReturn:
+    """Ctrl-C: say what was kept and how to resume, exit 130."""
+    err_console.print(
+        f"interrupted: finished {kept} are kept in {folder}.partial; run the same command with --out {folder} "
+        "to resume",
+        highlight=False,
+    )
+    raise typer.Exit(130)
 
 
 def _fail(err: AmsimError) -> None:
@@ -229,12 +241,7 @@ def run_scenario(
             _fail(err)
         except KeyboardInterrupt:
             progress.stop()
-            err_console.print(
-                f"interrupted: finished replications are kept in {folder}.partial; "
-                f"run the same command with --out {folder} to resume",
-                highlight=False,
-            )
-            raise typer.Exit(130) from None
+            interrupted(folder, "replications")
     if print_summary:
         _print_summary(result.summary, lang)
         if result.resumed:

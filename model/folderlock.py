@@ -51,3 +51,25 @@ class FolderLock:
 
     def __exit__(self, kind: type[BaseException] | None, err: BaseException | None, tb: TracebackType | None) -> None:
         self.release()
+
+
+def hold_staging(out: Path, lock_name: str, kind: str) -> tuple[Path, FolderLock]:
+    """``<out>.partial``, created and locked, for a ``kind`` ("run", "calibration") that writes ``out``.
+
+    Refused with a clear :class:`~model.errors.AmsimError` when ``out`` exists, another process holds the
+    folder, or it cannot be created.
+    """
+    from model.errors import AmsimError
+
+    staging = out.with_name(out.name + ".partial")
+    try:
+        if out.exists() or out.is_symlink():
+            raise AmsimError(f"{out}: {kind} folder already exists; choose another --out")
+        staging.mkdir(parents=True, exist_ok=True)
+        return staging, FolderLock(staging / lock_name).__enter__()
+    except Busy:
+        raise AmsimError(
+            f"{staging}: another amsim {kind} is writing into this folder now; wait for it or choose another --out"
+        ) from None
+    except OSError as err:
+        raise AmsimError(f"{out}: cannot create the {kind} folder here: {err.strerror or err}") from None

@@ -14,7 +14,7 @@ import ctypes.util
 import os
 from collections.abc import Callable, Iterable
 
-from model.backends import Backend, on_this_machine
+from model.backends import Backend, Replications, on_this_machine
 from model.engines import DEFAULT_ENGINE
 from model.outcomes import RepTables, tabulate
 from model.params import Params, Resolver
@@ -47,14 +47,14 @@ def available_cpus() -> int:
         return max(1, os.cpu_count() or 1)
 
 
-def one_replication(source: Params | Resolver, rep: int, engine: str = DEFAULT_ENGINE) -> RepTables:
+def one_replication(source: Params | Replications, rep: int, engine: str = DEFAULT_ENGINE) -> RepTables:
     """Replication ``rep``: its parameters (drawn, if the scenario is uncertain), both arms, tabulated."""
-    p = source.for_replication(rep) if isinstance(source, Resolver) else source
+    p = source if isinstance(source, Params) else source.for_replication(rep)
     return tabulate(simulate(p, rep, engine_name=engine), p)
 
 
 def run_replications(
-    p: Params | Resolver,
+    p: Params | Replications,
     reps: Iterable[int],
     workers: int = 1,
     engine: str = DEFAULT_ENGINE,
@@ -62,7 +62,8 @@ def run_replications(
 ) -> list[RepTables]:
     """Run the given replications with ``engine``; return their tables ordered by replication.
 
-    ``p`` is one set of parameters for every replication, or a :class:`Resolver` that gives each its own.
+    ``p`` is one set of parameters for every replication, or a :class:`Resolver` (or other
+    :class:`Replications`) that gives each its own.
     ``backend`` says where they run (model/backends); by default here for one worker, else in ``workers``
     processes on this machine.
     """
@@ -76,7 +77,7 @@ def run_replications(
 
 
 def stream_replications(
-    p: Params | Resolver,
+    p: Params | Replications,
     reps: Iterable[int],
     on_result: Callable[[RepTables], None],
     workers: int = 1,

@@ -342,13 +342,22 @@ class Resolver:
         alloc = sc.programme.allocation  # read once, here: replications on other machines get it as data
         self.departments = load_departments(alloc.departments) if alloc is not None else None
         self.posterior = (  # read once, here, like the departments table
-            load_posterior(sc.posterior, lambda path: is_number_at(sc, path), set(sc.distributions), file)
+            load_posterior(sc.posterior, lambda path: is_number_at(sc, path), file)
             if sc.posterior is not None
             else None
         )
         self._last: tuple[int, Params] | None = None
         self._drawn: dict[int, dict[str, float]] = {}
-        self.central = self._resolve(sc, None)
+        # the central values: a posterior's weighted medians where it gives the value (what --fixed runs)
+        centre = {path: self.posterior.band(path)[0] for path in self.posterior.paths} if self.posterior else {}
+        try:
+            central = with_values(sc, centre, self._keys)
+        except InputError as err:
+            raise InputError(
+                [Problem(file, "posterior", f"the posterior's weighted medians do not fit: {pr.field}: {pr.message}")
+                 for pr in err.problems]
+            ) from None  # fmt: skip
+        self.central = self._resolve(central, None)
 
     def __getstate__(self) -> dict:
         return self.__dict__ | {"_last": None, "_drawn": {}}  # a copy sent to a worker travels light
@@ -404,6 +413,12 @@ class Resolver:
         p = self._resolve(sc, self.market(sc, rep))
         self._last = (key, p)
         return p
+
+    def for_values(self, rep: int, values: dict[str, float]) -> Params:
+        """Replication ``rep``'s parameters with ``values`` in place of their draws: a calibration's proposal,
+        the scenario's other uncertain values drawn as in a run (not cached: each proposal is its own)."""
+        sc = with_values(self.scenario, self.draws(rep) | values, self._keys)
+        return self._resolve(sc, self.market(sc, rep))
 
     def check_draws(self, reps: int) -> None:
         """Every draw a run of ``reps`` replications uses must be valid as a whole, before anything runs.

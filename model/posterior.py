@@ -38,15 +38,24 @@ class Posterior:
         """The row parameter set ``draw`` takes: where its keyed uniform falls in the cumulative weights."""
         return int(min(np.searchsorted(self.cumulative, uniform(seed, draw, KEY), side="right"), len(self.values) - 1))
 
+    def band(self, path: str) -> tuple[float, float, float]:
+        """P50, P5 and P95 of ``path`` over the rows, by weight (what the assumptions table shows)."""
+        x = self.values[:, self.paths.index(path)]
+        order = np.argsort(x, kind="stable")
+        cw = np.diff(np.concatenate([[0.0], self.cumulative]))[order].cumsum()
+        p50, p5, p95 = (float(x[order][min(np.searchsorted(cw, q), len(x) - 1)]) for q in (0.5, 0.05, 0.95))
+        return p50, p5, p95
+
     def draw(self, seed: int, draw: int) -> dict[str, float]:
         i = self.row(seed, draw)
         return {path: float(self.values[i, j]) for j, path in enumerate(self.paths)}
 
 
-def load_posterior(path: str | Path, is_value: Callable[[str], bool], taken: set[str], file: str) -> Posterior:
-    """The posterior at ``path``, checked: its columns are values of the scenario (``is_value``) not drawn
-    otherwise (``taken``), finite numbers; weights non-negative with a positive sum. Problems name the
-    scenario file and the field ``posterior``."""
+def load_posterior(path: str | Path, is_value: Callable[[str], bool], file: str) -> Posterior:
+    """The posterior at ``path``, checked: its columns are values of the scenario (``is_value``), finite
+    numbers; weights non-negative with a positive sum. Problems name the scenario file and the field
+    ``posterior``. A column replaces the value's distribution in the scenario, if it has one: that was
+    the fit's prior, and the posterior is what the fit made of it."""
     path = Path(path)
 
     def problem(message: str) -> InputError:
@@ -63,9 +72,6 @@ def load_posterior(path: str | Path, is_value: Callable[[str], bool], taken: set
     unknown = [p for p in paths if not is_value(str(p))]
     if unknown:
         raise problem(f"{', '.join(map(str, unknown))}: not a value of the scenario")
-    twice = [p for p in paths if p in taken]
-    if twice:
-        raise problem(f"{', '.join(twice)}: also given a distribution; give each value one (remove it there or here)")
     try:
         values = frame[paths].to_numpy(dtype=float)
         weights = frame[WEIGHT].to_numpy(dtype=float) if WEIGHT in frame else np.ones(len(frame))

@@ -31,7 +31,7 @@ from model.backends import Backend, on_this_machine
 from model.codeversion import code_digest
 from model.engines import DEFAULT_ENGINE
 from model.errors import AmsimError
-from model.folderlock import Busy, FolderLock
+from model.folderlock import FolderLock, hold_staging
 from model.ledger import CATEGORIES, price
 from model.montecarlo import stream_replications
 from model.outcomes import RepTables, departments_summary, place_notices, places_rows, summarise
@@ -163,20 +163,8 @@ def run(
     (Summary.calibration). Both are given by the caller, so the model knows
     nothing of either.
     """
-    out = req.out
-    staging = out.with_name(out.name + ".partial")
     mine = fingerprint_parts(req)
-    try:
-        if out.exists() or out.is_symlink():
-            raise AmsimError(f"{out}: run folder already exists; choose another --out")
-        staging.mkdir(parents=True, exist_ok=True)
-        lock = FolderLock(staging / LOCK).__enter__()  # released below, and by _publish before the rename
-    except Busy:
-        raise AmsimError(
-            f"{staging}: another amsim run is writing into this folder now; wait for it or choose another --out"
-        ) from None
-    except OSError as err:
-        raise AmsimError(f"{out}: cannot create the run folder here: {err.strerror or err}") from None
+    staging, lock = hold_staging(req.out, LOCK, "run")  # released below, and by _publish before the rename
     try:
         return _run_locked(req, staging, mine, lock, progress, writers, checks)
     finally:
@@ -187,7 +175,7 @@ def run(
 LOCK, STAMP, PARTS = ".lock", "fingerprint.json", "parts"
 
 
-def _mismatch(staging: Path, mine: dict[str, str]) -> str | None:
+def mismatch(staging: Path, mine: dict[str, str]) -> str | None:
     """Why the saved work in ``staging`` cannot be resumed by this run, or None if it can."""
     stamp = staging / STAMP
     if not stamp.exists():
@@ -219,7 +207,7 @@ def _run_locked(
         return _publish(staging, out, lock, finished, resumed=finished.manifest.get("replications", 0))
     leftovers = [f for f in staging.iterdir() if f.name != LOCK]
     if leftovers:
-        why = _mismatch(staging, mine)
+        why = mismatch(staging, mine)
         if why is not None:
             raise AmsimError(
                 f"{staging}: an unfinished run is there that this one cannot resume: {why}. "
@@ -326,7 +314,7 @@ def _write_outputs(
         households=kept.households,
         annual=kept.annual,
         params=p,
-        assumptions=assumption_rows(req.scenario, scenario_files(Path(req.scenario_file))),
+        assumptions=assumption_rows(req.scenario, scenario_files(Path(req.scenario_file)), req.resolver.posterior),
         lang=req.lang,
     )
     for write in writers:

@@ -25,6 +25,10 @@ def lund_dict(uncertain: bool = False) -> dict:
     d = yaml.safe_load(default_scenario_path().read_text(encoding="utf-8"))
     alloc = d["programme"]["allocation"]
     alloc["departments"] = str(default_scenario_path().parent / alloc["departments"])
+    if "posterior" in d:  # the calibration's draws: at their absolute path, or gone with the other distributions
+        d["posterior"] = str(default_scenario_path().parent / d["posterior"])
+        if not uncertain:
+            del d["posterior"]
     return d if uncertain else central(d)
 
 

@@ -111,7 +111,7 @@ def test_a_period_outside_the_scenario_is_refused_for_a_calibration(tmp_path):
     calendar = Calendar.between(YearMonth(2021, 9), YearMonth(2023, 12))
     with pytest.raises(InputError) as err:
         check_within(targets, calendar, str(path))
-    assert "observations (early).period" in str(err.value) and "2021-09..2023-12" in str(err.value)
+    assert "observations[1] (early).period" in str(err.value) and "2021-09..2023-12" in str(err.value)
     check_within(targets, calendar, str(path), keys=["ok"])  # the rows a calibration uses
 
 

@@ -45,6 +45,14 @@ def test_a_zero_weight_row_is_never_drawn_and_fixed_ignores_the_posterior(tmp_pa
     assert Resolver(load_scenario(tmp_path / "s.yaml"), fixed=True).draws(0) == {}
 
 
+def test_the_central_values_are_the_posteriors_weighted_medians(tmp_path):
+    """--fixed runs the calibrated values, not the prior's centre: each column's weighted median."""
+    fixed = Resolver(load_scenario(_scenario(tmp_path)), fixed=True)  # 50, 60, 70 weighing 1, 1, 2
+    assert fixed.central.initial_households == 60 and fixed.draws(0) == {}
+    skewed = Resolver(load_scenario(_scenario(tmp_path, f"{A},weight\n50,1\n60,1\n70,3\n")), fixed=True)
+    assert skewed.central.initial_households == 70
+
+
 def test_a_run_records_the_rows_and_resumes_only_with_the_same_file(tmp_path):
     path = _scenario(tmp_path)
     out = tmp_path / "r"
@@ -79,14 +87,17 @@ def test_a_bad_posterior_is_refused_naming_the_file_and_field(tmp_path, table, w
     assert words in " ".join(res.output.split()), res.output
 
 
-def test_a_value_in_the_posterior_and_in_a_distribution_is_refused(tmp_path):
+def test_a_posterior_column_replaces_the_values_distribution(tmp_path):
+    """The distribution was the fit's prior: the posterior's rows give the value, the prior is not drawn."""
     path = _scenario(tmp_path, f"{B}\n2\n3\n")
     d = small_dict()
     d["posterior"] = "post.csv"
-    d["population"]["inflow_per_month"] = {"dist": "uniform", "loc": 2, "scale": 1}
+    d["population"]["inflow_per_month"] = {"dist": "uniform", "loc": 20, "scale": 10}
     write_yaml(path, d)
     res = runner.invoke(app, ["validate", str(path), "--lang", "en"])
-    assert res.exit_code == 2 and "also given a distribution" in " ".join(res.output.split()), res.output
+    assert res.exit_code == 0, res.output
+    resolver = Resolver(load_scenario(path), file=str(path))
+    assert {resolver.draws(r)[B] for r in range(0, 40, 2)} == {2.0, 3.0}  # never the prior's 20–30
 
 
 def test_a_missing_posterior_file_is_refused(tmp_path):

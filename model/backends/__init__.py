@@ -19,9 +19,17 @@ from collections.abc import Callable
 from typing import Protocol
 
 from model.outcomes import RepTables
-from model.params import Params, Resolver
+from model.params import Params
 
-Source = Params | Resolver
+
+class Replications(Protocol):
+    """Whatever gives each replication its parameters: a scenario's :class:`~model.params.Resolver`, or a
+    calibration's proposals (calibration/particles.py). It travels to the workers once, as data."""
+
+    def for_replication(self, rep: int) -> Params: ...
+
+
+Source = Params | Replications
 OnResult = Callable[[RepTables], None]
 
 
@@ -51,4 +59,4 @@ def on_dask(scheduler: str | None, workers: int) -> Backend:
     return DaskCluster(scheduler, workers)
 
 
-__all__ = ["Backend", "OnResult", "Source", "on_dask", "on_this_machine"]
+__all__ = ["Backend", "OnResult", "Replications", "Source", "on_dask", "on_this_machine"]
