@@ -269,6 +269,8 @@ def _fit_summary(req, folder, done, posterior, check, seconds) -> dict:
         spread = year_band if STATISTICS[o.statistic].year else band  # a year by rank, "never" kept
         pb = _finite(spread(prior[column].to_numpy())) if column in prior else None
         qb = spread(check[:, j])
+        if math.isnan(qb[0]):  # not defined within the scenario's months (e.g. the year after a job)
+            continue
         targets.append(
             o.model_dump(include={"key", "statistic", "value", "low", "high", "unit", "source", "text_sv", "text_en"})
             | {

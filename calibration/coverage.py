@@ -60,7 +60,7 @@ class Study:
 def study(scenario: Path, targets: Path, paths: list[str], datasets: int = 20, settings: Settings | None = None,
           workers: int = 1, seed: int = 2026) -> Study:  # fmt: skip
     """Run the study; ``targets``' rows name the statistics (their figures are replaced by simulated ones)."""
-    settings = settings or Settings(population=60, generations=3, check_draws=20)
+    settings = settings or Settings(population=120, generations=3, check_draws=20)
     sc = load_scenario(scenario)
     template = load_targets(targets)
     rows = fit_observations(template, sc.calendar, str(targets))
@@ -106,7 +106,7 @@ def main() -> None:
     ap.add_argument("targets", type=Path)
     ap.add_argument("paths", nargs="+")
     ap.add_argument("--datasets", type=int, default=20)
-    ap.add_argument("--population", type=int, default=60)
+    ap.add_argument("--population", type=int, default=120)
     ap.add_argument("--generations", type=int, default=3)
     ap.add_argument("--workers", type=int, default=1)
     a = ap.parse_args()

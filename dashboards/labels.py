@@ -614,6 +614,8 @@ def observed_text(value: float | None, low: float | None, high: float | None, un
 def model_band_text(unit: str, band: tuple[float, float, float] | list[float], lang: str) -> str:
     """A modelled figure as P50 [P5–P95] in the observed figure's unit."""
     p50, p5, p95 = band
+    if (p50 is None and unit != "year") or (isinstance(p50, float) and math.isnan(p50)):
+        return "–"
     return f"{figure_text(unit, p50, lang)} [{figure_text(unit, p5, lang)}–{figure_text(unit, p95, lang)}]"
 
 
