@@ -17,10 +17,9 @@ import numpy as np
 import pandas as pd
 import pyarrow.parquet as pq
 
-from calibration.statistics import Tables, band, benefit_rows, in_periods, values, year_band
+from calibration.statistics import Tables, band, in_periods, ledger_rows, needed_categories, values, year_band
 from calibration.targets import STATISTICS, Observation, outside, targets_for
 from model.calendar import Calendar, YearMonth
-from model.ledger import BENEFIT_CATEGORIES
 from model.runtables import read_where
 from model.summary import CalibrationRow, Summary
 
@@ -57,10 +56,10 @@ def folder_tables(
     ledger = read_where(
         folder / "ledger.parquet",
         ["rep", "arm", "month", "category", "sek"],
-        lambda f: f["category"].isin(BENEFIT_CATEGORIES) & in_periods(f, periods),
+        lambda f: f["category"].isin(list(needed_categories(rows))) & in_periods(f, periods),
     )
     reps = np.array(sorted(annual["rep"].unique()))
-    return Tables(reps, monthly, benefit_rows(ledger), annual, participants)
+    return Tables(reps, monthly, ledger_rows(ledger, rows), annual, participants)
 
 
 def compare(

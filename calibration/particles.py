@@ -15,7 +15,7 @@ from dataclasses import dataclass, replace
 
 import numpy as np
 
-from calibration.statistics import Tables, benefit_rows, values
+from calibration.statistics import Tables, ledger_rows, values
 from calibration.targets import Observation, Targets, check_within
 from model.backends import Backend
 from model.engines import DEFAULT_ENGINE
@@ -97,14 +97,14 @@ def first_replication(generation: int, proposal: int, per_proposal: int) -> int:
     return 2 * per_proposal * ((generation + 1) * PROPOSALS_PER_GENERATION + proposal)
 
 
-def tables_of(p: Params, results: list[RepTables]) -> Tables:
+def tables_of(p: Params, results: list[RepTables], rows: list[Observation]) -> Tables:
     """The statistics' tables of replications held in memory (a calibration's batch), numbered 0, 1, … in
     their order (a proposal's replication numbers are far beyond what a run's tables hold)."""
     results = [replace(t, rep=i) for i, t in enumerate(results)]
     monthly = monthly_frame(p, results)
     participants = np.stack([t.participants for t in results]) if results else None
     return Tables(
-        np.array([t.rep for t in results]), monthly, benefit_rows(ledger_frame(p, results)),
+        np.array([t.rep for t in results]), monthly, ledger_rows(ledger_frame(p, results), rows),
         annual_frame(p, monthly), participants,
     )  # fmt: skip
 
@@ -127,7 +127,7 @@ class Simulator:
         first = first_replication(generation, first_proposal, self.per_proposal)
         batch = Particles(self.resolver, proposals, self.per_proposal, first)
         results = run_replications(batch, batch.reps(), self.workers, self.engine, self.backend)
-        tables = tables_of(self.resolver.central, results)
+        tables = tables_of(self.resolver.central, results, self.observations)
         per_rep = np.column_stack([values(o, tables) for o in self.observations])
         per_rep = per_rep.reshape(len(proposals), self.per_proposal, len(self.observations))
         with np.errstate(invalid="ignore"):

@@ -8,6 +8,7 @@ replications in memory), so a figure is computed one way only.
 from __future__ import annotations
 
 import math
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 import numpy as np
@@ -25,14 +26,19 @@ class Tables:
 
     reps: np.ndarray  # the replications, in order: every value array follows it
     monthly: pd.DataFrame  # rep, arm, month, households_on_benefit, starts_<type>
-    benefit: pd.DataFrame  # ledger rows of social assistance (ledger.BENEFIT_CATEGORIES): rep, arm, month, sek
+    ledger: pd.DataFrame  # ledger rows of the categories the statistics need: rep, arm, month, category, sek
     annual: pd.DataFrame
     participants: np.ndarray | None  # replications × model.participants.FIELDS, or None if not kept
 
 
-def benefit_rows(ledger: pd.DataFrame) -> pd.DataFrame:
-    """The ledger's rows of social assistance paid (benefit and its top-ups), in the ledger's order."""
-    return ledger.loc[ledger["category"].isin(BENEFIT_CATEGORIES), ["rep", "arm", "month", "sek"]]
+def ledger_rows(ledger: pd.DataFrame, rows: list[Observation]) -> pd.DataFrame:
+    """The ledger's rows that ``rows`` need: social assistance paid (ledger.BENEFIT_CATEGORIES) and the
+    categories a ``ledger_sek`` row sums."""
+    return ledger.loc[ledger["category"].isin(needed_categories(rows)), ["rep", "arm", "month", "category", "sek"]]
+
+
+def needed_categories(rows: list[Observation]) -> set[str]:
+    return set(BENEFIT_CATEGORIES) | {c for o in rows for c in (o.categories or ())}
 
 
 def in_periods(frame: pd.DataFrame, periods: list[Period]) -> pd.Series:
@@ -70,9 +76,14 @@ def _starts(t: Tables, period: Period, arm: str, jobs: bool) -> np.ndarray:
     return _per_rep(per_row.groupby(rows["rep"]).sum(), t.reps)
 
 
-def _benefit(t: Tables, period: Period, arm: str) -> np.ndarray:
-    rows = _within(t.benefit, period, arm)
+def _ledger(t: Tables, period: Period, arm: str, categories: Iterable[str]) -> np.ndarray:
+    rows = _within(t.ledger, period, arm)
+    rows = rows[rows["category"].isin(list(categories))]
     return _per_rep(rows.groupby("rep")["sek"].sum(), t.reps)
+
+
+def _benefit(t: Tables, period: Period, arm: str) -> np.ndarray:
+    return _ledger(t, period, arm, BENEFIT_CATEGORIES)
 
 
 def _deficit(t: Tables, period: Period, arm: str) -> np.ndarray:
@@ -118,6 +129,8 @@ def values(o: Observation, t: Tables) -> np.ndarray:
             rows = _within(t.monthly, p, arm)
             months = _per_rep(rows.groupby("rep")["households_on_benefit"].sum(), t.reps, math.nan)
             return _benefit(t, p, arm) / months
+        case "ledger_sek":
+            return _ledger(t, p, arm, o.categories or ())
         case "social_board_deficit":
             return _deficit(t, p, arm)
         case "breakeven_cumulative":

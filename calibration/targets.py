@@ -20,6 +20,7 @@ from pydantic import BaseModel, ConfigDict, ValidationError, model_validator
 
 from model.calendar import Calendar, YearMonth
 from model.errors import InputError, Problem
+from model.ledger import CATEGORIES
 from model.yamlfile import load_file
 
 #: Where the observed figures of each municipality are: ``<municipality in lower case>.yaml``.
@@ -36,7 +37,11 @@ class Statistic:
     stats: tuple[str, ...] = ()
     year: bool = False  # the value is a year (or never): compared by rank, shown as a year
     whole_years: bool = False  # the period must be whole calendar years
+    categories: bool = False  # names the ledger's categories it sums (model/ledger.py CATEGORIES)
 
+
+#: The ledger's categories a ``ledger_sek`` row may sum
+LEDGER: tuple[str, ...] = tuple(c.name for c in CATEGORIES)
 
 #: The statistics a row may name (calibration/statistics.py computes them per replication).
 STATISTICS: dict[str, Statistic] = {
@@ -47,6 +52,7 @@ STATISTICS: dict[str, Statistic] = {
     "benefit_paid": Statistic(),
     "benefit_per_household_month": Statistic(),
     "benefit_saved": Statistic(arm=False),
+    "ledger_sek": Statistic(categories=True),
     "social_board_deficit": Statistic(whole_years=True),
     "breakeven_cumulative": Statistic(period=False, arm=False, year=True),
     "work_or_studies_3m_after_job": Statistic(period=False, arm=False),
@@ -97,6 +103,7 @@ class Observation(BaseModel):
     base_period: str | int | None = None
     arm: Literal["programme", "counterfactual"] = "programme"
     stat: Literal["mean", "max", "min"] = "mean"
+    categories: list[str] | None = None  # ledger_sek: the ledger's categories summed (wage, penalty, …)
     value: float | None = None
     low: float | None = None
     high: float | None = None
@@ -126,6 +133,14 @@ class Observation(BaseModel):
         if kind.base_period != (self.base_period is not None):
             need = "needs a base_period" if kind.base_period else "takes no base_period"
             raise ValueError(f"{self.statistic} {need}")
+        if kind.categories:
+            if not self.categories:
+                raise ValueError(f"{self.statistic} needs categories: a list of the ledger's ({', '.join(LEDGER)})")
+            unknown = [c for c in self.categories if c not in LEDGER]
+            if unknown:
+                raise ValueError(f"categories {', '.join(unknown)}: not the ledger's; one of {', '.join(LEDGER)}")
+        elif self.categories is not None:
+            raise ValueError(f"{self.statistic} takes no categories (ledger_sek does)")
         if self.stat != "mean" and self.stat not in kind.stats:
             raise ValueError(f"stat {self.stat!r} applies to households_on_benefit only")
         for name in ("period", "base_period"):

@@ -86,6 +86,17 @@ GOOD = {"key": "ok", "statistic": "households_on_benefit", "period": 2022, "valu
         ({"key": "a", "statistic": "starts_jobs", "period": 2022, "value": 1, "weight": 2}, "(a).weight", "fields:"),
         ({"key": "a", "statistic": "starts_jobs", "period": 2022, "value": float("nan")}, "(a)", "finite"),
         ({"key": "a", "statistic": "starts_jobs", "period": 2022, "value": 1, "stat": "max"}, "(a)", "stat"),
+        ({"key": "a", "statistic": "ledger_sek", "period": 2022, "value": 1}, "(a)", "needs categories"),
+        (
+            {"key": "a", "statistic": "ledger_sek", "period": 2022, "value": 1, "categories": ["wages"]},
+            "(a)",
+            "categories wages: not the ledger's; one of benefit",
+        ),
+        (
+            {"key": "a", "statistic": "starts_jobs", "period": 2022, "value": 1, "categories": ["wage"]},
+            "(a)",
+            "takes no categories",
+        ),
     ],
 )
 def test_a_bad_row_is_refused_naming_file_row_and_field(tmp_path, row, field, words):
@@ -139,13 +150,17 @@ def _tables() -> Tables:
             "starts_internship",
         ],
     )
-    benefit = pd.DataFrame(
+    ledger = pd.DataFrame(
         [
-            (0, "programme", months[1], 1000.0),
-            (0, "programme", months[2], 500.0),
-            (0, "counterfactual", months[1], 2000.0),
+            (0, "programme", months[1], "benefit", 1000.0),
+            (0, "programme", months[2], "topup_wage", 500.0),
+            (0, "counterfactual", months[1], "benefit", 2000.0),
+            (0, "programme", months[1], "wage", 20000.0),
+            (1, "programme", months[2], "wage", 21000.0),
+            (1, "programme", months[2], "subsidy_nystartsjobb", 3000.0),
+            (1, "programme", months[0], "wage", 99999.0),  # December 2021: outside the periods below
         ],
-        columns=["rep", "arm", "month", "sek"],
+        columns=["rep", "arm", "month", "category", "sek"],
     )
     annual = pd.DataFrame(
         {
@@ -157,7 +172,7 @@ def _tables() -> Tables:
             "social_board_net_sek": [10.0, 1.0, 10.0, 10.0, 5.0, 5.0, 5.0, 5.0],
         }
     )
-    return Tables(np.array([0, 1]), monthly, benefit, annual, np.zeros((2, 0)))
+    return Tables(np.array([0, 1]), monthly, ledger, annual, np.zeros((2, 0)))
 
 
 def test_statistics_by_hand():
@@ -174,6 +189,8 @@ def test_statistics_by_hand():
     np.testing.assert_allclose(saved, [1000, 0])
     per_month = values(_obs(statistic="benefit_per_household_month", period=jan_feb, value=1), t)
     np.testing.assert_allclose(per_month, [1500 / 203, 0])
+    wages = _obs(statistic="ledger_sek", period=jan_feb, value=1, categories=["wage", "subsidy_nystartsjobb"])
+    np.testing.assert_allclose(values(wages, t), [20000, 24000])  # the benefit rows are not summed
     deficit = values(_obs(statistic="social_board_deficit", period="2022..2023", value=1), t)
     np.testing.assert_allclose(deficit, [11, 15])
     change = _obs(statistic="households_change", period="2022-02", base_period="2021-12", value=-0.1)
