@@ -104,7 +104,7 @@ def _row(o: Observation, model: tuple[float, float, float] | str, within: bool) 
 
 def _shown(unit: str, x: float) -> str:
     """A figure in the observed figure's unit: mnkr, a percentage, a year or a count."""
-    if unit == "SEK" and abs(x) > 1e5:
+    if unit == "SEK_mnkr" or (unit == "SEK" and abs(x) > 1e5):
         return f"{x / 1e6:.1f} mnkr"
     if unit == "share":
         return f"{100 * x:.1f} %"
@@ -131,7 +131,11 @@ def table(folder: Path) -> str:
     for r in compare(folder, annual, summary):
         seen = _observed(r)
         m = r.model
-        model = m if isinstance(m, str) else f"{_shown(r.unit, m[0])} [{_shown(r.unit, m[1])}–{_shown(r.unit, m[2])}]"
+        if isinstance(m, str):
+            model = m
+        else:  # one unit for the three: a band reaching past 0.1 mnkr is shown in mnkr throughout
+            unit = "SEK_mnkr" if r.unit == "SEK" and max(abs(x) for x in m) > 1e5 else r.unit
+            model = f"{_shown(unit, m[0])} [{_shown(unit, m[1])}–{_shown(unit, m[2])}]"
         lines.append(f"| {r.text_en} | {seen} | {model} | {'yes' if r.within else '**no**'} | {r.source} |")
     return "\n".join(lines)
 

@@ -67,7 +67,7 @@ def calibrate_command(
     ``posterior:``), fit.json and the fit report fit.html. Identical for any workers and backend."""
     from calibration.calibrate import Request, Settings, calibrate
     from calibration.particles import fit_observations, fit_parameters, is_value_of
-    from calibration.targets import DATA, load_targets, outside
+    from calibration.targets import data_file, load_targets, outside
     from dashboards.fit_report import write_fit_report
     from model.cli import _fail, choose_backend, interrupted
     from model.scenario import load_scenario
@@ -80,7 +80,7 @@ def calibrate_command(
         if seed is not None:
             sc = sc.model_copy(update={"seed": seed})
         if targets is None:
-            targets = DATA / f"{(sc.municipality or '').lower()}.yaml"
+            targets = data_file(sc.municipality or "")
             if not sc.municipality or not targets.is_file():
                 raise AmsimError(f"{path}: no observed figures are shipped for {sc.municipality!r}; give --targets")
         observed = load_targets(targets)

@@ -82,6 +82,16 @@ def _ledger(t: Tables, period: Period, arm: str, categories: Iterable[str]) -> n
     return _per_rep(rows.groupby("rep")["sek"].sum(), t.reps)
 
 
+def _subsidised_share(t: Tables, period: Period, arm: str) -> np.ndarray:
+    """Job starts financed by a state subsidy (any but a municipal job) over all job starts."""
+    rows = _within(t.monthly, period, arm)
+    jobs = [c for c in rows.columns if c.startswith("starts_") and c != "starts_internship"]
+    subsidised = [c for c in jobs if c != "starts_municipal_job"]
+    by_rep = rows.groupby("rep")
+    with np.errstate(invalid="ignore", divide="ignore"):
+        return _per_rep(by_rep[subsidised].sum().sum(axis=1), t.reps) / _per_rep(by_rep[jobs].sum().sum(axis=1), t.reps)
+
+
 def _benefit(t: Tables, period: Period, arm: str) -> np.ndarray:
     return _ledger(t, period, arm, BENEFIT_CATEGORIES)
 
@@ -121,6 +131,8 @@ def values(o: Observation, t: Tables) -> np.ndarray:
             return _households(t, p, arm, "mean") / _households(t, o.base_months, arm, "mean") - 1.0
         case "starts_jobs" | "starts_internships":
             return _starts(t, p, arm, o.statistic == "starts_jobs")
+        case "subsidised_share_of_job_starts":
+            return _subsidised_share(t, p, arm)
         case "benefit_paid":
             return _benefit(t, p, arm)
         case "benefit_saved":

@@ -11,6 +11,7 @@ that does not exist is refused with the file and the row.
 from __future__ import annotations
 
 import math
+import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Literal
@@ -23,7 +24,7 @@ from model.errors import InputError, Problem
 from model.ledger import CATEGORIES
 from model.yamlfile import load_file
 
-#: Where the observed figures of each municipality are: ``<municipality in lower case>.yaml``.
+#: Where the observed figures of each municipality are (:func:`data_file`).
 DATA = Path(__file__).resolve().parent / "data"
 
 
@@ -49,6 +50,7 @@ STATISTICS: dict[str, Statistic] = {
     "households_change": Statistic(base_period=True),
     "starts_jobs": Statistic(),
     "starts_internships": Statistic(),
+    "subsidised_share_of_job_starts": Statistic(),
     "benefit_paid": Statistic(),
     "benefit_per_household_month": Statistic(),
     "benefit_saved": Statistic(arm=False),
@@ -246,9 +248,15 @@ def check_within(targets: Targets, calendar: Calendar, file: str, keys: list[str
         )
 
 
+def data_file(municipality: str) -> Path:
+    """Where the shipped figures of ``municipality`` are: its name in lower case, ASCII (Malmö → malmo.yaml)."""
+    ascii_name = unicodedata.normalize("NFKD", municipality).encode("ascii", "ignore").decode()
+    return DATA / f"{ascii_name.strip().lower().replace(' ', '_')}.yaml"
+
+
 def targets_for(municipality: str | None) -> Targets | None:
     """The shipped observed figures of ``municipality``, if there are any."""
     if not municipality:
         return None
-    path = DATA / f"{municipality.lower()}.yaml"
+    path = data_file(municipality)
     return load_targets(path) if path.is_file() else None

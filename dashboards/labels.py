@@ -616,6 +616,8 @@ def model_band_text(unit: str, band: tuple[float, float, float] | list[float], l
     p50, p5, p95 = band
     if (p50 is None and unit != "year") or (isinstance(p50, float) and math.isnan(p50)):
         return "–"
+    if unit == "SEK" and any(x is not None and abs(x) > 1e5 for x in band):  # one unit for the three: mnkr
+        return f"{mnkr(p50, lang)} [{mnkr(p5, lang)}–{mnkr(p95, lang)}]"
     return f"{figure_text(unit, p50, lang)} [{figure_text(unit, p5, lang)}–{figure_text(unit, p95, lang)}]"
 
 

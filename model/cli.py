@@ -26,7 +26,7 @@ from model.params import Resolver, closed_financing_text
 from model.rules import summarise_stale
 from model.rundata import Writer
 from model.runfolder import RunOutcome
-from model.scenario import Scenario, default_scenario_path, load_scenario, scenario_notices
+from model.scenario import Scenario, default_scenario_path, extends_path, load_scenario, scenario_notices
 from model.summary import Summary
 
 app = typer.Typer(
@@ -97,7 +97,10 @@ def validate(
 @app.command()
 def run(
     scenario: Annotated[
-        Path | None, typer.Argument(help="Scenario YAML file. Default: the packaged Lund scenario.")
+        Path | None,
+        typer.Argument(
+            help="Scenario YAML file or packaged scenario name (malmo). Default: the packaged Lund scenario."
+        ),
     ] = None,
     reps: Annotated[int | None, typer.Option("--reps", min=1, help="Replications (default: the scenario's).")] = None,
     seed: Annotated[int | None, typer.Option("--seed", min=0, help="Base seed (default: the scenario's).")] = None,
@@ -142,8 +145,8 @@ def run(
     from dashboards.excel import write_csv, write_results_xlsx
     from dashboards.report import write_report
 
-    path = scenario or default_scenario_path()
     try:
+        path = _named(scenario) if scenario is not None else default_scenario_path()
         sc = load_scenario(path)
         if seed is not None:
             sc = sc.model_copy(update={"seed": seed})
@@ -156,6 +159,14 @@ def run(
         sc, str(path), reps or sc.replications, out, workers, fixed, lang.value, quiet, writers, checks,
         trace=trace, trace_rep=trace_rep, engine=engine.value, dask=dask, scheduler=scheduler,
     )  # fmt: skip
+
+
+def _named(scenario: Path) -> Path:
+    """A scenario file, or else the packaged scenario of that name (``amsim run malmo``); a missing file is
+    left for the loader to report."""
+    if scenario.is_file() or scenario.suffix:
+        return scenario
+    return extends_path(Path.cwd() / "_", str(scenario)) or scenario
 
 
 def choose_backend(workers: int | None, dask: str | None, scheduler: str | None) -> tuple[Backend, int, int]:

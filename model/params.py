@@ -341,11 +341,12 @@ class Resolver:
         self._keys = value_keys(sc)
         alloc = sc.programme.allocation  # read once, here: replications on other machines get it as data
         self.departments = load_departments(alloc.departments) if alloc is not None else None
-        self.posterior = (  # read once, here, like the departments table
-            load_posterior(sc.posterior, lambda path: is_number_at(sc, path), file)
+        posterior = (  # read once, here, like the departments table
+            load_posterior(sc.posterior, lambda path: is_number_at(sc, path), file, sc.posterior_except)
             if sc.posterior is not None
             else None
         )
+        self.posterior = posterior if posterior is not None and posterior.paths else None  # none left: none
         self._last: tuple[int, Params] | None = None
         self._drawn: dict[int, dict[str, float]] = {}
         # the central values: a posterior's weighted medians where it gives the value (what --fixed runs)

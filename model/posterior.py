@@ -10,7 +10,7 @@ kept, which independent marginals would lose.
 from __future__ import annotations
 
 import math
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -51,7 +51,9 @@ class Posterior:
         return {path: float(self.values[i, j]) for j, path in enumerate(self.paths)}
 
 
-def load_posterior(path: str | Path, is_value: Callable[[str], bool], file: str) -> Posterior:
+def load_posterior(
+    path: str | Path, is_value: Callable[[str], bool], file: str, except_: Iterable[str] = ()
+) -> Posterior:
     """The posterior at ``path``, checked: its columns are values of the scenario (``is_value``), finite
     numbers; weights non-negative with a positive sum. Problems name the scenario file and the field
     ``posterior``. A column replaces the value's distribution in the scenario, if it has one: that was
@@ -66,9 +68,11 @@ def load_posterior(path: str | Path, is_value: Callable[[str], bool], file: str)
         frame = pd.read_parquet(path) if parquet else pd.read_csv(path)
     except (OSError, ValueError, pd.errors.ParserError) as err:
         raise problem(f"cannot be read as {'Parquet' if parquet else 'CSV'} ({err})") from None
-    paths = [c for c in frame.columns if c != WEIGHT]
-    if frame.empty or not paths:
+    columns = [c for c in frame.columns if c != WEIGHT]
+    if frame.empty or not columns:
         raise problem("needs a row, and a column named by a value's path (e.g. population.initial_households)")
+    dropped = set(except_)
+    paths = [c for c in columns if c not in dropped]  # ``except_``: values the scenario gives itself
     unknown = [p for p in paths if not is_value(str(p))]
     if unknown:
         raise problem(f"{', '.join(map(str, unknown))}: not a value of the scenario")

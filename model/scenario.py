@@ -420,6 +420,9 @@ class Scenario(Strict):
     #: joint draws of values from a file (model/posterior.py: a calibration's posterior), one row per parameter
     #: set; a relative path is read from the scenario file's folder
     posterior: Annotated[str, Field(min_length=1)] | None = None
+    #: values the posterior does not give, though it has a column for them: a scenario that extends one with a
+    #: posterior and writes a value itself keeps its own (filled in by ``extends``; may be written by hand)
+    posterior_except: list[str] = Field(default_factory=list)
 
     @model_validator(mode="after")
     def _time(self) -> Scenario:
@@ -815,6 +818,11 @@ def _extended(data: Any, path: Path, chain: tuple[Path, ...]) -> Any:
     base = _extended(base, base_path, (*chain, base_path))
     over = {k: v for k, v in data.items() if k != "extends"}
     merged = _merge(base, over)
+    if isinstance(merged, dict) and merged.get("posterior") and "posterior" not in over:
+        # the base's posterior, inherited: it must not replace a value this file writes itself
+        own = [path for path in _leaf_paths(over) if path.split(".")[0] not in ("distributions", "posterior_except")]
+        own += [str(path) for path in (over.get("distributions") or {})]
+        merged["posterior_except"] = sorted({*(merged.get("posterior_except") or []), *own})
     listed = merged.get("distributions") if isinstance(merged, dict) else None
     if isinstance(listed, dict):  # a value this file writes itself replaces the base's listed distribution for it
         own = over.get("distributions") if isinstance(over.get("distributions"), dict) else {}
@@ -822,6 +830,15 @@ def _extended(data: Any, path: Path, chain: tuple[Path, ...]) -> Any:
             path: spec for path, spec in listed.items() if path in own or _locate(over, str(path)) is None
         }
     return merged
+
+
+def _leaf_paths(data: Any, prefix: str = "") -> list[str]:
+    """The dotted paths of a mapping's values (a distribution is one value)."""
+    if isinstance(data, dict) and "dist" not in data:
+        return [p for k, v in data.items() for p in _leaf_paths(v, f"{prefix}.{k}" if prefix else str(k))]
+    if isinstance(data, list) and data and all(isinstance(v, dict) for v in data):
+        return [p for i, v in enumerate(data) for p in _leaf_paths(v, f"{prefix}.{i}")]
+    return [prefix] if prefix else []
 
 
 def _merge(base: Any, over: Any) -> Any:

@@ -184,6 +184,9 @@ def test_statistics_by_hand():
     # jobs: municipal (i + rep) + nystartsjobb (1) per month; internships 2 a month
     np.testing.assert_allclose(values(_obs(statistic="starts_jobs", period=jan_feb, value=1), t), [5, 7])
     np.testing.assert_allclose(values(_obs(statistic="starts_internships", period=jan_feb, value=1), t), [4, 4])
+    # nystartsjobb 1 a month of municipal (i + rep) + 1: Jan–Feb 2 of 5 (rep 0) and 2 of 7 (rep 1)
+    share = values(_obs(statistic="subsidised_share_of_job_starts", period=jan_feb, value=0.5), t)
+    np.testing.assert_allclose(share, [2 / 5, 2 / 7])
     np.testing.assert_allclose(values(_obs(statistic="benefit_paid", period=jan_feb, value=1), t), [1500, 0])
     saved = values(_obs(statistic="benefit_saved", period="2022-01", value=1), t)
     np.testing.assert_allclose(saved, [1000, 0])

@@ -323,3 +323,10 @@ def test_the_run_is_held_against_its_municipalitys_figures_within_its_months(sma
     res = invoke("run", str(write_yaml(small_run.parent / "m.yaml", d)), "--out", str(other), "--quiet", "--reps", "2")
     assert res.exit_code == 0, res.output
     assert Summary.load(other / "summary.json").calibration == []
+
+
+def test_run_takes_a_packaged_scenario_by_name(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)  # nothing named so here: the packaged one
+    res = runner.invoke(app, ["run", "lund_2021_2022", "--reps", "2", "--workers", "1", "--quiet", "--out", "r"])
+    assert res.exit_code == 0, res.output
+    assert json.loads((tmp_path / "r" / "summary.json").read_text(encoding="utf-8"))["scenario"] == "lund_2021_2022"

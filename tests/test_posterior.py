@@ -106,3 +106,18 @@ def test_a_missing_posterior_file_is_refused(tmp_path):
     path = write_yaml(tmp_path / "s.yaml", d)
     res = runner.invoke(app, ["validate", str(path), "--lang", "en"])
     assert res.exit_code == 2 and "posterior" in res.output and "cannot be read as Parquet" in res.output, res.output
+
+
+def test_a_scenario_extending_one_with_a_posterior_keeps_the_values_it_writes(tmp_path):
+    """The inherited posterior gives only what the extending file leaves alone."""
+    base = _scenario(tmp_path)  # its posterior has both A and B
+    (tmp_path / "child.yaml").write_text("extends: s.yaml\nname: child\npopulation:\n  inflow_per_month: 9\n")
+    child = Resolver(load_scenario(tmp_path / "child.yaml"))
+    assert child.posterior is not None and child.posterior.paths == (A,)
+    assert {child.draws(r)[A] for r in range(0, 200, 2)} == {50.0, 60.0, 70.0} and B not in child.draws(0)
+    assert child.central.inflow[0] == 9  # the file's own value, in every replication
+    both = tmp_path / "both.yaml"
+    both.write_text("extends: s.yaml\nname: both\npopulation:\n  inflow_per_month: 9\n  initial_households: 40\n")
+    alone = Resolver(load_scenario(both))
+    assert alone.posterior is None and not alone.uncertain  # nothing left for the posterior to give
+    assert Resolver(load_scenario(base)).posterior.paths == (A, B)
