@@ -35,7 +35,7 @@ from calibration.checks import within_band
 from calibration.particles import FitParameter, Simulator
 from calibration.statistics import band, weighted_quantile, year_band
 from calibration.targets import STATISTICS, Observation
-from model.backends import Backend
+from model.backends import Backend, on_this_machine
 from model.errors import AmsimError
 from model.folderlock import hold_staging
 from model.params import Resolver
@@ -112,7 +112,8 @@ def calibrate(req: Request, progress: Progress | None = None, writers: Sequence[
         mine = fingerprint(req)
         _check_resumable(staging, mine)
         _write_json(staging / STAMP, mine)
-        resumed, fit = _fit(req, staging, progress)
+        with (req.backend or on_this_machine(req.workers)).session():  # a Dask cluster kept for every batch
+            resumed, fit = _fit(req, staging, progress)
         fit["resumed_generations"] = resumed
         _write_json(staging / FIT, fit)
         for write in writers:

@@ -16,6 +16,7 @@ amsim installed, not the scenario's files.
 from __future__ import annotations
 
 from collections.abc import Callable
+from contextlib import AbstractContextManager
 from typing import Protocol
 
 from model.outcomes import RepTables
@@ -42,6 +43,10 @@ class Backend(Protocol):
 
     def run(self, source: Source, reps: list[int], engine: str, on_result: OnResult) -> None:
         """Run ``reps`` of ``source`` with ``engine``; call ``on_result`` once for each, as it finishes."""
+        ...
+
+    def session(self) -> AbstractContextManager[None]:
+        """Inside it, every :meth:`run` may share what the backend starts (a cluster): for many small runs."""
         ...
 
 

@@ -12,10 +12,12 @@ code would give other results, so the run stops with a message instead.
 
 from __future__ import annotations
 
+import contextlib
 import itertools
 import logging
 import os
 import uuid
+from collections.abc import Iterator
 from dataclasses import dataclass
 
 from model.backends import OnResult, Source
@@ -44,9 +46,23 @@ class DaskCluster:
             return f"Dask, a local cluster of {self.workers} worker processes"
         return f"Dask, the cluster at {self.scheduler}"
 
-    def run(self, source: Source, reps: list[int], engine: str, on_result: OnResult) -> None:
+    @contextlib.contextmanager
+    def session(self) -> Iterator[None]:
+        """Keep one client (and local cluster) for every :meth:`run` inside: a calibration runs a batch of
+        proposals at a time, and starting a local cluster for each would cost seconds a batch."""
+        client, cluster = self._connect()
+        _OPEN[id(self)] = (client, cluster)
         try:
-            from distributed import Client, LocalCluster, as_completed
+            yield
+        finally:
+            del _OPEN[id(self)]
+            client.close()
+            if cluster is not None:
+                cluster.close()
+
+    def _connect(self):
+        try:
+            from distributed import Client, LocalCluster
         except ImportError:
             raise AmsimError("--dask and --scheduler need dask.distributed: pip install 'distributed'") from None
         cluster = None
@@ -74,6 +90,19 @@ class DaskCluster:
             # a worker frees memory as this machine's own workers do: a nanny's environment asks glibc to
             # trim at 64 kB, which costs every replication its page faults again (model/montecarlo.py)
             client.run(keep_freed_memory)
+        except BaseException:
+            client.close()
+            if cluster is not None:
+                cluster.close()
+            raise
+        return client, cluster
+
+    def run(self, source: Source, reps: list[int], engine: str, on_result: OnResult) -> None:
+        from distributed import as_completed
+
+        kept = _OPEN.get(id(self))
+        client, cluster = kept if kept is not None else self._connect()
+        try:
             n = max(1, len(client.scheduler_info().get("workers", {})))
             shipped = client.scatter((source, engine), broadcast=True)
             run_id = uuid.uuid4().hex[:12]
@@ -93,9 +122,14 @@ class DaskCluster:
                 if nxt is not None:
                     pending.add(submit(nxt))
         finally:
-            client.close()
-            if cluster is not None:
-                cluster.close()
+            if kept is None:
+                client.close()
+                if cluster is not None:
+                    cluster.close()
+
+
+#: Clients a :meth:`DaskCluster.session` keeps open, by backend
+_OPEN: dict[int, tuple] = {}
 
 
 def _same_code(client) -> None:

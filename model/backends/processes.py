@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import ctypes
 import ctypes.util
 import itertools
@@ -32,6 +33,9 @@ class InProcess:
     def describe(self) -> str:
         return "this process"
 
+    def session(self) -> contextlib.AbstractContextManager[None]:
+        return contextlib.nullcontext()
+
     def run(self, source: Source, reps: list[int], engine: str, on_result: OnResult) -> None:
         keep_freed_memory()
         for r in reps:
@@ -46,6 +50,11 @@ class LocalProcesses:
 
     def describe(self) -> str:
         return f"{self.workers} worker processes on this machine"
+
+    def session(self) -> contextlib.AbstractContextManager[None]:
+        """Nothing kept: a pool is started for each run (≈ 0.2 s forked), since its workers get that run's
+        parameters when they start."""
+        return contextlib.nullcontext()
 
     def run(self, source: Source, reps: list[int], engine: str, on_result: OnResult) -> None:
         if len(reps) <= 1:
