@@ -18,6 +18,7 @@ import numpy as np
 from calibration.statistics import Tables, ledger_rows, values
 from calibration.targets import Observation, Targets, check_within
 from model.backends import Backend
+from model.calendar import Calendar
 from model.engines import DEFAULT_ENGINE
 from model.errors import InputError, Problem
 from model.montecarlo import run_replications
@@ -64,7 +65,7 @@ def fit_parameters(sc_distributions: dict[str, Distribution], is_value: Callable
     return [FitParameter(p, sc_distributions[p]) for p in paths]
 
 
-def fit_observations(targets: Targets, calendar, file: str) -> list[Observation]:
+def fit_observations(targets: Targets, calendar: Calendar, file: str) -> list[Observation]:
     """The target file's rows to fit (``fit`` true), every one inside the scenario's months."""
     rows = [o for o in targets.observations if o.fit]
     if not rows:
