@@ -78,7 +78,10 @@ def test_workers_need_no_input_files(tmp_path, cluster):
         _same(here, run_replications(resolver, range(4), backend=backend))
 
 
-def test_an_unreachable_scheduler_is_a_message(tmp_path):
+def test_an_unreachable_scheduler_is_a_message(tmp_path, monkeypatch):
+    import model.backends.cluster as bc
+
+    monkeypatch.setattr(bc, "CONNECT_TIMEOUT", 2)  # the message, not the 30 s wait
     path = write_yaml(tmp_path / "s.yaml", small_dict())
     out = tmp_path / "out"
     res = runner.invoke(app, ["run", str(path), "--out", str(out), "--quiet", "--scheduler", "tcp://127.0.0.1:9"])

