@@ -47,7 +47,8 @@ def scaled_scenario(scale: float):
     The departments table is left out (its supervisor capacity does not scale), and with it the uncertain
     values of the allocation; places open over 4 months instead, as they did before the default had departments.
     The households are the scaled central counts (their distributions describe Lund's, so they are dropped);
-    every other uncertain value is still drawn per replication.
+    every other uncertain value is still drawn per replication, from its distribution (the calibration's
+    posterior is Lund's, so it is left out too: the benchmark stays the one of earlier sessions).
     """
     sc = load_scenario()
     pop = sc.population.model_copy(
@@ -63,7 +64,8 @@ def scaled_scenario(scale: float):
     prog = sc.programme.model_copy(update={"starts_per_year": starts, "allocation": None, "ramp_up_months": 4})
     scaled = ("programme.allocation.", "population.initial_households", "population.inflow_per_month")
     drawn = {k: v for k, v in sc.distributions.items() if not k.startswith(scaled)}
-    return sc.model_copy(update={"population": pop, "programme": prog, "distributions": drawn})
+    # without the calibration's posterior: it would give Lund's own inflow and the dropped lead times
+    return sc.model_copy(update={"population": pop, "programme": prog, "distributions": drawn, "posterior": None})
 
 
 def bench_amsim(engine: str, scale: float, reps: int) -> dict:
