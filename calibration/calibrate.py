@@ -157,8 +157,9 @@ def _fit(req: Request, folder: Path, progress: Progress | None) -> tuple[int, di
     if len(log) < finished:  # a generation the database has and the log lost to a crash: from the database
         history = pyabc.History(db)
         for g in range(len(log), finished):
-            _log(folder, _record(history, g))
-            log.append(_record(history, g))
+            record = _record(history, g)
+            _log(folder, record)
+            log.append(record)
     resumed = finished
     started = time.perf_counter()
 
