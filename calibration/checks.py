@@ -20,6 +20,7 @@ import pyarrow.parquet as pq
 from calibration.statistics import Tables, band, in_periods, ledger_rows, needed_categories, values, year_band
 from calibration.targets import STATISTICS, Observation, outside, targets_for
 from model.calendar import Calendar, YearMonth
+from model.follow_up import FIELDS as FOLLOW_UP_FIELDS
 from model.runtables import read_where
 from model.summary import CalibrationRow, Summary
 
@@ -49,9 +50,10 @@ def folder_tables(
     """What ``rows`` need of a finished run's tables: only their months, read a row group at a time."""
     periods = [p for o in rows for p in o.periods()]
     path = folder / "monthly.parquet"
-    starts = [c for c in pq.read_schema(path).names if c.startswith("starts_")]
+    names = pq.read_schema(path).names
+    counts = [c for c in names if c.startswith("starts_") or c in FOLLOW_UP_FIELDS]
     monthly = read_where(
-        path, ["rep", "arm", "month", "households_on_benefit", *starts], lambda f: in_periods(f, periods)
+        path, ["rep", "arm", "month", "households_on_benefit", *counts], lambda f: in_periods(f, periods)
     )
     ledger = read_where(
         folder / "ledger.parquet",

@@ -15,6 +15,7 @@ import numpy as np
 import pandas as pd
 
 from calibration.targets import Observation, Period
+from model.follow_up import FIELDS as FOLLOW_UP_FIELDS
 from model.ledger import BENEFIT_CATEGORIES
 from model.outcomes import BREAKEVEN_DEFINITIONS
 from model.participants import shares
@@ -25,7 +26,7 @@ class Tables:
     """What statistics are computed from: rows of the months they need are enough."""
 
     reps: np.ndarray  # the replications, in order: every value array follows it
-    monthly: pd.DataFrame  # rep, arm, month, households_on_benefit, starts_<type>
+    monthly: pd.DataFrame  # rep, arm, month, households_on_benefit, starts_<type>, model.follow_up.FIELDS
     ledger: pd.DataFrame  # ledger rows of the categories the statistics need: rep, arm, month, category, sek
     annual: pd.DataFrame
     participants: np.ndarray | None  # replications × model.participants.FIELDS, or None if not kept
@@ -80,6 +81,22 @@ def _ledger(t: Tables, period: Period, arm: str, categories: Iterable[str]) -> n
     rows = _within(t.ledger, period, arm)
     rows = rows[rows["category"].isin(list(categories))]
     return _per_rep(rows.groupby("rep")["sek"].sum(), t.reps)
+
+
+#: The follow-up's statistics: the sum of a column of the programme arm's months (model/follow_up.py)
+FOLLOW_UP: dict[str, str] = {
+    "participants_started": "participants_new",
+    "participants_left_for_work": "left_for_work",
+    "participants_left_for_studies": "left_for_studies",
+    "leavers_benefit_not_paid": "leavers_not_paid_sek",
+    "leavers_benefit_saved": "leavers_saved_sek",
+}
+assert set(FOLLOW_UP.values()) <= set(FOLLOW_UP_FIELDS)
+
+
+def _follow_up(t: Tables, period: Period, column: str) -> np.ndarray:
+    rows = _within(t.monthly, period, "programme")
+    return _per_rep(rows.groupby("rep")[column].sum(), t.reps)
 
 
 def _subsidised_share(t: Tables, period: Period, arm: str) -> np.ndarray:
@@ -147,6 +164,8 @@ def values(o: Observation, t: Tables) -> np.ndarray:
             return _deficit(t, p, arm)
         case "breakeven_cumulative":
             return _breakeven(t)
+        case name if name in FOLLOW_UP:
+            return _follow_up(t, p, FOLLOW_UP[name])
         case _:  # a participants' share (targets.STATISTICS lists which)
             if t.participants is None:
                 raise ValueError(f"{o.statistic} needs each replication's participant counts")

@@ -57,6 +57,12 @@ STATISTICS: dict[str, Statistic] = {
     "ledger_sek": Statistic(categories=True),
     "social_board_deficit": Statistic(whole_years=True),
     "breakeven_cumulative": Statistic(period=False, arm=False, year=True),
+    # the programme's own follow-up (model/follow_up.py), over the months of the period
+    "participants_started": Statistic(arm=False),
+    "participants_left_for_work": Statistic(arm=False),
+    "participants_left_for_studies": Statistic(arm=False),
+    "leavers_benefit_not_paid": Statistic(arm=False),
+    "leavers_benefit_saved": Statistic(arm=False),
     "work_or_studies_3m_after_job": Statistic(period=False, arm=False),
     "on_benefit_year_after_job": Statistic(period=False, arm=False),
 }

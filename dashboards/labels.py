@@ -202,6 +202,35 @@ TEXT: dict[str, dict[str, str]] = {
         "sv": "Försörjningsstöd någon gång under året efter avslutad anställning",
         "en": "On benefit at some time in the year after a finished job",
     },
+    "follow_up": {
+        "sv": "Uppföljning av deltagarna över hela perioden (med insatserna)",
+        "en": "Follow-up of the participants over the whole run (with the programme)",
+    },
+    "follow_up_note": {
+        "sv": "Så som en kommun själv följer upp (Linköpings slutrapport §2.3): de som lämnat för arbete och "
+        "försörjningsstödet de hade när de placerades, för varje månad efter den de lämnade. Bredvid: vad samma "
+        "hushåll hade fått samma månader utan insatserna. Skillnaden är vad uppföljningen inte ser: hushåll som "
+        "hade lämnat ändå, och de som kommer tillbaka.",
+        "en": "As a municipality follows up itself (Linköping's final report §2.3): those who left for work and the "
+        "benefit they had when placed, for every month after the one they left. Beside it: what the same "
+        "households would have been paid in the same months without the programme. The gap is what the "
+        "follow-up cannot see: households that would have left anyway, and those who come back.",
+    },
+    "follow_participants_new": {"sv": "Deltagare", "en": "Participants"},
+    "follow_left_for_work": {"sv": "Lämnade försörjningsstöd för arbete", "en": "Left benefit for work"},
+    "follow_left_for_studies": {"sv": "Gick till studier", "en": "Went to studies"},
+    "follow_leavers_not_paid_sek": {
+        "sv": "Försörjningsstöd som inte betalats ut till dem, uppföljningens sätt",
+        "en": "Benefit not paid to them, the follow-up's way",
+    },
+    "follow_leavers_saved_sek": {
+        "sv": "Sparat på samma hushåll och månader jämfört med utan insatserna",
+        "en": "Saved on the same households and months, against no programme",
+    },
+    "follow_leavers_saved_share": {
+        "sv": "Det sparade som andel av uppföljningens belopp",
+        "en": "The saving as a share of the follow-up's figure",
+    },
     "internship": {"sv": "Praktik", "en": "Internship"},
     "municipal_job": {"sv": "Kommunalt finansierad", "en": "Municipal funds"},
     "nystartsjobb": {"sv": "Nystartsjobb", "en": "Nystartsjobb"},
@@ -524,10 +553,6 @@ def department_table(
             ]
         )
     return t("departments_title", lang).format(method=departments.method), header, rows
-
-
-def _thousands(sek: float, lang: str) -> str:
-    return number(sek / 1e3, 0, lang)
 
 
 def _thousands(sek: float, lang: str) -> str:

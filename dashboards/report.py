@@ -18,6 +18,7 @@ from dashboards.labels import (
     band_text,
     closed_text,
     department_table,
+    mnkr,
     model_band_text,
     notice_text,
     number,
@@ -205,6 +206,7 @@ def build_report(data: RunData) -> str:
     if s.participants:
         prow = [[t(f"part_{k}", lang), band_text(v, percent, lang)] for k, v in s.participants.items()]
         parts += [f"<h2>{t('participants', lang)}</h2>", _table([t("figure", lang), t("modelled", lang)], prow)]
+    parts += _follow_up_section(s, lang)
 
     if s.departments is not None:
         title, header, rows = department_table(s.departments, lang)
@@ -360,6 +362,22 @@ def _observed_section(s: Summary, lang: str) -> list[str]:
             rows,
             outside,
         ),
+    ]
+
+
+def _follow_up_section(s: Summary, lang: str) -> list[str]:
+    """The programme's own follow-up over the run, beside the counterfactual's saving on the same leavers."""
+    if not s.follow_up or s.follow_up["participants_new"].p50 <= 0:
+        return []
+
+    def count(x: float, lang: str) -> str:
+        return number(x, 0, lang)
+
+    formats = {"leavers_not_paid_sek": mnkr, "leavers_saved_sek": mnkr, "leavers_saved_share": percent}
+    rows = [[t(f"follow_{k}", lang), band_text(b, formats.get(k, count), lang)] for k, b in s.follow_up.items()]
+    return [
+        f"<h2>{t('follow_up', lang)}</h2><p class='note'>{t('follow_up_note', lang)}</p>",
+        _table([t("figure", lang), t("modelled", lang)], rows),
     ]
 
 

@@ -112,6 +112,7 @@ class Priced:
     households_on_benefit: np.ndarray  # (months,)
     on_benefit: np.ndarray  # (households, months) bool: received benefit or a top-up in the month
     rows: Rows | None = None
+    paid: np.ndarray | None = None  # (households, months) SEK of benefit and top-ups, if asked for
 
 
 def _money(p: Params) -> lk.Money:
@@ -268,11 +269,13 @@ def _schedules(p: Params, visits: Visits) -> tuple[np.ndarray, ScheduleTable]:
     return index, table
 
 
-def price(p: Params, pop: Population, visits: Visits, keep_rows: bool = False) -> Priced:
+def price(p: Params, pop: Population, visits: Visits, keep_rows: bool = False, per_household: bool = False) -> Priced:
     """Price one arm's visits into monthly flows per category (model/ledger_kernel.py does the arithmetic).
 
     Each row's amounts are summed straight into monthly totals; the full
-    (rows × categories) table is built only for a trace.
+    (rows × categories) table is built only for a trace. ``per_household``
+    also keeps each household's benefit and top-ups by month (what a follow-up
+    of particular households needs, model/follow_up.py).
     """
     T = p.n_months
     flows = np.zeros((len(CATEGORIES), T))
@@ -287,9 +290,10 @@ def price(p: Params, pop: Population, visits: Visits, keep_rows: bool = False) -
     vis, month = np.zeros(n_rows, dtype=np.int64), np.zeros(n_rows, dtype=np.int64)
     overlap, sek = np.zeros(n_rows), np.zeros((n_rows, len(CATEGORIES)))
     marked = np.zeros(T, dtype=np.int64)
-    lk.price_visits(_money(p), _households(pop), vc, T, flows, mark, marked, vis, month, overlap, sek)
+    paid = np.zeros((pop.n, T) if per_household else (0, 0))
+    lk.price_visits(_money(p), _households(pop), vc, T, flows, mark, marked, paid, vis, month, overlap, sek)
     rows = Rows(vis, month, overlap, sek) if keep_rows else None
-    return Priced(flows, marked, mark, rows)
+    return Priced(flows, marked, mark, rows, paid if per_household else None)
 
 
 #: Per department and month (:func:`department_months`): places allocated and filled (place-months), missing

@@ -160,17 +160,19 @@ def _add(flows, rows_sek, row, cat, m, sek):
 
 
 @numba.njit(cache=True)
-def price_visits(mt_, hs_, vc_, T, flows_, mark_, marked_, rows_vis_, rows_month_, rows_overlap_, rows_sek_):
+def price_visits(mt_, hs_, vc_, T, flows_, mark_, marked_, paid_, rows_vis_, rows_month_, rows_overlap_, rows_sek_):
     """Price every visit in a money state into ``flows`` (categories × months) and ``mark`` (households × months:
-    benefit or a top-up was paid; ``marked`` counts them per month). With room in ``rows_*`` (one row per
-    visit-month, in visit order), also keep each row. Returns the number of rows.
+    benefit or a top-up was paid; ``marked`` counts them per month). With room in ``paid`` (households × months),
+    also sum each household's benefit and top-ups per month; with room in ``rows_*`` (one row per visit-month,
+    in visit order), keep each row. Returns the number of rows.
 
     Visits on benefit or in an internship (most rows) are priced in a loop of their own, the others in a
     second: a loop that reads few tables keeps them in registers, one that reads all of them reloads them
     at every row.
     """
     mt, hs, vc, flows, mark = unowned(mt_), unowned(hs_), unowned(vc_), unowned(flows_), unowned(mark_)
-    marked = unowned(marked_)
+    marked, paid = unowned(marked_), unowned(paid_)
+    per_household = paid.shape[0] > 0
     rows_vis, rows_month, rows_overlap, rows_sek = (
         unowned(rows_vis_), unowned(rows_month_), unowned(rows_overlap_), unowned(rows_sek_)
     )  # fmt: skip
@@ -212,6 +214,8 @@ def price_visits(mt_, hs_, vc_, T, flows_, mark_, marked_, rows_vis_, rows_month
             if sek > 0 and not mark[h, m]:
                 mark[h, m] = True
                 marked[m] += 1
+            if per_household:
+                paid[h, m] += sek
     for v in range(n):  # jobs, a-kassa and aktivitetsstöd
         st = vc.state[v]
         t0, t1 = vc.t0[v], vc.t1[v]
@@ -250,7 +254,7 @@ def price_visits(mt_, hs_, vc_, T, flows_, mark_, marked_, rows_vis_, rows_month
                 counted = 1 - mt.jobbstimulans_share[m] * applies
                 sek = max(net_need - counted * wage * (1 - mt.tax_wage[m]), 0.0) * f
                 _add(flows, rows_sek, row, TOPUP_WAGE, m, sek)
-                paid = sek > 0
+                topup = sek
                 job = st - _MUNICIPAL
                 capped = min(wage, mt.subsidy_cap[job, start] * mt.hours_share)
                 base = mt.subsidy_covers_wage[job] * capped + _fee(mt, m, capped, young)
@@ -271,10 +275,11 @@ def price_visits(mt_, hs_, vc_, T, flows_, mark_, marked_, rows_vis_, rows_month
                 topup = max(net_need * f - amount * (1 - mt.tax_akassa[m]), 0.0)
                 _add(flows, rows_sek, row, AKASSA if st == _AK else AKTIVITETSSTOD, m, amount)
                 _add(flows, rows_sek, row, TOPUP_AKASSA if st == _AK else TOPUP_AKTIVITETSSTOD, m, topup)
-                paid = topup > 0
-            if paid and not mark[h, m]:
+            if topup > 0 and not mark[h, m]:
                 mark[h, m] = True
                 marked[m] += 1
+            if per_household:
+                paid[h, m] += topup
             row += 1
     return first[n] if trace else 0
 

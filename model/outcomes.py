@@ -15,6 +15,8 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
+from model.follow_up import FIELDS as FOLLOW_UP_FIELDS
+from model.follow_up import follow_up
 from model.ledger import CATEGORIES, DEPARTMENT_FIELDS, PARTIES, SIGNS
 from model.params import REPS_PER_DRAW, Params
 from model.participants import FIELDS, shares
@@ -67,9 +69,26 @@ def tabulate(result: RepResult, p: Params) -> RepTables:
             arms[arm]["departments"] = _by_year(a.departments, np.asarray(p.calendar.year_of_month()))
     # only participants hold places: their own visits are all the counts need
     counts = participant_outcomes(p, result.participant_visits, result.participant_on_benefit)
+    paid = result.participant_paid
+    arms["programme"]["follow_up"] = follow_up(
+        p, result.population, result.participant_visits, paid["programme"], paid["counterfactual"]
+    )
     return RepTables(
         result.rep, arms, result.events, result.household_months, result.simulated_household_months, counts
     )
+
+
+def _follow_up_bands(totals: np.ndarray | None) -> dict[str, Band]:
+    """P50 [P5–P95] of each follow-up total, and of the leavers' saving over the follow-up's way (replications
+    with leavers only)."""
+    if totals is None or not len(totals):
+        return {}
+    out = {name: _band(totals[:, j]) for j, name in enumerate(FOLLOW_UP_FIELDS)}
+    not_paid = totals[:, FOLLOW_UP_FIELDS.index("leavers_not_paid_sek")]
+    saved = totals[:, FOLLOW_UP_FIELDS.index("leavers_saved_sek")]
+    if (not_paid > 0).any():
+        out["leavers_saved_share"] = _band(saved[not_paid > 0] / not_paid[not_paid > 0])
+    return out
 
 
 def _by_year(by_month: np.ndarray, years: np.ndarray) -> np.ndarray:
@@ -107,6 +126,9 @@ def monthly_frame(p: Params, tables: list[RepTables]) -> pd.DataFrame:
             add("arrivals", a["arrivals"].astype(np.int64))
             for j, label in enumerate(PLACE_TYPES):
                 add(f"starts_{label}", a["starts"][:, j])
+            follow = a.get("follow_up")  # the programme arm's participants (none in the counterfactual)
+            for j, label in enumerate(FOLLOW_UP_FIELDS):
+                add(label, follow[j] if follow is not None else np.zeros(T))
             add("social_board_net_sek", v["social_board"])
             add("municipality_net_sek", v["municipality"])
             add("state_net_sek", v["state"])
@@ -427,10 +449,12 @@ def summarise(
     monthly: pd.DataFrame,
     participants: np.ndarray | None = None,
     uncertain: bool = False,
+    follow_up: np.ndarray | None = None,
 ) -> Summary:
     """Monte Carlo summary: percentiles, probabilities, breakeven, targets, participant outcomes.
 
     ``uncertain``: replications drew their parameters (so the spread splits into parameter and process parts).
+    ``follow_up``: (replications, model.follow_up.FIELDS), each summed over the run's months.
     """
     full_years = sorted(int(y) for y in annual.loc[annual["months"] == 12, "year"].unique())
     reps = sorted(annual["rep"].unique())
@@ -508,6 +532,7 @@ def summarise(
     return Summary(
         scenario=p.scenario,
         replications=len(reps),
+        follow_up=_follow_up_bands(follow_up),
         uncertain=uncertain,
         full_years=full_years,
         breakeven={name: Breakeven(**b) for name, b in breakeven.items()},

@@ -281,7 +281,9 @@ def _write_outputs(
     """
     p = req.params
     kept = write_tables(p, staging, parts)
-    summary = summarise(p, kept.annual, kept.households, kept.participants, uncertain=req.resolver.uncertain)
+    summary = summarise(
+        p, kept.annual, kept.households, kept.participants, uncertain=req.resolver.uncertain, follow_up=kept.follow_up
+    )
     places = places_rows(p, kept.places, req.scenario.programme.target_unit)
     update: dict = {
         "municipality": req.scenario.municipality,

@@ -46,6 +46,7 @@ class Kept:
     households: pd.DataFrame  # outcomes.households_frame
     places: pd.DataFrame  # outcomes.places_by_year
     participants: np.ndarray  # (replications, participants.FIELDS)
+    follow_up: np.ndarray  # (replications, follow_up.FIELDS): each field summed over the run's months
     events: int
     household_months: float
 
@@ -84,6 +85,7 @@ class _Keeping:
         self.households: list[pd.DataFrame] = []
         self.places: list[pd.DataFrame] = []
         self.participants: list[np.ndarray] = []
+        self.follow_up: list[np.ndarray] = []
         self.events, self.household_months = 0, 0.0
 
     def add(self, tables: Sequence[RepTables]) -> None:
@@ -101,6 +103,7 @@ class _Keeping:
             self.files["departments"].append(departments)
         for t in tables:  # in order, as one sum over every replication would add them
             self.participants.append(t.participants)
+            self.follow_up.append(t.arms["programme"]["follow_up"].sum(axis=1))
             self.events += t.events
             self.household_months += t.household_months
 
@@ -114,6 +117,7 @@ class _Keeping:
             households=_concat(self.households),
             places=_concat(self.places),
             participants=np.stack(self.participants) if self.participants else np.zeros((0, 0)),
+            follow_up=np.stack(self.follow_up) if self.follow_up else np.zeros((0, 0)),
             events=self.events,
             household_months=self.household_months,
         )

@@ -52,6 +52,7 @@ class RepResult:
     population: Population
     participant_on_benefit: np.ndarray  # (households, months) bool, programme arm: participants' months on benefit
     participant_visits: Visits  # programme arm, the participants' visits only (canonical order)
+    participant_paid: dict[str, np.ndarray]  # per arm, (households, months) SEK of benefit and top-ups (participants')
 
 
 def _starts(visits: Visits, n_months: int) -> np.ndarray:
@@ -103,13 +104,14 @@ def simulate(p: Params, rep: int, full_counterfactual: bool = False, engine_name
     priced_cf_shared = priced_shared if cf_shared is shared else price(p, pop, cf_shared)
     arms = {}
     arrivals = _arrivals(pop, T)  # the same households arrive in both arms
-    priced_prog_part = price(p, pop, prog_part)
+    priced_prog_part = price(p, pop, prog_part, per_household=True)
+    priced_cf_part = price(p, pop, cf_part, per_household=True)
     shared_starts = {id(shared): _starts(shared, T)}
     if cf_shared is not shared:
         shared_starts[id(cf_shared)] = _starts(cf_shared, T)
     for arm, shared_visits, shared_price, own, own_price, whole, stocks in (
         ("programme", shared, priced_shared, prog_part, priced_prog_part, prog_visits, prog.sampled_stocks),
-        ("counterfactual", cf_shared, priced_cf_shared, cf_part, price(p, pop, cf_part), cf_visits, cf_stocks),
+        ("counterfactual", cf_shared, priced_cf_shared, cf_part, priced_cf_part, cf_visits, cf_stocks),
     ):
         flows, on_benefit = _combine(shared_price, own_price)
         visits = whole if whole is not None else Visits.concat([shared_visits, own])
@@ -137,6 +139,7 @@ def simulate(p: Params, rep: int, full_counterfactual: bool = False, engine_name
         population=pop,
         participant_on_benefit=priced_prog_part.on_benefit,
         participant_visits=prog_part,
+        participant_paid={"programme": priced_prog_part.paid, "counterfactual": priced_cf_part.paid},
     )
 
 

@@ -186,6 +186,9 @@ class Summary(Part):
     targets: dict[str, TargetResult]
     participants: dict[str, Band] = Field(default_factory=dict)
     participant_counts: dict[str, float] = Field(default_factory=dict)  # P50 of each count
+    #: the programme's own follow-up over the whole run (model/follow_up.py FIELDS), and the leavers' saving
+    #: against the counterfactual as a share of the follow-up's way (``leavers_saved_share``)
+    follow_up: dict[str, Band] = Field(default_factory=dict)
     stale_rules: list[str] = Field(default_factory=list)
     closed_financing: list[ClosedFinancing] = Field(default_factory=list)
     places: list[PlaceRow] = Field(default_factory=list)

@@ -15,6 +15,7 @@ from calibration.statistics import Tables, values, year_band
 from calibration.targets import DATA, Observation, Period, check_within, load_targets
 from model.calendar import Calendar, YearMonth
 from model.errors import InputError
+from model.follow_up import FIELDS as FOLLOW_UP_FIELDS
 
 
 def _obs(**fields) -> Observation:
@@ -137,7 +138,8 @@ def _tables() -> Tables:
         for arm, base in (("programme", 100), ("counterfactual", 110)):
             for i, m in enumerate(months):
                 hh = base + 10 * rep + i
-                rows.append((rep, arm, m, hh, i + rep, 1.0, 2.0))
+                follow = (3.0, 1.0, 2.0, 1000.0 * (i + 1), 600.0) if arm == "programme" else (0.0,) * 5
+                rows.append((rep, arm, m, hh, i + rep, 1.0, 2.0, *follow))
     monthly = pd.DataFrame(
         rows,
         columns=[
@@ -148,6 +150,7 @@ def _tables() -> Tables:
             "starts_municipal_job",
             "starts_nystartsjobb",
             "starts_internship",
+            *FOLLOW_UP_FIELDS,
         ],
     )
     ledger = pd.DataFrame(
@@ -198,6 +201,17 @@ def test_statistics_by_hand():
     np.testing.assert_allclose(deficit, [11, 15])
     change = _obs(statistic="households_change", period="2022-02", base_period="2021-12", value=-0.1)
     np.testing.assert_allclose(values(change, t), [102 / 100 - 1, 112 / 110 - 1])
+    # the follow-up (programme arm only): 3 new participants, 1 left for work, 2 for studies a month; the report's
+    # way 1 000 × (month index + 1), the counterfactual saving 600 a month
+    follow = {
+        "participants_started": [6, 6],
+        "participants_left_for_work": [2, 2],
+        "participants_left_for_studies": [4, 4],
+        "leavers_benefit_not_paid": [5000, 5000],
+        "leavers_benefit_saved": [1200, 1200],
+    }
+    for statistic, expected in follow.items():
+        np.testing.assert_allclose(values(_obs(statistic=statistic, period=jan_feb, value=1), t), expected)
     # payback: cumulative programme 10, 11 against 5, 10 (never) and 10, 20 against 5, 10 (never)
     breakeven = _obs(statistic="breakeven_cumulative", period=None, value=2025, unit="year")
     assert list(values(breakeven, t)) == [math.inf, math.inf]

@@ -223,7 +223,8 @@ def test_every_value_in_the_shipped_scenarios_names_its_source(path):
     distribution written on the lines below its key).
     """
     source = re.compile(
-        r"assumption|facts §|Lund §|facts\.md|IFAU|illustrative|calibrated|SCB|Arbetsförmedlingen|Socialstyrelsen"
+        r"assumption|facts §|Lund §|Linköping §|facts\.md|IFAU|illustrative|calibrated|SCB|Arbetsförmedlingen"
+        r"|Socialstyrelsen"
     )
     missing = []
     parents: list[tuple[int, bool]] = []  # (indent, has a source) of the keys above the current line
