@@ -14,9 +14,11 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from rich.table import Table
 
 from calibration.cli_calibrate import calibrate_command
+from evaluation.cli_evaluate import evaluate_command
 from model.backends import Backend, on_dask, on_this_machine
 from model.cli_allocate import allocate_command
 from model.cli_compare import DASK_HELP, ENGINE_HELP, SCHEDULER_HELP, Engine, compare_command
+from model.cli_register import register_command
 from model.cli_rules import rules_app
 from model.console import err_console, error, ok, out_console, warning
 from model.errors import AmsimError, InputError
@@ -40,6 +42,8 @@ app.add_typer(rules_app, name="rules")
 app.command("allocate")(allocate_command)
 app.command("compare")(compare_command)
 app.command("calibrate")(calibrate_command)
+app.command("register")(register_command)
+app.command("evaluate")(evaluate_command)
 
 
 class Lang(StrEnum):

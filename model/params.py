@@ -153,7 +153,9 @@ class Params:
     ready_share: float
     readiness_effect: float  # log-ratio of the most to the least ready household's work-exit hazard
     readiness_cdf: np.ndarray  # (reasons, READINESS_CELLS + 1): CDF of arrivals' readiness on an even grid
-    assessment_months: float  # months on benefit before a first placement
+    assessment_months: float  # months on benefit before a first placement (the mean, if it varies)
+    assessment_varies: bool  # each household's own assessment time, exponential with that mean
+    decisions_monthly: bool  # a first placement is decided at a month's start
     member_share: float
     age_lower: tuple[float, ...]  # lower age of each band; the last band runs to MAX_AGE
     age_cdf: tuple[float, ...]
@@ -518,6 +520,8 @@ class Resolver:
             readiness_effect=bl.readiness_work_effect,
             readiness_cdf=readiness_cdf,
             assessment_months=prog.assessment_months,
+            assessment_varies=prog.assessment_varies,
+            decisions_monthly=prog.decisions_at_month_start,
             member_share=sc.population.akassa_member_share,
             age_lower=tuple(float(a) for a in ages),
             age_cdf=tuple(float(x) for x in np.cumsum([sc.population.age_shares[a] for a in ages])),

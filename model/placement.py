@@ -88,6 +88,8 @@ class Placement:
                 parts.append(0 if hh.n_children > 0 else 1)
             elif k == "readiness":
                 parts.append(-hh.readiness)
+            elif k == "lottery":
+                parts.append(hh.lottery)
             else:  # longest_on_benefit
                 parts.append(hh.origin)
         return tuple(parts)
@@ -122,7 +124,8 @@ class Placement:
         assessment (months on benefit in the current spell); a later one (a job after an internship) does not."""
         if hh.jobs or hh.internships:
             return now
-        return max(now, hh.origin + self.p.assessment_months)
+        t = hh.origin + hh.assessment
+        return max(now, math.ceil(t) if self.p.decisions_monthly else t)
 
     def leave(self, hh: Any) -> None:
         """``hh`` leaves benefit: void its queue entries."""
@@ -142,7 +145,10 @@ class Placement:
             self.fill(c, now)
 
     def fill(self, c: int, now: float) -> None:
-        """Place waiting households while class ``c`` has free places."""
+        """Place waiting households while class ``c`` has free places (with monthly decisions: at a month's start)."""
+        if self.p.decisions_monthly and now != math.floor(now):
+            self._wake_at(c, float(math.ceil(now)))
+            return
         self._mature(c, now)
         ready = self.ready[c]
         dept = -1
@@ -199,6 +205,12 @@ class Placement:
         if not heap or self.occupied[k] >= self.capacity[k]:
             return
         t = heap[0][0]
+        if self.p.decisions_monthly:  # the next decision: households due earlier wait unmatured till then
+            t = float(math.ceil(max(t, self.env.now)))
+        self._wake_at(k, t)
+
+    def _wake_at(self, k: int, t: float) -> None:
+        """Fill class ``k`` at ``t`` (unless a fill is due by then)."""
         if self.wake_at[k] is not None and self.wake_at[k] <= t:
             return
         self.wake_at[k] = t

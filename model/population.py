@@ -42,6 +42,8 @@ class Population:
     age: np.ndarray  # years, at arrival
     newly_arrived: np.ndarray  # bool: in Sweden 3 years or less
     away_since: np.ndarray  # when the household's time away from work began (≤ origin): unemployment before benefit
+    lottery: np.ndarray  # in [0, 1): the household's place in a random matching order (priority key "lottery")
+    assessment: np.ndarray  # months on benefit the household's assessment takes before a first placement
 
     @property
     def n(self) -> int:
@@ -96,6 +98,11 @@ def generate(p: Params, rep: int) -> Population:
     # months away from work before the benefit spell began, from a stream of their own (no other draw moves)
     u_away = generator(p.seed, rep, Purpose.ATTRIBUTES, 2).random(n)
     away_before = -p.away_before_mean * np.log1p(-u_away)
+    # the matching order nothing else explains, from a stream of its own (no other draw moves)
+    lottery = generator(p.seed, rep, Purpose.ATTRIBUTES, 3).random(n)
+    assessment = np.full(n, float(p.assessment_months))
+    if p.assessment_varies:  # exponential with the scenario's mean, from a stream of its own
+        assessment *= -np.log1p(-generator(p.seed, rep, Purpose.ATTRIBUTES, 4).random(n))
     return Population(
         arrival=arrival,
         initial=initial,
@@ -111,6 +118,8 @@ def generate(p: Params, rep: int) -> Population:
         age=age,
         newly_arrived=np.asarray(p.newly_arrived_reasons)[reason],
         away_since=origin - away_before,
+        lottery=lottery,
+        assessment=assessment,
     )
 
 

@@ -44,7 +44,7 @@ JobType = Literal["municipal_job", "nystartsjobb", "introduktionsjobb", "extratj
 SubsidyType = Literal["nystartsjobb", "introduktionsjobb", "extratjanst"]
 PlaceClass = Literal["jobs", "internships"]
 ReasonName = Literal["unemployed", "sfi", "sick", "no_capacity", "other"]
-PriorityKey = Literal["after_internship", "children", "readiness", "longest_on_benefit"]
+PriorityKey = Literal["after_internship", "children", "readiness", "longest_on_benefit", "lottery"]
 assert set(get_args(PlaceType)) == set(PLACE_TYPES) and set(get_args(JobType)) == set(JOB_TYPES)
 assert set(get_args(SubsidyType)) == set(SUBSIDY_TYPES) and set(get_args(PlaceClass)) == set(PLACE_CLASSES)
 
@@ -266,6 +266,8 @@ class Programme(Strict):
     eligible_reasons: list[ReasonName]
     max_jobs_per_household: Annotated[int, Field(ge=0)]
     max_internships_per_household: Annotated[int, Field(ge=0)]
+    #: who is placed first; "lottery" is a random order drawn once per household: matching that nothing the
+    #: register holds or the household's prospects explain (no two households tie, so keys after it never apply)
     priority: list[PriorityKey]
     #: which class a household eligible for both is offered first
     placement_order: list[PlaceClass]
@@ -279,6 +281,11 @@ class Programme(Strict):
     payroll: Literal["bea", "average_po"] = "bea"
     #: months on benefit before a household's first placement: assessment and matching
     assessment_months: NonNeg = 0.0
+    #: each household's assessment takes its own time, exponential with mean assessment_months, drawn again for
+    #: each new benefit spell (how long assessment and matching take varies; default: the same for everyone)
+    assessment_varies: bool = False
+    #: a first placement is decided at the start of a month: the assessment ends with the month it ends in
+    decisions_at_month_start: bool = False
     #: share of job holders not in an a-kassa who join one when the job starts (Lund §4.4: encouraged)
     akassa_join_at_job_start: Prob
     #: which job types count toward a-kassa under the new law (2025-10-01 on): not settled in law or practice
@@ -314,6 +321,8 @@ class Programme(Strict):
             raise ValueError(f"placement_order must list each place class once: {', '.join(PLACE_CLASSES)}")
         if len(set(self.priority)) != len(self.priority):
             raise ValueError("priority keys must be unique")
+        if len(self.priority) > 4:
+            raise ValueError("priority takes at most four keys (a key after lottery or readiness never applies)")
         return self
 
 

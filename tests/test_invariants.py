@@ -7,6 +7,7 @@ import math
 from pathlib import Path
 
 import numpy as np
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -75,10 +76,12 @@ def scenarios(draw: st.DrawFn) -> dict:
     prog["eligible_reasons"] = draw(st.lists(st.sampled_from(REASONS), unique=True))
     prog["max_jobs_per_household"] = draw(st.integers(0, 2))
     prog["max_internships_per_household"] = draw(st.integers(0, 2))
-    prog["priority"] = draw(st.permutations(["after_internship", "children", "readiness", "longest_on_benefit"]))[
-        : draw(st.integers(0, 4))
-    ]
+    keys = ["after_internship", "children", "readiness", "longest_on_benefit", "lottery"]
+    prog["priority"] = draw(st.permutations(keys))[: draw(st.integers(0, 4))]
     prog["placement_order"] = list(draw(st.permutations(PLACE_CLASSES)))
+    prog["assessment_months"] = draw(st.sampled_from([0.0, 0.7, 3.0]))
+    prog["assessment_varies"] = draw(st.booleans())
+    prog["decisions_at_month_start"] = draw(st.booleans())
     prog["ordinary_workplace_share"] = draw(prob)
     if draw(st.booleans()):  # places shared among the shipped (illustrative) departments
         prog["allocation"] = {
@@ -249,12 +252,13 @@ def test_programme_changes_something():
     assert not np.array_equal(r.arms["programme"].flows, r.arms["counterfactual"].flows)
 
 
-def test_priority_order_is_respected():
+@pytest.mark.parametrize("second", ["readiness", "lottery"])
+def test_priority_order_is_respected(second: str):
     """Whenever a household is placed, no waiting eligible household had a better priority key."""
     d = small_dict()
     d["population"]["initial_households"] = 120
     d["population"]["ready_share"] = 1.0
-    d["programme"]["priority"] = ["children", "readiness"]
+    d["programme"]["priority"] = ["children", second]
     d["programme"]["starts_per_year"] = {2022: {"jobs": 30, "internships": 20}}
     p = params_of(d)
     r = simulate(p, 0)
@@ -263,20 +267,20 @@ def test_priority_order_is_respected():
     placements = np.flatnonzero(np.isin(v.state, [int(s) for s in PLACE_STATES]))
     for i in placements:
         t, k = v.t0[i], INTERNSHIPS if v.state[i] == int(State.INTERNSHIP) else JOBS
-        key = _key(pop, v.hh[i])
+        key = _key(pop, v.hh[i], second)
         # households already waiting on benefit before t (one arriving at the same instant is a tie), still there
         waiting = (v.state == int(State.BENEFIT)) & (v.t0 < t) & (v.t1 > t)
         for j in np.flatnonzero(waiting):
             h = v.hh[j]
             if not _eligible(p, pop, v, h, k, t, v.t0[j]):
                 continue
-            assert _key(pop, h) >= key, f"household {h} waited with a better key than {v.hh[i]} at {t}"
+            assert _key(pop, h, second) >= key, f"household {h} waited with a better key than {v.hh[i]} at {t}"
             checked += 1
     assert checked > 100
 
 
-def _key(pop, h: int) -> tuple:
-    return (0 if pop.n_children[h] > 0 else 1, -pop.readiness[h])
+def _key(pop, h: int, second: str) -> tuple:
+    return (0 if pop.n_children[h] > 0 else 1, -pop.readiness[h] if second == "readiness" else pop.lottery[h])
 
 
 def _eligible(p, pop, v, h: int, k: int, t: float, joined: float) -> bool:

@@ -41,6 +41,7 @@ class Household:
         "after_internship",
         "age0",
         "arrival",
+        "assessment",
         "away_since",
         "dept",
         "eligible",
@@ -51,6 +52,7 @@ class Household:
         "job_start",
         "jobs",
         "level",
+        "lottery",
         "member_at_decision",
         "member_since",
         "n_children",
@@ -133,6 +135,7 @@ def _run_arm(
     post_multiplier, hire_p, window = p.post_multiplier, p.hire_probability, p.post_window
     length_response = p.job_length_response
     ret_p, ret_mean = p.return_probability, p.return_mean_months
+    assessment_varies, assessment_mean = p.assessment_varies, float(p.assessment_months)
     last_month = p.n_months - 1
     akassa_months = {key: v.tolist() for key, v in p.law.akassa_months.items()}  # [(type, months)][month][parent]
     karens, access = p.law.akassa_karens_months.tolist(), p.law.akassa_access
@@ -302,6 +305,8 @@ def _run_arm(
                     back = now + wait
                     yield at(back)
                     hh.origin = hh.away_since = back  # a new spell; time away from work starts again
+                    if assessment_varies:  # assessed again, from the spell's start
+                        hh.assessment = assessment_mean * exponential(tsu())
                     move(hh, BENEFIT, back)
                 else:
                     hh.settled_at = now
@@ -316,7 +321,11 @@ def _run_arm(
     arrival, origin = pop.arrival[ids].tolist(), pop.origin[ids].tolist()
     reasons, kids = pop.reason[ids].tolist(), pop.n_children[ids].tolist()
     readiness, member, ready = pop.readiness[ids].tolist(), pop.member[ids].tolist(), pop.ready[ids].tolist()
-    work_mult = pop.work_multiplier[ids].tolist()
+    work_mult, lottery, assessment = (
+        pop.work_multiplier[ids].tolist(),
+        pop.lottery[ids].tolist(),
+        pop.assessment[ids].tolist(),
+    )
     own_rates: dict[tuple[int, float], tuple] = {}  # households of a reason and readiness share one table
     age0, newly, away_since = pop.age[ids].tolist(), pop.newly_arrived[ids].tolist(), pop.away_since[ids].tolist()
     for j, i in enumerate(ids.tolist()):
@@ -333,6 +342,7 @@ def _run_arm(
         hh.rates = own_rates[key]
         hh.n_children = kids[j]
         hh.readiness = readiness[j]
+        hh.lottery, hh.assessment = lottery[j], assessment[j]
         hh.member_since = -INF if member[j] else INF  # members at arrival have 12 months or more
         hh.member_at_decision, hh.share_after = 0.0, False
         hh.eligible = eligible_reason[reason] and ready[j]

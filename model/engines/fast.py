@@ -24,7 +24,7 @@ from model.random_streams import BLOCK, HouseholdStreams
 from model.states import PLACE_CLASSES, State
 from model.visits import COLUMNS, Visits
 
-PRIORITY_CODES = {"after_internship": 0, "children": 1, "readiness": 2, "longest_on_benefit": 3}
+PRIORITY_CODES = {"after_internship": 0, "children": 1, "readiness": 2, "longest_on_benefit": 3, "lottery": 4}
 
 Pr = namedtuple(
     "Pr",
@@ -33,7 +33,8 @@ Pr = namedtuple(
         "internship_months", "post_multiplier", "post_window", "length_ref", "length_el", "length_most",
         "hire_probability", "has_hire_factor", "hire_factor", "akassa_months", "karens", "access", "guarantee_share",
         "lowest_months", "return_probability", "return_mean", "priority", "max_jobs", "max_internships",
-        "assessment_months", "class_months", "by_department", "dept_open", "dept_accepts", "dept_shares",
+        "decisions_monthly", "assessment_varies", "assessment_mean",
+        "class_months", "by_department", "dept_open", "dept_accepts", "dept_shares",
         "dept_supervisable", "dept_ordinary", "ordinary_share", "join_share", "financing_order", "take_up",
         "open_for_new", "eligibility", "job_young_below", "job_months", "job_months_key", "nystartsjobb",
         "level_newly", "level_long", "level_regular", "long_away", "capacity",
@@ -142,7 +143,9 @@ def _params(p: Params) -> Pr:
         priority=np.array([PRIORITY_CODES[x] for x in p.priority], dtype=np.int64),
         max_jobs=int(p.max_jobs),
         max_internships=int(p.max_internships),
-        assessment_months=float(p.assessment_months),
+        decisions_monthly=bool(p.decisions_monthly),
+        assessment_varies=bool(p.assessment_varies),
+        assessment_mean=float(p.assessment_months),
         class_months=np.asarray(p.class_months, dtype=np.float64),
         by_department=dp is not None,
         dept_open=dept_open,
@@ -188,7 +191,8 @@ def _households(p: Params, pop: Population, ids: np.ndarray) -> tuple[np.ndarray
     hf = np.zeros((len(ids), k.N_HF), dtype=np.float64)
     k.households(
         hi, hf, ids, pop.reason, pop.n_children, pop.newly_arrived, np.asarray(p.eligible_reasons, dtype=np.bool_),
-        pop.ready, pop.arrival, pop.age, pop.origin, pop.away_since, pop.readiness, pop.member, int(p.n_months),
+        pop.ready, pop.arrival, pop.age, pop.origin, pop.away_since, pop.readiness, pop.member, pop.lottery,
+        pop.assessment, int(p.n_months),
     )  # fmt: skip
     return hi, hf
 

@@ -83,7 +83,9 @@ ARM_FIELDS = (
     "priority",
     "max_jobs",
     "max_internships",
-    "assessment_months",
+    "decisions_monthly",
+    "assessment_varies",
+    "assessment_mean",
     "class_months",
     "by_department",
     "dept_open",
@@ -178,8 +180,9 @@ P_NONE, P_BENEFIT_EXIT, P_PLACE_EXIT, P_PLACE_END, P_INCOME_EXIT, P_INCOME_END, 
 # float fields, columns of ``hf``
 (
     F_TENTER, F_ARRIVAL, F_AGE0, F_ORIGIN, F_AWAY, F_READINESS, F_MEMBER_SINCE, F_MEMBER_DECISION, F_JOB_START,
-    F_INCOME_END, F_JOB_MONTHS, F_POST_MULT, F_POST_UNTIL, F_SETTLED, F_PEND_T, F_PLANNED_END, F_PLANNED_FROM, N_HF,
-) = range(18)  # fmt: skip
+    F_INCOME_END, F_JOB_MONTHS, F_POST_MULT, F_POST_UNTIL, F_SETTLED, F_PEND_T, F_PLANNED_END, F_PLANNED_FROM,
+    F_LOTTERY, F_ASSESS, N_HF,
+) = range(20)  # fmt: skip
 # integer scalars of the run, ``si``: SimPy's event counter, the queues' sequence number, moves, visits logged
 S_EID, S_SEQ, S_MOVES, S_VISITS, S_FULL, S_RUN_POS, S_RUN_LEN, S_INT_HEAD, S_INT_TAIL, S_CAL_POS, S_CAL_LEN, N_SI = (
     range(12)
@@ -394,6 +397,8 @@ def _key_part(a, j, i):
         return 0.0 if a.hi[j, H_KIDS] > 0 else 1.0
     if code == 2:  # readiness
         return -a.hf[j, F_READINESS]
+    if code == 4:  # lottery
+        return a.hf[j, F_LOTTERY]
     return a.hf[j, F_ORIGIN]  # longest_on_benefit
 
 
@@ -416,6 +421,14 @@ def _schedule_wake(a, k):
     if size[slot] == 0:
         return
     t = heap[0, 0]
+    if a.decisions_monthly:  # the next decision: households due earlier wait unmatured till then
+        t = float(math.ceil(max(t, a.sf[0])))
+    _wake_at(a, k, t)
+
+
+@numba.njit(cache=True, inline="always")
+def _wake_at(a, k, t):
+    """Fill class ``k`` at ``t`` (unless a fill is due by then)."""
     if a.wake_at[k] <= t:  # NaN (none) compares false
         return
     a.wake_at[k] = t
@@ -549,6 +562,9 @@ def _place(a, j, c, now, dept):
 @numba.njit(cache=True)
 def _fill(a, c, now):
     hi, size = a.hi, a.size
+    if a.decisions_monthly and now != math.floor(now):  # between decisions: wait for the month's start
+        _wake_at(a, c, float(math.ceil(now)))
+        return
     _mature(a, c, now)
     ready = a.ready[c]
     slot = Q_READY + c
@@ -583,7 +599,10 @@ def _join(a, j, now):
         if hi[j, H_JOBS] or hi[j, H_INTERNSHIPS]:
             t_ok = now
         else:
-            t_ok = max(now, hf[j, F_ORIGIN] + a.assessment_months)
+            t_ok = hf[j, F_ORIGIN] + hf[j, F_ASSESS]
+            if a.decisions_monthly:
+                t_ok = math.ceil(t_ok)
+            t_ok = max(now, t_ok)
         if t_ok <= now:
             _push_ready(a, c, k0, k1, k2, k3, seq, token, j)
             if i == 0:
@@ -787,6 +806,8 @@ def _resume(a, j):
     else:  # P_RETURN: a new spell; time away from work starts again
         hf[j, F_ORIGIN] = t
         hf[j, F_AWAY] = t
+        if a.assessment_varies:  # assessed again, from the spell's start
+            hf[j, F_ASSESS] = a.assessment_mean * exponential(_tdraw(a, j))
         _move(a, j, BENEFIT, t)
 
 
@@ -872,7 +893,7 @@ def _calendar(a, open_months):
 
 @numba.njit(cache=True)
 def households(hi, hf, ids, reason, kids, newly, eligible_reasons, ready, arrival, age, origin, away, readiness,
-               member, n_months):  # fmt: skip
+               member, lottery, assessment, n_months):  # fmt: skip
     """The household tables (``hi``, ``hf``) of households ``ids``, from the population's columns."""
     for i in range(len(ids)):
         g = ids[i]
@@ -890,6 +911,8 @@ def households(hi, hf, ids, reason, kids, newly, eligible_reasons, ready, arriva
         hf[i, F_ORIGIN] = origin[g]
         hf[i, F_AWAY] = away[g]
         hf[i, F_READINESS] = readiness[g]
+        hf[i, F_LOTTERY] = lottery[g]
+        hf[i, F_ASSESS] = assessment[g]
         hf[i, F_MEMBER_SINCE] = -INF if member[g] else INF
         hf[i, F_JOB_START] = np.nan
         hf[i, F_INCOME_END] = np.nan
@@ -959,7 +982,9 @@ def run(hi_, hf_, pr_, pl_, rs_, q_, lg_, open_months, sampled_, sf_, si_, count
         pr.priority,
         pr.max_jobs,
         pr.max_internships,
-        pr.assessment_months,
+        pr.decisions_monthly,
+        pr.assessment_varies,
+        pr.assessment_mean,
         pr.class_months,
         pr.by_department,
         pr.dept_open,
