@@ -12,9 +12,10 @@ from rich.markup import escape
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
-from model.cli_compare import DASK_HELP, ENGINE_HELP, SCHEDULER_HELP, Engine, _scenario_path
+from model.cli_compare import DASK_HELP, ENGINE_HELP, SCHEDULER_HELP, Engine
 from model.console import err_console, out_console
 from model.errors import AmsimError
+from model.scenario import scenario_path
 
 PARAMS_HELP = (
     "A scenario value to fit, by its path (e.g. population.inflow_per_month); repeat for several. "
@@ -75,7 +76,7 @@ def calibrate_command(
     try:
         if lang not in ("sv", "en"):
             raise AmsimError(f"--lang {lang}: allowed values are sv, en")
-        path = _scenario_path(scenario)
+        path = scenario_path(scenario)
         sc = load_scenario(path)
         if seed is not None:
             sc = sc.model_copy(update={"seed": seed})

@@ -18,15 +18,13 @@ from evaluation.design import build
 from evaluation.ipw import Z95, profiles
 from model.params import Resolver
 from model.register import replication_panel
-from model.scenario import load_scenario
+from model.scenario import load_scenario, scenario_path
 from model.simulate import simulate
 
 
 def study(scenario: str, registers: int, months: int = 36) -> pd.DataFrame:
     """One row per register, outcome and month since start: estimate, standard error, truth, naive estimate."""
-    from model.cli_compare import _scenario_path
-
-    path = _scenario_path(scenario)
+    path = scenario_path(scenario)
     resolver = Resolver(load_scenario(path), file=str(path))
     rows = []
     for rep in range(registers):

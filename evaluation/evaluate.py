@@ -72,7 +72,7 @@ def evaluate(
         data = pq.read_table(file, filters=[("replication", "=", rep)]).to_pandas()
         d = build(data, f"{file} (replication {rep})")
         w = propensities(d)
-        keep = trimmed(w, d, trim)
+        keep = trimmed(w, trim)
         for pr in profiles(d, K=months, w=w):
             k = np.arange(months + 1)
             truth = pr.truth if pr.truth is not None else np.full(months + 1, np.nan)

@@ -73,7 +73,7 @@ def propensities(d: Design, types: tuple[str, ...] = TYPES) -> Weights:
     return Weights(e=fit(codes, d.treated), e_type={g: fit(codes, kind == TYPES.index(g)) for g in types})
 
 
-def trimmed(w: Weights, d: Design, trim: float) -> np.ndarray:
+def trimmed(w: Weights, trim: float) -> np.ndarray:
     """Risk rows kept: propensities of starting at most ``trim`` (above, the comparison's weights explode)."""
     return w.e <= trim
 
@@ -174,7 +174,7 @@ def profiles(
 ) -> list[Profile]:
     """Each group's profile on every outcome."""
     w = w or propensities(d, tuple(g for g in groups if g != "all"))
-    keep = trimmed(w, d, trim)
+    keep = trimmed(w, trim)
     L = _censoring(d, w.e)
     return [pr for g in groups for pr in group_profiles(d, w, g, K, keep, L=L)]
 

@@ -16,7 +16,7 @@ from model.console import out_console
 from model.engines import EngineName as Engine
 from model.errors import AmsimError, InputError
 from model.runfolder import input_digests
-from model.scenario import Scenario, extends_path, load_scenario
+from model.scenario import Scenario, load_scenario, scenario_path
 
 ENGINE_HELP = (
     "Simulation engine: fast (numba, the default) or des (SimPy, the readable reference). "
@@ -31,17 +31,6 @@ SCHEDULER_HELP = "Run the replications on the Dask cluster whose scheduler is at
 
 def _is_run_folder(path: Path) -> bool:
     return path.is_dir() and (path / "manifest.json").is_file() and (path / "annual.parquet").is_file()
-
-
-def _scenario_path(text: str) -> Path:
-    """A scenario file, or the name of a packaged scenario (lund_malmo)."""
-    path = Path(text)
-    if path.is_file():
-        return path
-    found = extends_path(Path.cwd() / "_", text)
-    if found is None:
-        raise AmsimError(f"{text}: neither a run folder, a scenario file nor a packaged scenario")
-    return found
 
 
 def compare_command(
@@ -87,7 +76,7 @@ def compare_command(
                 plan.append((tag, path, None, str(path)))
                 folders.append(load_arm(tag, path))
                 continue
-            sc_path = _scenario_path(text)
+            sc_path = scenario_path(text)
             plan.append((tag, sc_path, load_scenario(sc_path), str(sc_path)))
         # what every run shares: the first run folder's seed and replications, else the first scenario's
         first = next(sc for _, _, sc, _ in plan if sc is not None) if len(folders) < len(plan) else None

@@ -8,7 +8,7 @@ from typing import Annotated
 
 import typer
 
-from model.cli_compare import ENGINE_HELP, Engine, _scenario_path
+from model.cli_compare import ENGINE_HELP, Engine
 from model.console import ok
 from model.errors import AmsimError
 
@@ -32,10 +32,10 @@ def register_command(
     from model.codeversion import code_digest
     from model.params import Resolver
     from model.register import write
-    from model.scenario import load_scenario
+    from model.scenario import load_scenario, scenario_path
 
     try:
-        path = _scenario_path(scenario)
+        path = scenario_path(scenario)
         sc = load_scenario(path)
         if seed is not None:
             sc = sc.model_copy(update={"seed": seed})

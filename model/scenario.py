@@ -30,7 +30,7 @@ from pydantic import (
 from model import yamlfile
 from model.allocation import LINKOPING_SIZE_WEIGHT
 from model.calendar import Calendar, YearMonth
-from model.errors import InputError, Problem
+from model.errors import AmsimError, InputError, Problem
 from model.rules.functions import NEW_LAW_COUNTING_DEFAULT
 from model.states import JOB_TYPES, PLACE_CLASSES, PLACE_TYPES, SUBSIDY_TYPES
 from model.summary import Notice
@@ -900,6 +900,17 @@ def extends_path(from_file: Path, name: str) -> Path | None:
         return near.with_suffix(".yaml")
     stem = Path(name).stem if Path(name).suffix in (".yaml", ".yml") else Path(name).name
     return next((p for p in packaged_scenarios() if p.stem == stem and "/" not in name), None)
+
+
+def scenario_path(text: str) -> Path:
+    """A scenario file, or the name of a packaged scenario (lund_malmo), as the commands take them."""
+    path = Path(text)
+    if path.is_file():
+        return path
+    found = extends_path(Path.cwd() / "_", text)
+    if found is None:
+        raise AmsimError(f"{text}: neither a run folder, a scenario file nor a packaged scenario")
+    return found
 
 
 def default_scenario_path() -> Path:
