@@ -91,6 +91,7 @@ def _print(ev, lang: str) -> None:
     from rich.table import Table
 
     from dashboards.evaluation_report import tr
+    from dashboards.labels import number
 
     df = ev.profiles[(ev.profiles["group"] == "all") & ev.profiles["k"].isin((0, 6, 12, 24, 36))]
     df = df.groupby(["outcome", "k"], observed=True)[["estimate", "truth", "naive"]].mean().reset_index()
@@ -98,6 +99,6 @@ def _print(ev, lang: str) -> None:
     for col in (tr("outcome", lang), tr("month", lang), tr("estimate", lang), tr("truth", lang), tr("naive", lang)):
         table.add_column(col)
     for r in df.itertuples():
-        cells = [f"{100 * x:.1f}" if x == x else "–" for x in (r.estimate, r.truth, r.naive)]
+        cells = [number(100 * x, 1, lang) for x in (r.estimate, r.truth, r.naive)]
         table.add_row(tr(r.outcome, lang), str(r.k), *cells)
     out_console.print(table)

@@ -14,6 +14,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from rich.table import Table
 
 from calibration.cli_calibrate import calibrate_command
+from evaluation.cli_effects import effects_command
 from evaluation.cli_evaluate import evaluate_command
 from model.backends import Backend, on_dask, on_this_machine
 from model.cli_allocate import allocate_command
@@ -44,6 +45,7 @@ app.command("compare")(compare_command)
 app.command("calibrate")(calibrate_command)
 app.command("register")(register_command)
 app.command("evaluate")(evaluate_command)
+app.command("effects")(effects_command)
 
 
 class Lang(StrEnum):

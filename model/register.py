@@ -28,6 +28,7 @@ import pyarrow.parquet as pq
 from model.engines import DEFAULT_ENGINE
 from model.ledger import price
 from model.params import Params
+from model.population import Population
 from model.simulate import RepResult, simulate
 from model.states import EXIT_STATES, PLACE_STATES, REASONS, STATE_LABELS, State
 from model.visits import Visits
@@ -174,7 +175,33 @@ def _months(hh, state, t0, t1, workplace, nxt, origin, T, mask, status, wp, spel
         last = s
 
 
-def _monthly(visits: Visits, origin: np.ndarray, n: int, T: int) -> dict[str, np.ndarray]:
+@dataclass(frozen=True)
+class ArmMonths:
+    """One arm's households by month (n × T), from its visits: the states visited (bits of ``mask``), the state
+    each month is entered in, the job's workplace, the spell's start, places started, exits, and benefit paid."""
+
+    mask: np.ndarray
+    status: np.ndarray
+    wp: np.ndarray
+    spell: np.ndarray
+    started: np.ndarray
+    exit_to: np.ndarray
+    paid: np.ndarray
+
+    def has(self, s: int) -> np.ndarray:
+        """Whether each household was in state ``s`` at some time in each month."""
+        return (self.mask >> s) & 1 == 1
+
+    def outcome(self, name: str) -> np.ndarray:
+        """An outcome of the evaluations by household and month: benefit, work or akassa (booleans)."""
+        if name == "benefit":
+            return self.paid > 0
+        return self.has({"work": EXIT_WORK, "akassa": AKASSA}[name])
+
+
+def arm_months(p: Params, pop: Population, visits: Visits) -> ArmMonths:
+    """One arm's months (see :class:`ArmMonths`); the benefit from the ledger's prices, household by household."""
+    n, T = pop.n, p.n_months
     v = visits.sorted()
     out = {
         "mask": np.zeros((n, T), dtype=np.int32),
@@ -184,35 +211,33 @@ def _monthly(visits: Visits, origin: np.ndarray, n: int, T: int) -> dict[str, np
         "started": np.zeros((n, T), dtype=np.int8),
         "exit_to": np.zeros((n, T), dtype=np.int8),
     }
-    _months(v.hh, v.state.astype(np.int64), v.t0, v.t1, v.workplace, v.nxt.astype(np.int64), origin, T,
+    _months(v.hh, v.state.astype(np.int64), v.t0, v.t1, v.workplace, v.nxt.astype(np.int64), pop.origin, T,
             out["mask"], out["status"], out["wp"], out["spell"], out["started"], out["exit_to"])  # fmt: skip
-    return out
+    return ArmMonths(**out, paid=price(p, pop, visits, per_household=True).paid)
 
 
-def _has(mask: np.ndarray, s: int) -> np.ndarray:
-    return (mask >> s) & 1 == 1
+def age_in_month(pop: Population, hh: np.ndarray, t: np.ndarray) -> np.ndarray:
+    """Household ``hh``'s age at the start of month ``t`` (its age at arrival in the months before)."""
+    return pop.age[hh] + np.maximum(t - pop.arrival[hh], 0.0) / 12.0
 
 
 def replication_panel(p: Params, r: RepResult) -> pd.DataFrame:
     """One replication's register: a row per household and month from the month it arrives to the horizon."""
-    pop, T, n = r.population, p.n_months, r.population.n
+    pop, T = r.population, p.n_months
     prog, cf = r.arms["programme"].visits, r.arms["counterfactual"].visits
-    mp, mc = _monthly(prog, pop.origin, n, T), _monthly(cf, pop.origin, n, T)
-    paid_p = price(p, pop, prog, per_household=True).paid
-    paid_c = price(p, pop, cf, per_household=True).paid
+    mp, mc = arm_months(p, pop, prog), arm_months(p, pop, cf)
     first = np.floor(pop.arrival).astype(np.int64)
     months = np.arange(T)
     present = months[None, :] >= first[:, None]
     hh, t = np.nonzero(present)  # household order, then month
     tm = t.astype(float)
-    started = mp["started"][hh, t]
-    earlier = np.cumsum(mp["started"] > 0, axis=1) - (mp["started"] > 0)
+    started = mp.started[hh, t]
+    earlier = np.cumsum(mp.started > 0, axis=1) - (mp.started > 0)
     births = pop.child_birth[hh]
     with np.errstate(invalid="ignore"):
         child_age = (tm[:, None] - births) / 12.0
     children = ((child_age >= 0) & (child_age < 18)).sum(axis=1)
-    status = mp["status"][hh, t]
-    mask_p, mask_c = mp["mask"][hh, t], mc["mask"][hh, t]
+    status = mp.status[hh, t]
     place_names = ("none", *(s.label for s in PLACE_STATES))
     place_code = np.zeros(len(hh), dtype=np.int8)
     for k, s in enumerate(PLACE_STATES, start=1):
@@ -224,29 +249,29 @@ def replication_panel(p: Params, r: RepResult) -> pd.DataFrame:
         "month": np.array([m.first_day() for m in cal.months()], dtype="datetime64[D]")[t],
         "t": t.astype(np.int16),
         "status": pd.Categorical.from_codes(status, STATUS_NAMES),
-        "benefit": paid_p[hh, t] > 0,
-        "benefit_sek": paid_p[hh, t].astype(np.float32),
-        **{f"in_{s.label}": _has(mask_p, int(s)) for s in PLACE_STATES},
-        "workplace": pd.Categorical.from_codes(mp["wp"][hh, t], WORKPLACES),
+        "benefit": mp.paid[hh, t] > 0,
+        "benefit_sek": mp.paid[hh, t].astype(np.float32),
+        **{f"in_{s.label}": mp.has(int(s))[hh, t] for s in PLACE_STATES},
+        "workplace": pd.Categorical.from_codes(mp.wp[hh, t], WORKPLACES),
         "place_start": pd.Categorical.from_codes(place_code, place_names),
-        "akassa": _has(mask_p, AKASSA),
-        "aktivitetsstod": _has(mask_p, AKTIVITETSSTOD),
-        "work": _has(mask_p, EXIT_WORK),
-        "studies": _has(mask_p, EXIT_STUDIES),
-        "exit_route": pd.Categorical.from_codes(mp["exit_to"][hh, t], EXIT_ROUTES),
-        "age": (pop.age[hh] + np.maximum(tm - pop.arrival[hh], 0.0) / 12.0).astype(np.float32),
+        "akassa": mp.has(AKASSA)[hh, t],
+        "aktivitetsstod": mp.has(AKTIVITETSSTOD)[hh, t],
+        "work": mp.has(EXIT_WORK)[hh, t],
+        "studies": mp.has(EXIT_STUDIES)[hh, t],
+        "exit_route": pd.Categorical.from_codes(mp.exit_to[hh, t], EXIT_ROUTES),
+        "age": age_in_month(pop, hh, t).astype(np.float32),
         "adults": pop.adults[hh].astype(np.int8),
         "children": children.astype(np.int8),
         "reason": pd.Categorical.from_codes(pop.reason[hh], REASONS),
         "newly_arrived": pop.newly_arrived[hh].astype(bool),
         "akassa_member": pop.member[hh].astype(bool),
-        "months_on_benefit": np.maximum(tm - mp["spell"][hh, t], 0.0).astype(np.float32),
+        "months_on_benefit": np.maximum(tm - mp.spell[hh, t], 0.0).astype(np.float32),
         "earlier_programmes": np.minimum(earlier[hh, t], 127).astype(np.int8),
         "readiness": pop.readiness[hh].astype(np.float32),
-        "cf_benefit": paid_c[hh, t] > 0,
-        "cf_benefit_sek": paid_c[hh, t].astype(np.float32),
-        "cf_work": _has(mask_c, EXIT_WORK),
-        "cf_akassa": _has(mask_c, AKASSA),
+        "cf_benefit": mc.paid[hh, t] > 0,
+        "cf_benefit_sek": mc.paid[hh, t].astype(np.float32),
+        "cf_work": mc.has(EXIT_WORK)[hh, t],
+        "cf_akassa": mc.has(AKASSA)[hh, t],
     }
     return pd.DataFrame(frame, columns=list(COLUMNS))
 
