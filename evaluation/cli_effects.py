@@ -24,16 +24,16 @@ TARGET_HELP = (
 
 TEXT = {
     "title": {"sv": "Multiplikatorer som ger de publicerade effekterna", "en": "Multipliers that give the effects"},
-    "target": {"sv": "mål", "en": "target"},
     "multiplier": {"sv": "multiplikator", "en": "multiplier"},
     "range": {"sv": "intervall", "en": "range"},
-    "reached": {"sv": "uppnått (pe)", "en": "reached (pp)"},
-    "se": {"sv": "MC-medelfel (pe)", "en": "MC s.e. (pp)"},
+    "reached": {"sv": "uppnått", "en": "reached"},
+    "pp": {"sv": "procentenheter", "en": "pp"},
+    "se": {"sv": "Monte Carlo-medelfel", "en": "Monte Carlo s.e."},
     "participants": {"sv": "deltagare", "en": "participants"},
     "trials": {
-        "sv": "{trials} simuleringar av {reps} replikeringar ({rounds} varv); sann effekt = deltagarnas utfall med "
+        "sv": "{trials} simuleringar av {reps} replikeringar, varv: {rounds}; sann effekt = deltagarnas utfall med "
         "programmet minus utan (parat kontrafaktiskt).",
-        "en": "{trials} simulations of {reps} replications ({rounds} rounds); true effect = the participants' "
+        "en": "{trials} simulations of {reps} replications, rounds: {rounds}; true effect = the participants' "
         "outcome with the programme minus without it (paired counterfactual).",
     },
 }
@@ -100,18 +100,21 @@ def effects_command(
 
 
 def _print(solution, reps: int, lang: str) -> None:
-    from rich.table import Table
-
     from dashboards.labels import number
 
-    table = Table(title=TEXT["title"][lang])
-    for key in ("target", "multiplier", "range", "reached", "se", "participants"):
-        table.add_column(TEXT[key][lang])
+    out_console.print(f"[bold]{TEXT['title'][lang]}[/bold]")
     for s in solution.solved:
-        span = "–" if s.range is None else f"{number(s.range[0], 3, lang)}–{number(s.range[1], 3, lang)}"
-        table.add_row(
-            s.target.text, number(s.multiplier, 3, lang), span, number(s.reached.effect, 2, lang),
-            number(s.reached.se, 2, lang), str(s.reached.participants),
-        )  # fmt: skip
-    out_console.print(table)
+        r = s.reached
+        span = (
+            ""
+            if s.range is None
+            else f" ({TEXT['range'][lang]} {number(s.range[0], 3, lang)}–{number(s.range[1], 3, lang)})"
+        )
+        out_console.print(f"{s.target.text}", markup=False)
+        out_console.print(
+            f"  {TEXT['multiplier'][lang]} {number(s.multiplier, 3, lang)}{span}; {TEXT['reached'][lang]} "
+            f"{number(r.effect, 2, lang)} {TEXT['pp'][lang]} ({TEXT['se'][lang]} {number(r.se, 2, lang)}), "
+            f"{number(r.participants, 0, lang)} {TEXT['participants'][lang]}",
+            markup=False,
+        )
     out_console.print(TEXT["trials"][lang].format(trials=solution.trials, reps=reps, rounds=solution.rounds))

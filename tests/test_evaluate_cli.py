@@ -78,6 +78,7 @@ def test_what_is_not_a_register_is_refused(tmp_path):
     assert res.exit_code == 2 and "missing columns" in res.output and "status" in res.output
 
 
+@pytest.mark.slow
 def test_the_report_says_when_the_estimate_misses_the_truth(tmp_path):
     """register_readiness: the ready are placed, and no register holds readiness. Over two registers the
     estimated effect on work is off the truth by more than uncertainty explains, and the report says so in
