@@ -102,7 +102,7 @@ def effects_command(
 def _print(solution, reps: int, lang: str) -> None:
     from dashboards.labels import number
 
-    out_console.print(f"[bold]{TEXT['title'][lang]}[/bold]")
+    out_console.print(TEXT["title"][lang])
     for s in solution.solved:
         r = s.reached
         span = (
