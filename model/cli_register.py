@@ -53,7 +53,8 @@ def register_command(
             "engine": engine.value,
             "code": code_digest(),
             "priority": list(sc.programme.priority),
-            "ready_share": _central(sc.population.ready_share),
+            "ready_share": sc.population.ready_share,
+            **_range("ready_share", sc.distributions.get("population.ready_share")),
             "note": "readiness and cf_* are unobserved: a register has neither; amsim evaluate takes cf_* as the truth",
         }
         done = write(resolver.for_replication, list(range(first, first + reps)), folder, meta, engine.value)
@@ -64,5 +65,8 @@ def register_command(
     ok(f"register: {done} ({reps} replication{'s' if reps != 1 else ''})")
 
 
-def _central(value: object) -> object:
-    return value if isinstance(value, int | float) else str(value)
+def _range(name: str, dist: object) -> dict[str, list[float]]:
+    """An uncertain value's P5 and P95 beside its central value (replications draw it)."""
+    if dist is None:
+        return {}
+    return {f"{name}_p5_p95": [round(float(dist.ppf(0.05)), 6), round(float(dist.ppf(0.95)), 6)]}

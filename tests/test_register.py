@@ -13,6 +13,7 @@ from typer.testing import CliRunner
 from model.cli import app
 from model.ledger import BENEFIT_CATEGORIES, CATEGORY_INDEX
 from model.register import COLUMNS, DICTIONARY, STATUS_NAMES, UNOBSERVED, dictionary_frame, replication_panel
+from model.scenario import load_scenario, scenario_path
 from model.simulate import simulate
 from model.states import PLACE_STATES
 from tests.conftest import params_of, small_dict
@@ -106,6 +107,7 @@ def test_amsim_register_writes_a_whole_folder(tmp_path):
     assert sorted(df["replication"].unique()) == [0, 1]
     meta = json.loads((out / "register.json").read_text())
     assert meta["rows"] == len(df) and meta["replications"] == [0, 1] and meta["priority"] == ["children", "lottery"]
+    assert meta["ready_share"] == 1.0 and "ready_share_p5_p95" not in meta  # a fixed value has no range
     assert not (tmp_path / "reg.partial").exists()
     again = CliRunner().invoke(app, ["register", "register_observed", "--out", str(out)])
     assert again.exit_code == 2 and "already exists" in again.output
@@ -130,3 +132,10 @@ def test_a_household_placed_at_a_months_start_enters_it_on_benefit(case):
     first = starts.sort_values("t").groupby("person").head(1)
     assert (first["status"] == "benefit").all()
     assert (first["earlier_programmes"] == 0).all()
+
+
+def test_register_json_gives_an_uncertain_values_range():
+    from model.cli_register import _range
+
+    dist = load_scenario(scenario_path("lund")).distributions["population.ready_share"]  # uniform 0.5–0.7
+    assert _range("ready_share", dist) == {"ready_share_p5_p95": [0.51, 0.69]}
