@@ -5,7 +5,6 @@ from __future__ import annotations
 import datetime as dt
 import os
 import shlex
-import sys
 from pathlib import Path
 from typing import Annotated
 
@@ -25,6 +24,8 @@ TARGET_HELP = (
 TEXT = {
     "title": {"sv": "Multiplikatorer som ger de publicerade effekterna", "en": "Multipliers that give the effects"},
     "multiplier": {"sv": "multiplikator", "en": "multiplier"},
+    "status": {"sv": "{targets} mål, {reps} replikeringar", "en": "{targets} target(s), {reps} replications"},
+    "trial": {"sv": "försök", "en": "trial"},
     "range": {"sv": "intervall", "en": "range"},
     "reached": {"sv": "uppnått", "en": "reached"},
     "pp": {"sv": "procentenheter", "en": "pp"},
@@ -62,6 +63,7 @@ def effects_command(
     if lang not in ("sv", "en"):
         _fail(AmsimError(f"--lang {lang}: allowed values are sv, en"))
     try:
+        from dashboards.labels import number
         from evaluation.overlay import overlay_text
         from evaluation.solver import EffectModel, parse_target, solve
         from model.params import Resolver
@@ -79,12 +81,20 @@ def effects_command(
         resolver = Resolver(sc, file=str(path))
         replications = list(range(first, first + reps))
         resolver.check_draws(first + reps)
-        model = EffectModel(resolver, replications, engine.value)
-        with out_console.status(f"{len(targets)} target(s), {reps} replications …"):
+        label = TEXT["status"][lang].format(targets=len(targets), reps=reps)
+        with out_console.status(label) as status:
+
+            def on_trial(multipliers: dict[str, float]) -> None:
+                shown = ", ".join(f"{g} {number(m, 3, lang)}" for g, m in multipliers.items())
+                status.update(f"{label}: {TEXT['trial'][lang]} {model.trials} ({shown})")
+
+            model = EffectModel(resolver, replications, engine.value, on_trial)
             solution = solve(model, targets)
         _print(solution, reps, lang)
         if out is not None:
-            made_by = f"amsim {' '.join(shlex.quote(a) for a in sys.argv[1:])} ({dt.date.today()}, seed {sc.seed})"
+            words = ["amsim", "effects", scenario, *(w for t in target for w in ("--target", t))]
+            words += ["--reps", str(reps), "--first", str(first), "--engine", engine.value]
+            made_by = f"{' '.join(shlex.quote(w) for w in words)} ({dt.date.today()}, seed {sc.seed})"
             text = overlay_text(solution, path, out, f"{sc.name}_effects", made_by, reference)
             tmp = out.with_name(out.name + ".partial")
             try:

@@ -32,9 +32,12 @@ def _what(s: Solved) -> str:
 def _value(s: Solved, source: str) -> str:
     if s.range is None:
         return f"{s.multiplier:.4f}"
-    lo, hi = s.range
+    lo, hi = (round(x, 4) for x in s.range)
+    m = round(s.multiplier, 4)
     quoted = source.replace("\\", "\\\\").replace('"', '\\"')
-    return f'{{dist: uniform, loc: {lo:.4f}, scale: {hi - lo:.4f}, central: {s.multiplier:.4f}, source: "{quoted}"}}'
+    # the solved value is the central one, unless the effect's small steps put it outside the range's ends
+    central = f"central: {m:.4f}, " if lo <= m <= lo + round(hi - lo, 4) else ""
+    return f'{{dist: uniform, loc: {lo:.4f}, scale: {hi - lo:.4f}, {central}source: "{quoted}"}}'
 
 
 def overlay_text(solution: Solution, scenario: Path, overlay: Path, name: str, made_by: str,

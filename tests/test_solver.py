@@ -135,6 +135,7 @@ def test_amsim_effects_writes_a_scenario_that_extends_the_one_it_solved(tmp_path
     assert "Multipliers that give the effects" in res.output
     text = out.read_text(encoding="utf-8")
     assert "extends: register_observed" in text and "reference: a test; solved for +2 pp work months 12–24" in text
+    assert "# Made by: amsim effects register_observed --target 'ordinary:work:12-24=+2±1' --reps 2 --first 0" in text
     sc = load_scenario(out)
     dist = sc.distributions["effects.post_programme_multiplier.ordinary"]
     assert dist.dist == "uniform" and 0 < dist.loc < dist.central < dist.loc + dist.scale < 5
