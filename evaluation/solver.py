@@ -99,7 +99,8 @@ class EffectModel:
     def __init__(self, resolver: Resolver, reps: list[int], engine: str = DEFAULT_ENGINE,
                  on_trial: Callable[[dict[str, float]], None] | None = None):  # fmt: skip
         self.resolver, self.reps, self.engine, self.on_trial = resolver, reps, engine, on_trial
-        self.trials = 0
+        self.trials = 0  # simulations of the replications (a value asked for again is not simulated again)
+        self._known: dict[tuple, tuple[np.ndarray, np.ndarray]] = {}
 
     def central(self) -> dict[str, float]:
         """The scenario's central multipliers (where the solver starts)."""
@@ -107,18 +108,22 @@ class EffectModel:
 
     def effects(self, multipliers: dict[str, float], selections: list[Selection]) -> list[Reached]:
         """Each selection's true effect with ``multipliers`` in place of the scenario's."""
-        self.trials += 1
-        values = {f"{MULTIPLIER}.{g}": float(m) for g, m in multipliers.items()}
-        sums = np.zeros((len(self.reps), len(selections)))
-        counts = np.zeros((len(self.reps), len(selections)))
-        for i, rep in enumerate(self.reps):
-            p = self.resolver.for_values(rep, values)
-            pt = participants(p, simulate(p, rep, engine_name=self.engine))
+        key = tuple(sorted((g, float(m)) for g, m in multipliers.items()))
+        if any((key, sel) not in self._known for sel in selections):
+            self.trials += 1
+            values = {f"{MULTIPLIER}.{g}": m for g, m in key}
+            sums = np.zeros((len(self.reps), len(selections)))
+            counts = np.zeros((len(self.reps), len(selections)))
+            for i, rep in enumerate(self.reps):
+                p = self.resolver.for_values(rep, values)
+                pt = participants(p, simulate(p, rep, engine_name=self.engine))
+                for j, sel in enumerate(selections):
+                    sums[i, j], counts[i, j] = effect_sum(pt, sel)
             for j, sel in enumerate(selections):
-                sums[i, j], counts[i, j] = effect_sum(pt, sel)
-        if self.on_trial is not None:
-            self.on_trial(multipliers)
-        return [_reached(sums[:, j], counts[:, j]) for j in range(len(selections))]
+                self._known[(key, sel)] = (sums[:, j], counts[:, j])
+            if self.on_trial is not None:
+                self.on_trial(multipliers)
+        return [_reached(*self._known[(key, sel)]) for sel in selections]
 
 
 def _reached(sums: np.ndarray, counts: np.ndarray) -> Reached:
