@@ -33,7 +33,7 @@ import pandas as pd
 
 from calibration.checks import within_band
 from calibration.particles import FitParameter, Simulator
-from calibration.statistics import band, weighted_quantile, year_band
+from calibration.statistics import band, year_band
 from calibration.targets import STATISTICS, Observation
 from model.backends import Backend, on_this_machine
 from model.errors import AmsimError
@@ -41,6 +41,7 @@ from model.folderlock import hold_staging
 from model.params import Resolver
 from model.runfolder import input_digests, mismatch
 from model.scenario import Scenario
+from model.uncertainty import weighted_quantile
 
 #: Generation numbers of simulations that are not proposals: the posterior's predictive check
 CHECK_GENERATION = 20_000

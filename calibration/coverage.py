@@ -27,10 +27,10 @@ import yaml
 
 from calibration.calibrate import Request, Settings, calibrate
 from calibration.particles import Simulator, fit_observations, fit_parameters, is_value_of
-from calibration.statistics import weighted_quantile
 from calibration.targets import load_targets
 from model.params import Resolver
 from model.scenario import load_scenario
+from model.uncertainty import weighted_quantile
 
 #: The generation number of the synthetic histories' replications (no calibration's generation reaches it)
 DATA_GENERATION = 30_000

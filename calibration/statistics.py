@@ -186,10 +186,3 @@ def year_band(v: np.ndarray) -> tuple[float, float, float]:
     s = sorted(float(x) for x in v)
     rank = [s[max(1, math.ceil(q / 100 * len(s))) - 1] for q in (50, 5, 95)]
     return rank[0], rank[1], rank[2]
-
-
-def weighted_quantile(x: np.ndarray, w: np.ndarray, q: float) -> float:
-    """The smallest value whose share of the weight, with those below it, reaches ``q`` (weighted particles)."""
-    order = np.argsort(x, kind="stable")
-    cw = np.cumsum(w[order])
-    return float(x[order][min(int(np.searchsorted(cw, q * cw[-1])), len(x) - 1)])

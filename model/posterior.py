@@ -18,7 +18,7 @@ import numpy as np
 import pandas as pd
 
 from model.errors import InputError, Problem
-from model.uncertainty import uniform
+from model.uncertainty import uniform, weighted_quantile
 
 #: The optional column that weighs a row (ABC's importance weights); without it the rows weigh the same.
 WEIGHT = "weight"
@@ -41,9 +41,8 @@ class Posterior:
     def band(self, path: str) -> tuple[float, float, float]:
         """P50, P5 and P95 of ``path`` over the rows, by weight (what the assumptions table shows)."""
         x = self.values[:, self.paths.index(path)]
-        order = np.argsort(x, kind="stable")
-        cw = np.diff(np.concatenate([[0.0], self.cumulative]))[order].cumsum()
-        p50, p5, p95 = (float(x[order][min(np.searchsorted(cw, q), len(x) - 1)]) for q in (0.5, 0.05, 0.95))
+        w = np.diff(np.concatenate([[0.0], self.cumulative]))
+        p50, p5, p95 = (weighted_quantile(x, w, q) for q in (0.5, 0.05, 0.95))
         return p50, p5, p95
 
     def draw(self, seed: int, draw: int) -> dict[str, float]:

@@ -256,3 +256,11 @@ def draw_many(distributions: dict[str, Distribution], seed: int, reps: list[int]
             u = np.array([uniform(seed, rep, path) for rep in reps])
             columns[path] = np.asarray(d.ppf(u), dtype=np.float64).reshape(len(reps)).tolist()
     return [{path: values[i] for path, values in columns.items()} for i in range(len(reps))]
+
+
+def weighted_quantile(x: np.ndarray, w: np.ndarray, q: float) -> float:
+    """The smallest value whose share of the weight, with those below it, reaches ``q`` (weighted draws: a
+    posterior's rows, a calibration's particles)."""
+    order = np.argsort(x, kind="stable")
+    cw = np.cumsum(w[order])
+    return float(x[order][min(int(np.searchsorted(cw, q * cw[-1])), len(x) - 1)])

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 import pytest
 from typer.testing import CliRunner
@@ -11,6 +12,7 @@ from typer.testing import CliRunner
 from model.cli import app
 from model.params import Resolver
 from model.scenario import load_scenario
+from model.uncertainty import weighted_quantile
 from tests.conftest import small_dict, write_yaml
 
 runner = CliRunner()
@@ -121,3 +123,11 @@ def test_a_scenario_extending_one_with_a_posterior_keeps_the_values_it_writes(tm
     alone = Resolver(load_scenario(both))
     assert alone.posterior is None and not alone.uncertain  # nothing left for the posterior to give
     assert Resolver(load_scenario(base)).posterior.paths == (A, B)
+
+
+@pytest.mark.parametrize("scale", [1.0, 10.0])
+def test_a_hand_computed_weighted_quantile(scale):
+    """Sorted: 1 (weight 0.5), 2 (0.3), 3 (0.2): the smallest value whose weight with those below reaches q.
+    The posterior's band and the calibration's particles both use it; the weights need not sum to one."""
+    x, w = np.array([3.0, 1.0, 2.0]), scale * np.array([0.2, 0.5, 0.3])
+    assert [weighted_quantile(x, w, q) for q in (0.05, 0.5, 0.6, 0.8, 0.95)] == [1.0, 1.0, 2.0, 2.0, 3.0]
