@@ -46,7 +46,8 @@ def overlay_text(solution: Solution, scenario: Path, overlay: Path, name: str, m
     lines = [
         "# Post-programme multipliers solved from published effects (amsim effects): each gives its target's true",
         "# effect, the participants' mean outcome with the programme minus without it (the paired counterfactual),",
-        "# over the replications below. A target with a half-width gives a range: the multipliers at its ends.",
+        "# over the replications of the command below. A target with a half-width gives a range: the multipliers at",
+        "# its ends.",
         f"# Made by: {made_by}",
         f"extends: {extends_value(scenario, overlay)}",
         f"name: {name}",
