@@ -9,7 +9,6 @@ from __future__ import annotations
 import contextlib
 import copy
 import datetime as dt
-import importlib.resources
 import itertools
 import math
 from pathlib import Path
@@ -883,9 +882,15 @@ def is_number_at(sc: Scenario, path: str) -> bool:
     return isinstance(node, int | float) and not isinstance(node, bool)
 
 
+#: The shipped scenarios' folder: the ``runs`` package, installed beside ``model``. Found from here rather than
+#: by importing ``runs``: a folder named runs in the working directory (where commands write runs/out) would
+#: shadow the package as a namespace for scripts and ``python -m`` started there.
+PACKAGED = Path(__file__).resolve().parent.parent / "runs"
+
+
 def packaged_scenarios() -> list[Path]:
     """The scenarios shipped with amsim (runs/*.yaml)."""
-    return sorted(Path(str(importlib.resources.files("runs"))).glob("*.yaml"))
+    return sorted(PACKAGED.glob("*.yaml"))
 
 
 def extends_path(from_file: Path, name: str) -> Path | None:
@@ -915,4 +920,4 @@ def scenario_path(text: str) -> Path:
 
 def default_scenario_path() -> Path:
     """The packaged default scenario, ``runs/lund.yaml``."""
-    return Path(str(importlib.resources.files("runs").joinpath("lund.yaml")))
+    return PACKAGED / "lund.yaml"

@@ -257,6 +257,24 @@ def test_default_scenario_is_the_packaged_lund():
     assert lund_dict()["name"] == "lund"
 
 
+def test_a_folder_named_runs_where_a_script_starts_does_not_hide_the_packaged_scenarios(tmp_path):
+    """`amsim run` writes runs/out in the working folder; a script or `python -m` started there has that folder
+    first on its path, where a plain ``runs`` (no __init__) would shadow the packaged scenarios' package."""
+    import subprocess
+    import sys
+
+    (tmp_path / "runs" / "out").mkdir(parents=True)
+    script = tmp_path / "use.py"
+    script.write_text(
+        "from model.scenario import load_scenario, scenario_path\n"
+        "print(load_scenario().name, scenario_path('lund_malmo').stem)\n",
+        encoding="utf-8",
+    )
+    done = subprocess.run([sys.executable, str(script)], cwd=tmp_path, capture_output=True, text=True, check=False)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.split() == ["lund", "lund_malmo"]
+
+
 def test_checkpoints_hold_data_only(tmp_path):
     """A checkpoint with a pickled object in it is refused, not loaded: a run folder cannot run code on resume."""
     import numpy as np
