@@ -18,12 +18,12 @@ import numpy as np
 
 from evaluation.design import OUTCOMES, TYPES
 from model.params import Params
-from model.register import BENEFIT, age_in_month, arm_months
+from model.register import BENEFIT, WORKPLACES, age_in_month, arm_months
 from model.simulate import RepResult
 from model.states import State
 
 INTERNSHIP_STARTED = int(State.INTERNSHIP) + 1  # arm_months codes a start as the state + 1
-CREATED = 2  # arm_months' workplace code of a created workplace
+CREATED = WORKPLACES.index("created")  # arm_months' workplace code (the register's categories)
 
 
 @dataclass(frozen=True)
@@ -49,7 +49,10 @@ def participants(p: Params, r: RepResult) -> Participants:
     hh = np.flatnonzero(ever & (start > 0))
     s = start[hh]
     hh, s = hh[prog.status[hh, s] == BENEFIT], s[prog.status[hh, s] == BENEFIT]
-    kind = np.where(prog.started[hh, s] == INTERNSHIP_STARTED, 0, np.where(prog.wp[hh, s] == CREATED, 2, 1))
+    internship, ordinary, created = (TYPES.index(g) for g in ("internship", "ordinary", "created"))
+    kind = np.where(
+        prog.started[hh, s] == INTERNSHIP_STARTED, internship, np.where(prog.wp[hh, s] == CREATED, created, ordinary)
+    )
     cols = s[:, None] + np.arange(T)[None, :]
     inside = cols < T
     cols = np.minimum(cols, T - 1)
